@@ -1,0 +1,76 @@
+package io.pond.platform.security;
+
+import io.pond.platform.apikey.ApiKeys;
+import io.pond.platform.user.Users;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+
+/**
+ * Who may call what. The management API ({@code /api/**}) and the non-public actuator endpoints need
+ * a server key (Bearer) or a user (HTTP Basic, for scripts); ingestion paths authenticate their own
+ * write keys; health, OpenAPI and static pages are public.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableMethodSecurity
+class SecurityConfiguration {
+
+  @Bean
+  SecurityFilterChain securityFilterChain(HttpSecurity http, ApiKeys keys, ProblemResponses problems) {
+    http.csrf(csrf -> csrf.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .authorizeHttpRequests(
+            auth ->
+                auth.requestMatchers(
+                        "/actuator/health",
+                        "/actuator/health/**",
+                        "/actuator/info",
+                        "/v3/api-docs",
+                        "/v3/api-docs/**",
+                        "/swagger-ui.html",
+                        "/swagger-ui/**",
+                        "/error")
+                    .permitAll()
+                    .requestMatchers("/api/v1/keys/**", "/api/v1/keys", "/api/v1/audit", "/api/v1/users/**", "/api/v1/users")
+                    .hasRole("ADMIN")
+                    .requestMatchers("/api/**", "/actuator/**")
+                    .authenticated()
+                    .anyRequest()
+                    .permitAll())
+        .httpBasic(basic -> basic.authenticationEntryPoint(problems))
+        .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .addFilterBefore(new ServerKeyAuthenticationFilter(keys, problems), BasicAuthenticationFilter.class);
+    return http.build();
+  }
+
+  @Bean
+  PasswordEncoder passwordEncoder() {
+    return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+  }
+
+  @Bean
+  UserDetailsService userDetailsService(Users users) {
+    return username ->
+        users
+            .findCredentials(username)
+            .map(
+                c ->
+                    User.withUsername(c.user().username())
+                        .password(c.passwordHash())
+                        .disabled(c.user().disabled())
+                        .authorities(List.of(new SimpleGrantedAuthority(c.user().role().authority())))
+                        .build())
+            .orElseThrow(() -> new UsernameNotFoundException(username));
+  }
+}

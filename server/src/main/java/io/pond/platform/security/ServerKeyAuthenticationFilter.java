@@ -1,0 +1,67 @@
+package io.pond.platform.security;
+
+import io.pond.platform.apikey.ApiKeys;
+import io.pond.platform.apikey.domain.KeyCheck;
+import io.pond.platform.apikey.domain.KeyKind;
+import io.pond.platform.errors.ErrorCode;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/** Authenticates {@code Authorization: Bearer <server key>}; other requests pass through untouched. */
+final class ServerKeyAuthenticationFilter extends OncePerRequestFilter {
+
+  private static final String BEARER = "Bearer ";
+
+  private final ApiKeys keys;
+  private final AuthenticationEntryPoint entryPoint;
+
+  ServerKeyAuthenticationFilter(ApiKeys keys, AuthenticationEntryPoint entryPoint) {
+    this.keys = keys;
+    this.entryPoint = entryPoint;
+  }
+
+  @Override
+  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      chain.doFilter(request, response);
+      return;
+    }
+    String secret = header.substring(BEARER.length()).trim();
+    switch (keys.check(secret)) {
+      case KeyCheck.Valid(var key) when key.kind() == KeyKind.SERVER -> {
+        Role role = Role.fromWire(key.role().orElseThrow());
+        var principal = new ServerKeyPrincipal(key.id(), key.name(), role);
+        var authentication =
+            UsernamePasswordAuthenticationToken.authenticated(
+                principal, null, List.of(new SimpleGrantedAuthority(role.authority())));
+        SecurityContextHolder.getContext().setAuthentication(authentication);
+        chain.doFilter(request, response);
+      }
+      case KeyCheck.Valid v ->
+          refuse(request, response, ErrorCode.WRONG_KEY_KIND,
+              "This is a write key: it can only send events. The management API needs a server key.");
+      case KeyCheck.Revoked r ->
+          refuse(request, response, ErrorCode.KEY_REVOKED, "This key was revoked.");
+      case KeyCheck.Unknown u ->
+          refuse(request, response, ErrorCode.INVALID_CREDENTIALS, "This key is not known.");
+    }
+  }
+
+  private void refuse(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail)
+      throws IOException, ServletException {
+    SecurityContextHolder.clearContext();
+    entryPoint.commence(request, response, new PondAuthenticationException(code, detail));
+  }
+}
