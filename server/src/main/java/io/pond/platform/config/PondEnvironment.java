@@ -6,15 +6,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Validates the {@code POND_*} settings before anything else starts, and derives the Spring
  * properties that follow from them (port, datasource, log file), so that no other place reads the
  * variables itself.
  */
-public final class PondEnvironment implements EnvironmentPostProcessor {
+public final class PondEnvironment implements EnvironmentPostProcessor, Ordered {
+
+  /** After configuration files are loaded, before logging starts. */
+  @Override
+  public int getOrder() {
+    return Ordered.HIGHEST_PRECEDENCE + 100;
+  }
 
   static final String SOURCE_NAME = "pondSettings";
 
@@ -36,7 +45,14 @@ public final class PondEnvironment implements EnvironmentPostProcessor {
     if (settings.logFormat() == PondSettings.LogFormat.JSON) {
       derived.put("logging.structured.format.console", "ecs");
     }
-    // Settings beat application.yaml but not explicit Spring properties given on the command line.
-    environment.getPropertySources().addFirst(new MapPropertySource(SOURCE_NAME, derived));
+    // Derived properties beat application.yaml and the environment, but not Spring properties given
+    // explicitly on the command line (--server.port=...) or by a test.
+    MapPropertySource source = new MapPropertySource(SOURCE_NAME, derived);
+    MutablePropertySources sources = environment.getPropertySources();
+    if (sources.contains(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME)) {
+      sources.addBefore(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME, source);
+    } else {
+      sources.addFirst(source);
+    }
   }
 }

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
@@ -19,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Writes 401 and 403 answers as problem+json, like every other error. */
 @Component
+@ConditionalOnWebApplication
 class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
 
   private final JsonMapper json;

@@ -1,0 +1,72 @@
+package io.pond.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A small HTTP client for end-to-end tests against a running Pond. */
+public final class Http {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+
+  public Http(int port) {
+    this.base = "http://localhost:" + port;
+  }
+
+  public record Response(int status, String contentType, String body) {
+    public JsonNode json() {
+      return JSON.readTree(body);
+    }
+
+    /** The problem+json {@code code}, or null. */
+    public String code() {
+      JsonNode code = json().get("code");
+      return code == null ? null : code.asString();
+    }
+  }
+
+  public static String basic(String user, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static String bearer(String key) {
+    return "Bearer " + key;
+  }
+
+  public Response get(String path, String authorization) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), authorization);
+  }
+
+  public Response post(String path, String authorization, String json) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)),
+        authorization);
+  }
+
+  private Response send(HttpRequest.Builder request, String authorization) {
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    try {
+      HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new Response(
+          response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

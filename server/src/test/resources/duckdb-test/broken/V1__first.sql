@@ -1,0 +1,1 @@
+CREATE TABLE first_one (id INTEGER);

@@ -1,0 +1,1 @@
+CREATE INDEX sample_id ON sample (id);
