@@ -8,6 +8,8 @@ import java.io.StringWriter;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The CLI's key commands against a data dir, as an operator would run them. */
@@ -16,6 +18,21 @@ class PondCliTest {
   private final String dataDir = IsolatedStores.newDataDir("cli-" + UUID.randomUUID()).toString();
 
   record Run(int code, String out, String err) {}
+
+  /** On PostgreSQL, all commands of one test share a fresh schema, as they would share a database. */
+  @BeforeEach
+  void sharedDatabase() {
+    String url = System.getenv("POND_DB_URL");
+    if (url != null) {
+      System.setProperty("POND_DB_URL",
+          IsolatedStores.newSchema(url, "postgres", "", "c_" + UUID.randomUUID().toString().substring(0, 8)));
+    }
+  }
+
+  @AfterEach
+  void forgetDatabase() {
+    System.clearProperty("POND_DB_URL");
+  }
 
   private static Run pond(String... args) {
     StringWriter out = new StringWriter();
