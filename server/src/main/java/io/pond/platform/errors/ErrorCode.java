@@ -11,6 +11,7 @@ public enum ErrorCode {
   INVALID_CREDENTIALS(401, "Invalid credentials"),
   KEY_REVOKED(401, "Key revoked"),
   WRONG_KEY_KIND(401, "Wrong kind of key"),
+  SESSION_EXPIRED(401, "Session expired"),
   FORBIDDEN(403, "Forbidden"),
   NOT_FOUND(404, "Not found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed"),

@@ -1,8 +1,5 @@
 package io.pond.platform.security;
 
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
-
 /** Names the caller of the current request for the audit log. */
 public final class Actors {
 
@@ -10,14 +7,7 @@ public final class Actors {
 
   /** {@code user:admin}, {@code key:12}, or {@code system} when nobody is authenticated. */
   public static String current() {
-    Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-    if (authentication == null || !authentication.isAuthenticated()) {
-      return "system";
-    }
-    if (authentication.getPrincipal() instanceof ServerKeyPrincipal key) {
-      return "key:" + key.keyId();
-    }
-    return "user:" + authentication.getName();
+    return CurrentCaller.get().actor();
   }
 
   /** The actor for work started from the command line. */

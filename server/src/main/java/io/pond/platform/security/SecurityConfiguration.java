@@ -1,16 +1,15 @@
 package io.pond.platform.security;
 
 import io.pond.platform.apikey.ApiKeys;
+import io.pond.platform.user.ConsoleSessions;
 import io.pond.platform.user.Users;
-import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
@@ -18,8 +17,8 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 
 /**
  * Who may call what. The management API ({@code /api/**}) and the non-public actuator endpoints need
- * a server key (Bearer) or a user (HTTP Basic, for scripts); ingestion paths authenticate their own
- * write keys; health, OpenAPI and static pages are public.
+ * a console session or a server key (Bearer) or a user (HTTP Basic, for scripts); ingestion paths
+ * authenticate their own write keys; console sign-in, health, OpenAPI and static pages are public.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -27,7 +26,8 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 class SecurityConfiguration {
 
   @Bean
-  SecurityFilterChain securityFilterChain(HttpSecurity http, ApiKeys keys, ProblemResponses problems) {
+  SecurityFilterChain securityFilterChain(
+      HttpSecurity http, ApiKeys keys, ConsoleSessions sessions, ProblemResponses problems) {
     http.csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authorizeHttpRequests(
@@ -42,6 +42,8 @@ class SecurityConfiguration {
                         "/swagger-ui/**",
                         "/error")
                     .permitAll()
+                    .requestMatchers(HttpMethod.POST, "/api/v1/auth/login")
+                    .permitAll()
                     .requestMatchers("/api/v1/keys/**", "/api/v1/keys", "/api/v1/audit", "/api/v1/users/**", "/api/v1/users")
                     .hasRole("ADMIN")
                     .requestMatchers("/api/**", "/actuator/**")
@@ -50,7 +52,8 @@ class SecurityConfiguration {
                     .permitAll())
         .httpBasic(basic -> basic.authenticationEntryPoint(problems))
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
-        .addFilterBefore(new ServerKeyAuthenticationFilter(keys, problems), BasicAuthenticationFilter.class);
+        .addFilterBefore(
+            new BearerAuthenticationFilter(keys, sessions, problems), BasicAuthenticationFilter.class);
     return http.build();
   }
 
@@ -61,11 +64,10 @@ class SecurityConfiguration {
             .findCredentials(username)
             .map(
                 c ->
-                    User.withUsername(c.user().username())
-                        .password(c.passwordHash())
-                        .disabled(c.user().disabled())
-                        .authorities(List.of(new SimpleGrantedAuthority(c.user().role().authority())))
-                        .build())
+                    new UserAccount(
+                        new UserPrincipal(c.user().id(), c.user().username(), c.user().role(), c.user().scope()),
+                        c.passwordHash(),
+                        c.user().disabled()))
             .orElseThrow(() -> new UsernameNotFoundException(username));
   }
 }

@@ -4,6 +4,8 @@ import io.pond.platform.apikey.ApiKeys;
 import io.pond.platform.apikey.domain.KeyCheck;
 import io.pond.platform.apikey.domain.KeyKind;
 import io.pond.platform.errors.ErrorCode;
+import io.pond.platform.user.ConsoleSessions;
+import io.pond.platform.user.domain.SessionToken;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,16 +19,21 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Authenticates {@code Authorization: Bearer <server key>}; other requests pass through untouched. */
-final class ServerKeyAuthenticationFilter extends OncePerRequestFilter {
+/**
+ * Authenticates {@code Authorization: Bearer <credential>}: a console session token
+ * ({@code pond_cs_…}) or a server key ({@code pond_sk_…}). Other requests pass through untouched.
+ */
+final class BearerAuthenticationFilter extends OncePerRequestFilter {
 
   private static final String BEARER = "Bearer ";
 
   private final ApiKeys keys;
+  private final ConsoleSessions sessions;
   private final AuthenticationEntryPoint entryPoint;
 
-  ServerKeyAuthenticationFilter(ApiKeys keys, AuthenticationEntryPoint entryPoint) {
+  BearerAuthenticationFilter(ApiKeys keys, ConsoleSessions sessions, AuthenticationEntryPoint entryPoint) {
     this.keys = keys;
+    this.sessions = sessions;
     this.entryPoint = entryPoint;
   }
 
@@ -39,14 +46,35 @@ final class ServerKeyAuthenticationFilter extends OncePerRequestFilter {
       return;
     }
     String secret = header.substring(BEARER.length()).trim();
+    if (SessionToken.looksLikeOne(secret)) {
+      session(secret, request, response, chain);
+    } else {
+      serverKey(secret, request, response, chain);
+    }
+  }
+
+  private void session(String token, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    switch (sessions.check(token)) {
+      case ConsoleSessions.Check.Valid(var session) -> {
+        var user = session.user();
+        var principal = new UserPrincipal(user.id(), user.username(), user.role(), user.scope());
+        authenticate(principal, user.role());
+        chain.doFilter(request, response);
+      }
+      case ConsoleSessions.Check.Ended e ->
+          refuse(request, response, ErrorCode.SESSION_EXPIRED, "This session has ended; sign in again.");
+      case ConsoleSessions.Check.Unknown u ->
+          refuse(request, response, ErrorCode.INVALID_CREDENTIALS, "This session token is not known.");
+    }
+  }
+
+  private void serverKey(String secret, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
     switch (keys.check(secret)) {
       case KeyCheck.Valid(var key) when key.kind() == KeyKind.SERVER -> {
         Role role = Role.fromWire(key.role().orElseThrow());
-        var principal = new ServerKeyPrincipal(key.id(), key.name(), role);
-        var authentication =
-            UsernamePasswordAuthenticationToken.authenticated(
-                principal, null, List.of(new SimpleGrantedAuthority(role.authority())));
-        SecurityContextHolder.getContext().setAuthentication(authentication);
+        authenticate(new ServerKeyPrincipal(key.id(), key.name(), role), role);
         chain.doFilter(request, response);
       }
       case KeyCheck.Valid v ->
@@ -57,6 +85,13 @@ final class ServerKeyAuthenticationFilter extends OncePerRequestFilter {
       case KeyCheck.Unknown u ->
           refuse(request, response, ErrorCode.INVALID_CREDENTIALS, "This key is not known.");
     }
+  }
+
+  private static void authenticate(Object principal, Role role) {
+    var authentication =
+        UsernamePasswordAuthenticationToken.authenticated(
+            principal, null, List.of(new SimpleGrantedAuthority(role.authority())));
+    SecurityContextHolder.getContext().setAuthentication(authentication);
   }
 
   private void refuse(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail)
