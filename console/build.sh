@@ -9,6 +9,7 @@ SKIP=${2:-false}
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 say() { echo "[console] $*"; }
+rm -rf "$OUT" # a skipped build must not ship a console left over from an earlier one
 
 if [ "$SKIP" = "true" ]; then
   say "skipped (-Dconsole.skip=true): the server jar will have no console"
@@ -39,7 +40,6 @@ else
   say "built in $((SECONDS - start))s"
 fi
 
-rm -rf "$OUT"
 mkdir -p "$OUT"
 cp -R dist/. "$OUT"/
 say "copied to $OUT"

@@ -61,9 +61,11 @@ class ConsoleE2EIT {
           IsolatedStores.newSchema(dbUrl, "postgres", "", "e_" + UUID.randomUUID().toString().substring(0, 8)));
     }
     Process pond = builder.start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(pond.getInputStream(), StandardCharsets.UTF_8))) {
+    // the reader belongs to the drain thread once the port is known; it ends when Pond's output does
+    BufferedReader out = new BufferedReader(new InputStreamReader(pond.getInputStream(), StandardCharsets.UTF_8));
+    try {
       int port = awaitPort(out);
-      Thread drain = Thread.ofVirtual().start(() -> out.lines().forEach(l -> {}));
+      Thread.ofVirtual().start(() -> out.lines().forEach(line -> {}));
 
       Path shots = Path.of("target", "e2e-screenshots").toAbsolutePath();
       ProcessBuilder node = new ProcessBuilder("node", "--test", "e2e/console.test.mjs")
@@ -74,15 +76,19 @@ class ConsoleE2EIT {
       node.environment().put("POND_CHROMIUM", CHROMIUM.toString());
       node.environment().put("POND_E2E_SCREENSHOTS", shots.toString());
       Process tests = node.start();
-      String report = new String(tests.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(tests.waitFor(5, TimeUnit.MINUTES)).isTrue();
-      System.out.println(report);
-      assertThat(tests.exitValue()).as("console e2e report:%n%s", report).isZero();
-      assertThat(report).contains("# fail 0").containsPattern("# pass [1-9]");
-      assertThat(shots.resolve("users.png")).exists();
-      drain.interrupt();
+      try {
+        String report = new String(tests.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tests.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        System.out.println(report);
+        assertThat(tests.exitValue()).as("console e2e report:%n%s", report).isZero();
+        assertThat(report).contains("# fail 0").containsPattern("# pass [1-9]");
+        assertThat(shots.resolve("users.png")).exists();
+      } finally {
+        tests.descendants().forEach(ProcessHandle::destroyForcibly);
+        tests.destroyForcibly();
+      }
     } finally {
-      pond.destroy();
+      pond.destroy(); // SIGTERM: graceful shutdown; closes its output, which ends the drain thread
       if (!pond.waitFor(30, TimeUnit.SECONDS)) {
         pond.destroyForcibly();
       }
