@@ -69,6 +69,11 @@ public class PointsLedger {
   }
 
   public record Key(String source, String businessType, String businessId) {
+    /** The key made unique per member: business ids of member actions (sign-ins, redemptions) are often per member. */
+    Key of(PersonRef person) {
+      return new Key(source, businessType, person.value() + "/" + businessId);
+    }
+
     public Key {
       if (source == null || source.isBlank() || source.length() > 64) {
         throw PondException.invalid("source", "must be 1-64 characters");
@@ -277,11 +282,20 @@ public class PointsLedger {
   }
 
   private Optional<Outcome.Posted> replay(Locked a, Key key) {
-    return jdbc.sql(
-            "SELECT id, points, rule, reason FROM loyalty_entry WHERE program_id = ? AND source = ? AND business_type = ? AND business_id = ?")
-        .params(a.program.id(), key.source(), key.businessType(), key.businessId())
-        .query((rs, n) -> new Outcome.Posted(rs.getLong(1), rs.getLong(2), true, explanation(rs.getString(3), rs.getString(4))))
-        .optional();
+    record Found(long accountId, Outcome.Posted posted) {}
+    Optional<Found> found =
+        jdbc.sql(
+                "SELECT account_id, id, points, rule, reason FROM loyalty_entry WHERE program_id = ? AND source = ? AND business_type = ? AND business_id = ?")
+            .params(a.program.id(), key.source(), key.businessType(), key.businessId())
+            .query((rs, n) -> new Found(rs.getLong(1), new Outcome.Posted(rs.getLong(2), rs.getLong(3), true, explanation(rs.getString(4), rs.getString(5)))))
+            .optional();
+    if (found.isPresent() && found.get().accountId() != a.account.id()) {
+      throw new PondException(
+          io.pond.platform.errors.ErrorCode.CONFLICT,
+          key.businessType() + " " + key.businessId() + " from " + key.source() + " is already recorded for another member",
+          "businessId");
+    }
+    return found.map(Found::posted);
   }
 
   private static String explanation(String rule, String reason) {
@@ -628,7 +642,8 @@ public class PointsLedger {
         person,
         true,
         a -> {
-          Optional<Outcome.Posted> replayed = replay(a, key);
+          Key typed = new Key(key.source(), eventType, key.businessId()).of(a.person());
+          Optional<Outcome.Posted> replayed = replay(a, typed);
           if (replayed.isPresent()) {
             return replayed.get();
           }
@@ -653,7 +668,6 @@ public class PointsLedger {
               return new Outcome.Rejected("daily_limit", eventType + " earns at most " + reward.dailyLimit() + " times a day");
             }
           }
-          Key typed = new Key(key.source(), eventType, key.businessId());
           return earnAvailable(a, "EARN", typed, reward.points(), eventType + " earns " + reward.points(), null, "event", occurredAt);
         });
   }
@@ -672,7 +686,7 @@ public class PointsLedger {
     if (points <= 0) {
       throw PondException.invalid("points", "must be positive");
     }
-    return withAccount(programCode, person, false, a -> redeemLocked(a, key, points, reason, actor));
+    return withAccount(programCode, person, false, a -> redeemLocked(a, key.of(person), points, reason, actor));
   }
 
   Outcome redeemLocked(Locked a, Key key, long points, String reason, String actor) {
@@ -727,7 +741,7 @@ public class PointsLedger {
     if (reason == null || reason.isBlank()) {
       throw PondException.invalid("reason", "an adjustment needs a reason");
     }
-    Key typed = new Key(key.source(), "adjustment", key.businessId());
+    Key typed = new Key(key.source(), "adjustment", key.businessId()).of(person);
     return withAccount(
         programCode,
         person,
@@ -861,12 +875,16 @@ public class PointsLedger {
   }
 
   private void changeTier(Locked a, int level, String reason, boolean review) {
+    changeTier(a, level, reason, review, a.now);
+  }
+
+  private void changeTier(Locked a, int level, String reason, boolean review, Instant at) {
     Account x = a.account;
     String from = a.config.tier(x.tier()).code();
     a.account =
         new Account(
             x.id(), x.programId(), x.personId(), x.available(), x.pending(), x.growth(), level,
-            review ? level : Math.min(x.tierFloor(), level), a.now, x.nextReviewAt(), x.joinedAt(), x.changeSeq());
+            review ? level : Math.min(x.tierFloor(), level), at, x.nextReviewAt(), x.joinedAt(), x.changeSeq());
     jdbc.sql("INSERT INTO loyalty_tier_change (account_id, from_tier, to_tier, reason, at) VALUES (?, ?, ?, ?, ?)")
         .params(x.id(), x.tier(), level, cut(reason), ts(a.now))
         .update();
@@ -898,7 +916,7 @@ public class PointsLedger {
                       new Account(x.id(), x.programId(), x.personId(), x.available(), x.pending(), x.growth(), x.tier(),
                           x.tier(), x.tierSince(), next, x.joinedAt(), x.changeSeq());
                   if (decision instanceof TierPolicy.Review.Change change) {
-                    changeTier(a, change.level(), change.reason(), true);
+                    changeTier(a, change.level(), change.reason(), true, at);
                   } else {
                     saveAccount(a, "REVIEW", null);
                   }
