@@ -53,6 +53,15 @@ public final class Http {
         authorization);
   }
 
+  /** Any method with a JSON body (PUT, PATCH, DELETE…). */
+  public Response send(String method, String path, String authorization, String json) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(json)),
+        authorization);
+  }
+
   private Response send(HttpRequest.Builder request, String authorization) {
     if (authorization != null) {
       request.header("Authorization", authorization);
