@@ -54,10 +54,15 @@ public final class Http {
   }
 
   public Response put(String path, String authorization, String json) {
+    return send("PUT", path, authorization, json);
+  }
+
+  /** Any method with a JSON body (PUT, PATCH, DELETE…). */
+  public Response send(String method, String path, String authorization, String json) {
     return send(
         HttpRequest.newBuilder(URI.create(base + path))
             .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(json)),
+            .method(method, HttpRequest.BodyPublishers.ofString(json)),
         authorization);
   }
 

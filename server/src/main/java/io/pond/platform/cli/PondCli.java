@@ -1,6 +1,7 @@
 package io.pond.platform.cli;
 
 import java.io.PrintWriter;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,8 +37,16 @@ public final class PondCli implements Runnable {
     return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
   }
 
+  /**
+   * A command contributed by a module, listed in {@code META-INF/services/io.pond.platform.cli.PondCli$Extension}:
+   * the platform finds module commands without depending on the modules.
+   */
+  public interface Extension {}
+
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new PondCli()).setOut(out).setErr(err);
+    CommandLine cli = new CommandLine(new PondCli());
+    ServiceLoader.load(Extension.class).forEach(cli::addSubcommand);
+    cli.setOut(out).setErr(err);
     String[] effective = args.length == 0 ? new String[] {"start"} : args;
     int code = cli.execute(effective);
     if (code == 0 && "start".equals(effective[0]) && StartCommand.started()) {

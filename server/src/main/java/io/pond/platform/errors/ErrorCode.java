@@ -17,6 +17,8 @@ public enum ErrorCode {
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
   NOT_ACCEPTABLE(406, "Not acceptable"),
   CONFLICT(409, "Conflict"),
+  INSUFFICIENT_POINTS(409, "Insufficient points"),
+  OUT_OF_STOCK(409, "Out of stock"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   RATE_LIMITED(429, "Too many requests"),

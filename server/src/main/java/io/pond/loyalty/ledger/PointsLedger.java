@@ -1,0 +1,930 @@
+package io.pond.loyalty.ledger;
+
+import io.pond.loyalty.OrderPoints;
+import io.pond.loyalty.PersonRef;
+import io.pond.loyalty.PointsActivated;
+import io.pond.loyalty.PointsClawedBack;
+import io.pond.loyalty.PointsEarned;
+import io.pond.loyalty.PointsExpired;
+import io.pond.loyalty.PointsRedeemed;
+import io.pond.loyalty.TierChanged;
+import io.pond.loyalty.ledger.domain.Lots;
+import io.pond.loyalty.ledger.domain.RefundPolicy;
+import io.pond.loyalty.program.Programs;
+import io.pond.loyalty.program.domain.EarningPolicy;
+import io.pond.loyalty.program.domain.ExpiryPolicy;
+import io.pond.loyalty.program.domain.ProgramConfig;
+import io.pond.loyalty.program.domain.TierPolicy;
+import io.pond.platform.errors.PondException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The points ledger. Every change is an append-only entry posted while the account row is locked
+ * ({@code SELECT … FOR UPDATE}), so changes to one account are serialised: parallel redemptions
+ * never overspend. Each entry carries an idempotency key (source, business type, business id),
+ * unique in the database; replaying an input finds the first entry and changes nothing. Lots hold
+ * what was earned; no lot ever goes below zero (a CHECK constraint backs the code).
+ */
+@Component
+public class PointsLedger {
+
+  private static final int ATTEMPTS = 20;
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+  private final TransactionTemplate txNew;
+  private final Programs programs;
+  private final Clock clock;
+  private final ApplicationEventPublisher events;
+
+  public PointsLedger(
+      JdbcClient jdbc, PlatformTransactionManager transactions, Programs programs, Clock clock, ApplicationEventPublisher events) {
+    this.jdbc = jdbc;
+    this.tx = new TransactionTemplate(transactions);
+    this.txNew = new TransactionTemplate(transactions);
+    this.txNew.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    this.programs = programs;
+    this.clock = clock;
+    this.events = events;
+  }
+
+  public record Key(String source, String businessType, String businessId) {
+    /** The key made unique per member: business ids of member actions (sign-ins, redemptions) are often per member. */
+    Key of(PersonRef person) {
+      return new Key(source, businessType, person.value() + "/" + businessId);
+    }
+
+    public Key {
+      if (source == null || source.isBlank() || source.length() > 64) {
+        throw PondException.invalid("source", "must be 1-64 characters");
+      }
+      if (businessId == null || businessId.isBlank() || businessId.length() > 200) {
+        throw PondException.invalid("businessId", "must be 1-200 characters");
+      }
+    }
+  }
+
+  /** What a posting did. */
+  public sealed interface Outcome permits Outcome.Posted, Outcome.Rejected {
+    record Posted(long entryId, long points, boolean replayed, String explanation) implements Outcome {}
+
+    /** Nothing was posted; {@code reason} is stable (e.g. {@code insufficient_points}). */
+    record Rejected(String reason, String detail) implements Outcome {}
+  }
+
+  /** An account row as locked for a change. */
+  public record Account(
+      long id,
+      long programId,
+      int personId,
+      long available,
+      long pending,
+      long growth,
+      int tier,
+      int tierFloor,
+      Instant tierSince,
+      Instant nextReviewAt,
+      Instant joinedAt,
+      long changeSeq) {}
+
+  static Account account(ResultSet rs, int n) throws SQLException {
+    return new Account(
+        rs.getLong("id"),
+        rs.getLong("program_id"),
+        rs.getInt("person_id"),
+        rs.getLong("available"),
+        rs.getLong("pending"),
+        rs.getLong("growth"),
+        rs.getInt("tier"),
+        rs.getInt("tier_floor"),
+        rs.getTimestamp("tier_since").toInstant(),
+        rs.getTimestamp("next_review_at").toInstant(),
+        rs.getTimestamp("joined_at").toInstant(),
+        rs.getLong("change_seq"));
+  }
+
+  /** One account, locked for the rest of the transaction; what other parts of loyalty may do with it. */
+  public final class Locked {
+    final Programs.Program program;
+    final ProgramConfig config;
+    final Instant now;
+    Account account;
+
+    Locked(Programs.Program program, Account account, Instant now) {
+      this.program = program;
+      this.config = program.config();
+      this.account = account;
+      this.now = now;
+    }
+
+    PersonRef person() {
+      return new PersonRef(account.personId());
+    }
+
+    public long accountId() {
+      return account.id();
+    }
+
+    public long programId() {
+      return program.id();
+    }
+
+    public Instant now() {
+      return now;
+    }
+
+    public ProgramConfig config() {
+      return config;
+    }
+
+    public Outcome redeem(Key key, long points, String reason, String actor) {
+      return redeemLocked(this, key, points, reason, actor);
+    }
+
+    public Outcome reverse(long redeemEntryId, String reason, String actor) {
+      return reverseLocked(this, redeemEntryId, reason, actor);
+    }
+  }
+
+  // ---------------------------------------------------------------- transactions and locking
+
+  /** Runs {@code work} in a transaction, retried on lock timeouts and deadlocks (unless nested). */
+  public <T> T inTransaction(Function<org.springframework.transaction.TransactionStatus, T> work) {
+    if (TransactionSynchronizationManager.isActualTransactionActive()) {
+      return tx.execute(work::apply);
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return tx.execute(work::apply);
+      } catch (PessimisticLockingFailureException | QueryTimeoutException e) {
+        if (attempt >= ATTEMPTS) {
+          throw e;
+        }
+        sleep(attempt);
+      }
+    }
+  }
+
+  private static void sleep(int attempt) {
+    try {
+      Thread.sleep(Math.min(200, 5L * attempt + (long) (Math.random() * 10)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs {@code work} with the account of {@code person} locked, creating the account when asked. */
+  public <T> T withAccount(String programCode, PersonRef person, boolean create, Function<Locked, T> work) {
+    Programs.Program program = programs.get(programCode);
+    if (create) {
+      ensureAccount(program, person.value());
+    }
+    return inTransaction(
+        status -> {
+          Optional<Account> account = lock(program.id(), person.value());
+          if (account.isEmpty()) {
+            throw PondException.notFound("loyalty account of person", person.value() + " in program " + programCode);
+          }
+          return work.apply(new Locked(program, account.get(), clock.instant()));
+        });
+  }
+
+  public <T> T withAccountId(long accountId, Function<Locked, T> work) {
+    return inTransaction(
+        status -> {
+          Account account =
+              jdbc.sql("SELECT * FROM loyalty_account WHERE id = ? FOR UPDATE").param(accountId).query(PointsLedger::account).single();
+          return work.apply(new Locked(programs.byId(account.programId()), account, clock.instant()));
+        });
+  }
+
+  private Optional<Account> lock(long programId, int personId) {
+    return jdbc.sql("SELECT * FROM loyalty_account WHERE program_id = ? AND person_id = ? FOR UPDATE")
+        .params(programId, personId)
+        .query(PointsLedger::account)
+        .optional();
+  }
+
+  /** Creates the account in its own short transaction; a concurrent creation is not an error. */
+  public void ensureAccount(Programs.Program program, int personId) {
+    boolean exists =
+        jdbc.sql("SELECT COUNT(*) FROM loyalty_account WHERE program_id = ? AND person_id = ?")
+                .params(program.id(), personId)
+                .query(Long.class)
+                .single()
+            > 0;
+    if (exists) {
+      return;
+    }
+    Instant now = clock.instant();
+    try {
+      txNew.executeWithoutResult(
+          s ->
+              jdbc.sql(
+                      "INSERT INTO loyalty_account (program_id, person_id, available, pending, growth, tier, tier_floor, tier_since,"
+                          + " next_review_at, joined_at, change_seq, updated_at) VALUES (?, ?, 0, 0, 0, 1, 1, ?, ?, ?, 0, ?)")
+                  .params(
+                      program.id(),
+                      personId,
+                      ts(now),
+                      ts(TierPolicy.nextReview(program.config(), now, now, clock.getZone())),
+                      ts(now),
+                      ts(now))
+                  .update());
+    } catch (DuplicateKeyException e) {
+      // created meanwhile by a concurrent call: exactly what we wanted
+    }
+  }
+
+  static Timestamp ts(Instant instant) {
+    return instant == null ? null : Timestamp.from(instant);
+  }
+
+  // ---------------------------------------------------------------- posting primitives
+
+  record Draft(
+      String type,
+      long deltaAvailable,
+      long deltaPending,
+      long deltaGrowth,
+      Key key,
+      Long reverses,
+      String orderKey,
+      String rule,
+      String multiplier,
+      String reason,
+      String actor,
+      Instant occurredAt) {
+    long points() {
+      return deltaAvailable + deltaPending;
+    }
+  }
+
+  private Optional<Outcome.Posted> replay(Locked a, Key key) {
+    record Found(long accountId, Outcome.Posted posted) {}
+    Optional<Found> found =
+        jdbc.sql(
+                "SELECT account_id, id, points, rule, reason FROM loyalty_entry WHERE program_id = ? AND source = ? AND business_type = ? AND business_id = ?")
+            .params(a.program.id(), key.source(), key.businessType(), key.businessId())
+            .query((rs, n) -> new Found(rs.getLong(1), new Outcome.Posted(rs.getLong(2), rs.getLong(3), true, explanation(rs.getString(4), rs.getString(5)))))
+            .optional();
+    if (found.isPresent() && found.get().accountId() != a.account.id()) {
+      throw new PondException(
+          io.pond.platform.errors.ErrorCode.CONFLICT,
+          key.businessType() + " " + key.businessId() + " from " + key.source() + " is already recorded for another member",
+          "businessId");
+    }
+    return found.map(Found::posted);
+  }
+
+  private static String explanation(String rule, String reason) {
+    if (rule == null) {
+      return reason;
+    }
+    return reason == null ? rule : rule + " — " + reason;
+  }
+
+  /** Appends an entry, moves the account's running totals and records the change for sync. */
+  private long post(Locked a, Draft d) {
+    GeneratedKeyHolder keys = new GeneratedKeyHolder();
+    jdbc.sql(
+            "INSERT INTO loyalty_entry (account_id, program_id, type, points, delta_available, delta_pending, delta_growth, source,"
+                + " business_type, business_id, reverses_entry_id, order_key, config_version, rule, multiplier, reason, actor,"
+                + " occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            a.account.id(),
+            a.program.id(),
+            d.type(),
+            d.points(),
+            d.deltaAvailable(),
+            d.deltaPending(),
+            d.deltaGrowth(),
+            d.key().source(),
+            d.key().businessType(),
+            d.key().businessId(),
+            d.reverses(),
+            d.orderKey(),
+            a.program.version(),
+            cut(d.rule()),
+            d.multiplier(),
+            cut(d.reason()),
+            d.actor(),
+            ts(d.occurredAt()))
+        .update(keys, "id");
+    long entryId = keys.getKeyAs(Long.class);
+    Account x = a.account;
+    a.account =
+        new Account(
+            x.id(), x.programId(), x.personId(), x.available() + d.deltaAvailable(), x.pending() + d.deltaPending(),
+            x.growth() + d.deltaGrowth(), x.tier(), x.tierFloor(), x.tierSince(), x.nextReviewAt(), x.joinedAt(), x.changeSeq());
+    saveAccount(a, d.type(), entryId);
+    return entryId;
+  }
+
+  private static String cut(String text) {
+    return text == null || text.length() <= 500 ? text : text.substring(0, 497) + "…";
+  }
+
+  private void saveAccount(Locked a, String kind, Long entryId) {
+    Account x = a.account;
+    long seq = x.changeSeq() + 1;
+    a.account =
+        new Account(
+            x.id(), x.programId(), x.personId(), x.available(), x.pending(), x.growth(), x.tier(), x.tierFloor(),
+            x.tierSince(), x.nextReviewAt(), x.joinedAt(), seq);
+    jdbc.sql(
+            "UPDATE loyalty_account SET available = ?, pending = ?, growth = ?, tier = ?, tier_floor = ?, tier_since = ?,"
+                + " next_review_at = ?, change_seq = ?, updated_at = ? WHERE id = ?")
+        .params(x.available(), x.pending(), x.growth(), x.tier(), x.tierFloor(), ts(x.tierSince()), ts(x.nextReviewAt()), seq, ts(a.now), x.id())
+        .update();
+    jdbc.sql(
+            "INSERT INTO loyalty_account_change (account_id, seq, kind, available, pending, tier, entry_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(x.id(), seq, kind, x.available(), x.pending(), x.tier(), entryId, ts(a.now))
+        .update();
+  }
+
+  private long newLot(Locked a, long entryId, long points, boolean pending, Instant pendingUntil, Instant expiresAt, String orderKey) {
+    GeneratedKeyHolder keys = new GeneratedKeyHolder();
+    jdbc.sql(
+            "INSERT INTO loyalty_lot (account_id, entry_id, original, remaining, pending, pending_until, expires_at, order_key)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(a.account.id(), entryId, points, points, pending, ts(pendingUntil), ts(expiresAt), orderKey)
+        .update(keys, "id");
+    return keys.getKeyAs(Long.class);
+  }
+
+  /** Takes {@code points} from a lot for an entry (negative: gives them back). */
+  private void allocate(long entryId, long lotId, long points) {
+    if (points == 0) {
+      return;
+    }
+    jdbc.sql("INSERT INTO loyalty_allocation (entry_id, lot_id, points) VALUES (?, ?, ?)").params(entryId, lotId, points).update();
+    int updated =
+        jdbc.sql("UPDATE loyalty_lot SET remaining = remaining - ? WHERE id = ? AND remaining - ? >= 0")
+            .params(points, lotId, points)
+            .update();
+    if (updated != 1) {
+      throw new IllegalStateException("lot " + lotId + " would go below zero; the account lock was not held");
+    }
+  }
+
+  private List<Lots.Balance> availableLots(Locked a, Long except) {
+    return jdbc.sql("SELECT id, remaining, expires_at FROM loyalty_lot WHERE account_id = ? AND pending = FALSE AND remaining > 0")
+        .param(a.account.id())
+        .query((rs, n) -> new Lots.Balance(rs.getLong(1), rs.getLong(2), instant(rs.getTimestamp(3))))
+        .list()
+        .stream()
+        .filter(l -> except == null || l.lotId() != except)
+        .toList();
+  }
+
+  static Instant instant(Timestamp ts) {
+    return ts == null ? null : ts.toInstant();
+  }
+
+  /** A negative balance is paid first from points that become available in {@code lotId}. */
+  private void settleDebt(Locked a, long entryId, long lotId, long lotRemaining, long availableBefore) {
+    if (availableBefore < 0) {
+      allocate(entryId, lotId, Math.min(lotRemaining, -availableBefore));
+    }
+  }
+
+  // ---------------------------------------------------------------- orders
+
+  static String orderKey(String channel, String shop, String orderId) {
+    return channel + "/" + shop + "/" + orderId;
+  }
+
+  public OrderPoints.Result orderPaid(OrderPoints.PaidOrder order) {
+    requireOrder(order.channel(), order.shop(), order.orderId());
+    if (order.lines() == null || order.lines().isEmpty()) {
+      throw PondException.invalid("lines", "an order needs at least one paid line");
+    }
+    for (int i = 0; i < order.lines().size(); i++) {
+      if (order.lines().get(i).paidFen() < 0) {
+        throw PondException.invalid("lines[" + i + "].paidFen", "must not be negative");
+      }
+    }
+    Key key = new Key(order.channel(), "order_paid", order.shop() + "/" + order.orderId());
+    String orderKey = orderKey(order.channel(), order.shop(), order.orderId());
+    Instant paidAt = order.paidAt();
+    return result(
+        withAccount(
+            order.program(),
+            order.person(),
+            true,
+            a -> {
+              Optional<Outcome.Posted> replayed = replay(a, key);
+              if (replayed.isPresent()) {
+                return replayed.get();
+              }
+              LocalDate day = LocalDate.ofInstant(paidAt, clock.getZone());
+              long earnedToday =
+                  jdbc.sql(
+                          "SELECT COALESCE(SUM(points), 0) FROM loyalty_entry WHERE account_id = ? AND type = 'EARN'"
+                              + " AND business_type = 'order_paid' AND occurred_at >= ? AND occurred_at < ?")
+                      .params(
+                          a.account.id(),
+                          ts(day.atStartOfDay(clock.getZone()).toInstant()),
+                          ts(day.plusDays(1).atStartOfDay(clock.getZone()).toInstant()))
+                      .query(Long.class)
+                      .single();
+              var facts =
+                  new EarningPolicy.OrderFacts(
+                      order.channel(),
+                      order.shop(),
+                      order.lines().stream().map(l -> new EarningPolicy.Line(l.category(), l.paidFen())).toList(),
+                      paidAt);
+              EarningPolicy.Award award = EarningPolicy.forOrder(a.config, facts, a.account.tier(), earnedToday, clock.getZone());
+              long entryId =
+                  post(
+                      a,
+                      new Draft(
+                          "EARN", 0, award.points(), award.growth(), key, null, orderKey, award.rule(),
+                          award.multiplier().toPlainString(), "order paid, pending until it completes", "order", paidAt));
+              newLot(a, entryId, award.points(), true, null, ExpiryPolicy.expiresAt(a.config.expiry(), paidAt, clock.getZone()), orderKey);
+              qualifying(a, entryId, paidAt, award.growth(), facts.paidFen(), 1);
+              events.publishEvent(
+                  new PointsEarned(a.program.code(), a.person(), entryId, award.points(), true, key.businessType(), key.businessId(), a.now));
+              upgradeIfQualified(a);
+              return new Outcome.Posted(entryId, award.points(), false, award.rule());
+            }));
+  }
+
+  private static void requireOrder(String channel, String shop, String orderId) {
+    if (channel == null || channel.isBlank() || channel.length() > 64) {
+      throw PondException.invalid("channel", "must be 1-64 characters");
+    }
+    if (shop == null || shop.isBlank() || shop.length() > 64) {
+      throw PondException.invalid("shop", "must be 1-64 characters");
+    }
+    if (orderId == null || orderId.isBlank() || orderId.length() > 100) {
+      throw PondException.invalid("orderId", "must be 1-100 characters");
+    }
+  }
+
+  private static OrderPoints.Result result(Outcome outcome) {
+    return switch (outcome) {
+      case Outcome.Posted p -> new OrderPoints.Result(p.entryId() > 0, p.entryId(), p.points(), p.replayed(), p.explanation());
+      case Outcome.Rejected r -> new OrderPoints.Result(false, 0, 0, false, r.reason() + ": " + r.detail());
+    };
+  }
+
+  private record OrderLot(long lotId, long entryId, long original, long remaining, boolean pending, Instant pendingUntil) {}
+
+  private Optional<OrderLot> orderLot(Locked a, String orderKey) {
+    return jdbc.sql(
+            "SELECT l.id, l.entry_id, l.original, l.remaining, l.pending, l.pending_until FROM loyalty_lot l JOIN loyalty_entry e"
+                + " ON e.id = l.entry_id WHERE l.account_id = ? AND l.order_key = ? AND e.type = 'EARN'")
+        .params(a.account.id(), orderKey)
+        .query((rs, n) -> new OrderLot(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBoolean(5), instant(rs.getTimestamp(6))))
+        .optional();
+  }
+
+  public OrderPoints.Result orderCompleted(OrderPoints.CompletedOrder order) {
+    requireOrder(order.channel(), order.shop(), order.orderId());
+    String orderKey = orderKey(order.channel(), order.shop(), order.orderId());
+    return result(
+        withAccount(
+            order.program(),
+            order.person(),
+            true,
+            a -> {
+              Optional<OrderLot> lot = orderLot(a, orderKey);
+              if (lot.isEmpty()) {
+                return new Outcome.Rejected("order_not_earned", "no points were earned for order " + orderKey);
+              }
+              if (!lot.get().pending()) {
+                return new Outcome.Posted(0, 0, true, "points of order " + orderKey + " are already available");
+              }
+              Instant until = order.completedAt().plus(Duration.ofDays(a.config.returnWindowDays()));
+              if (lot.get().pendingUntil() == null || until.isBefore(lot.get().pendingUntil())) {
+                jdbc.sql("UPDATE loyalty_lot SET pending_until = ? WHERE id = ?").params(ts(until), lot.get().lotId()).update();
+              }
+              if (!until.isAfter(a.now)) {
+                return activate(a, lot.get().lotId());
+              }
+              return new Outcome.Posted(0, lot.get().remaining(), false, "pending until " + until + " (return window)");
+            }));
+  }
+
+  /** Makes a pending lot's points available (ACTIVATE); a negative balance is paid from them first. */
+  private Outcome activate(Locked a, long lotId) {
+    Key key = new Key("pond", "activation", Long.toString(lotId));
+    Optional<Outcome.Posted> replayed = replay(a, key);
+    if (replayed.isPresent()) {
+      return replayed.get();
+    }
+    OrderLot lot =
+        jdbc.sql("SELECT id, entry_id, original, remaining, pending, pending_until FROM loyalty_lot WHERE id = ?")
+            .param(lotId)
+            .query((rs, n) -> new OrderLot(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBoolean(5), instant(rs.getTimestamp(6))))
+            .single();
+    String orderKey = jdbc.sql("SELECT order_key FROM loyalty_lot WHERE id = ?").param(lotId).query(String.class).single();
+    long availableBefore = a.account.available();
+    long entryId =
+        post(
+            a,
+            new Draft(
+                "ACTIVATE", lot.remaining(), -lot.remaining(), 0, key, lot.entryId(), orderKey, null, null,
+                "order completed and its return window passed", "system", a.now));
+    jdbc.sql("UPDATE loyalty_lot SET pending = FALSE WHERE id = ?").param(lotId).update();
+    settleDebt(a, entryId, lotId, lot.remaining(), availableBefore);
+    events.publishEvent(new PointsActivated(a.program.code(), a.person(), entryId, lot.remaining(), orderKey, a.now));
+    return new Outcome.Posted(entryId, lot.remaining(), false, "activated");
+  }
+
+  public OrderPoints.Result orderRefunded(OrderPoints.RefundedOrder refund) {
+    requireOrder(refund.channel(), refund.shop(), refund.orderId());
+    if (refund.refundId() == null || refund.refundId().isBlank() || refund.refundId().length() > 90) {
+      throw PondException.invalid("refundId", "must be 1-90 characters");
+    }
+    if (refund.refundedFen() <= 0) {
+      throw PondException.invalid("refundedFen", "must be positive");
+    }
+    String orderKey = orderKey(refund.channel(), refund.shop(), refund.orderId());
+    Key key = new Key(refund.channel(), "order_refund", refund.shop() + "/" + refund.orderId() + "/" + refund.refundId());
+    return result(
+        withAccount(
+            refund.program(),
+            refund.person(),
+            true,
+            a -> {
+              Optional<Outcome.Posted> replayed = replay(a, key);
+              if (replayed.isPresent()) {
+                return replayed.get();
+              }
+              Optional<OrderLot> found = orderLot(a, orderKey);
+              if (found.isEmpty()) {
+                return new Outcome.Rejected("order_not_earned", "no points were earned for order " + orderKey);
+              }
+              OrderLot lot = found.get();
+              // what the order earned and how much of it was refunded before: cumulative shares, so
+              // partial refunds never round away points or take more than the order earned
+              record Order(long growth, long spendFen, Instant paidAt) {}
+              Order earned =
+                  jdbc.sql("SELECT growth, spend_fen, at FROM loyalty_qualifying WHERE entry_id = ?")
+                      .param(lot.entryId())
+                      .query((rs, n) -> new Order(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant()))
+                      .single();
+              long refundedBefore =
+                  -jdbc.sql(
+                          "SELECT COALESCE(SUM(q.spend_fen), 0) FROM loyalty_qualifying q JOIN loyalty_entry e ON e.id = q.entry_id"
+                              + " WHERE e.account_id = ? AND e.order_key = ? AND e.type = 'CLAWBACK'")
+                      .params(a.account.id(), orderKey)
+                      .query(Long.class)
+                      .single();
+              long refundedAfter = Math.min(earned.spendFen(), refundedBefore + refund.refundedFen());
+              long thisRefund = refundedAfter - refundedBefore;
+              long owed = share(lot.original(), refundedAfter, earned.spendFen()) - share(lot.original(), refundedBefore, earned.spendFen());
+              long growth = share(earned.growth(), refundedAfter, earned.spendFen()) - share(earned.growth(), refundedBefore, earned.spendFen());
+              int orders = refundedAfter >= earned.spendFen() && refundedBefore < earned.spendFen() ? 1 : 0;
+              RefundPolicy policy = RefundPolicy.fromWire(a.config.refundPolicy());
+              RefundPolicy.Plan plan =
+                  policy.plan(
+                      owed,
+                      new RefundPolicy.OrderLot(lot.lotId(), lot.remaining(), lot.pending()),
+                      availableLots(a, lot.lotId()));
+              long fromPending = plan.orderLotPending() ? plan.fromOrderLot() : 0;
+              long fromAvailable = plan.taken() - fromPending;
+              long entryId =
+                  post(
+                      a,
+                      new Draft(
+                          "CLAWBACK", -fromAvailable, -fromPending, -growth, key, lot.entryId(), orderKey,
+                          "refund of " + thisRefund + " fen of " + earned.spendFen() + " fen paid: " + owed + " points owed",
+                          null, plan.reason(), "order", refund.refundedAt()));
+              allocate(entryId, lot.lotId(), plan.fromOrderLot());
+              for (Lots.Allocation other : plan.fromOtherLots()) {
+                allocate(entryId, other.lotId(), other.points());
+              }
+              qualifying(a, entryId, earned.paidAt(), -growth, -thisRefund, -orders);
+              events.publishEvent(
+                  new PointsClawedBack(a.program.code(), a.person(), entryId, plan.taken(), plan.forgiven(), growth, orderKey, a.now));
+              if (Boolean.TRUE.equals(a.config.refundRevertsTier())) {
+                revertTierAfterRefund(a);
+              }
+              return new Outcome.Posted(entryId, -plan.taken(), false, plan.reason());
+            }));
+  }
+
+  private static long share(long total, long part, long whole) {
+    return io.pond.loyalty.program.domain.PointsMath.share(total, part, whole);
+  }
+
+  // ---------------------------------------------------------------- events, redemptions, adjustments
+
+  /** Points for a non-order event (sign-in, review, live-stream like, join gift): available at once. */
+  public Outcome earnEvent(String programCode, PersonRef person, String eventType, Key key, Instant occurredAt) {
+    return withAccount(
+        programCode,
+        person,
+        true,
+        a -> {
+          Key typed = new Key(key.source(), eventType, key.businessId()).of(a.person());
+          Optional<Outcome.Posted> replayed = replay(a, typed);
+          if (replayed.isPresent()) {
+            return replayed.get();
+          }
+          ProgramConfig.EventReward reward = a.config.earning().events().get(eventType);
+          if (reward == null) {
+            return new Outcome.Rejected("no_rule", "the program gives no points for " + eventType);
+          }
+          if (reward.dailyLimit() != null && reward.dailyLimit() > 0) {
+            LocalDate day = LocalDate.ofInstant(occurredAt, clock.getZone());
+            long today =
+                jdbc.sql(
+                        "SELECT COUNT(*) FROM loyalty_entry WHERE account_id = ? AND type = 'EARN' AND business_type = ?"
+                            + " AND occurred_at >= ? AND occurred_at < ?")
+                    .params(
+                        a.account.id(),
+                        eventType,
+                        ts(day.atStartOfDay(clock.getZone()).toInstant()),
+                        ts(day.plusDays(1).atStartOfDay(clock.getZone()).toInstant()))
+                    .query(Long.class)
+                    .single();
+            if (today >= reward.dailyLimit()) {
+              return new Outcome.Rejected("daily_limit", eventType + " earns at most " + reward.dailyLimit() + " times a day");
+            }
+          }
+          return earnAvailable(a, "EARN", typed, reward.points(), eventType + " earns " + reward.points(), null, "event", occurredAt);
+        });
+  }
+
+  private Outcome.Posted earnAvailable(Locked a, String type, Key key, long points, String rule, String reason, String actor, Instant at) {
+    long availableBefore = a.account.available();
+    long entryId = post(a, new Draft(type, points, 0, 0, key, null, null, rule, null, reason, actor, at));
+    long lotId = newLot(a, entryId, points, false, null, ExpiryPolicy.expiresAt(a.config.expiry(), at, clock.getZone()), null);
+    settleDebt(a, entryId, lotId, points, availableBefore);
+    events.publishEvent(new PointsEarned(a.program.code(), a.person(), entryId, points, false, key.businessType(), key.businessId(), a.now));
+    return new Outcome.Posted(entryId, points, false, rule);
+  }
+
+  /** Spends points, earliest-expiring first; refused when the available balance is short. */
+  public Outcome redeem(String programCode, PersonRef person, Key key, long points, String reason, String actor) {
+    if (points <= 0) {
+      throw PondException.invalid("points", "must be positive");
+    }
+    return withAccount(programCode, person, false, a -> redeemLocked(a, key.of(person), points, reason, actor));
+  }
+
+  Outcome redeemLocked(Locked a, Key key, long points, String reason, String actor) {
+    Optional<Outcome.Posted> replayed = replay(a, key);
+    if (replayed.isPresent()) {
+      return replayed.get();
+    }
+    if (a.account.available() < points) {
+      return new Outcome.Rejected(
+          "insufficient_points", "needs " + points + " points, " + Math.max(0, a.account.available()) + " available");
+    }
+    List<Lots.Allocation> allocations = Lots.take(availableLots(a, null), points);
+    if (Lots.sum(allocations) != points) {
+      throw new IllegalStateException("account " + a.account.id() + " lots do not hold its available balance; run reconcile");
+    }
+    long entryId = post(a, new Draft("REDEEM", -points, 0, 0, key, null, null, null, null, reason, actor, a.now));
+    for (Lots.Allocation allocation : allocations) {
+      allocate(entryId, allocation.lotId(), allocation.points());
+    }
+    events.publishEvent(new PointsRedeemed(a.program.code(), a.person(), entryId, points, key.businessId(), a.now));
+    return new Outcome.Posted(entryId, -points, false, reason);
+  }
+
+  /** Gives back what a REDEEM took, to the same lots (a REVERSAL linked to it); a negative balance is paid first. */
+  Outcome reverseLocked(Locked a, long redeemEntryId, String reason, String actor) {
+    Key key = new Key("pond", "reversal", Long.toString(redeemEntryId));
+    Optional<Outcome.Posted> replayed = replay(a, key);
+    if (replayed.isPresent()) {
+      return replayed.get();
+    }
+    List<Lots.Allocation> taken =
+        jdbc.sql("SELECT lot_id, points FROM loyalty_allocation WHERE entry_id = ? ORDER BY lot_id DESC")
+            .param(redeemEntryId)
+            .query((rs, n) -> new Lots.Allocation(rs.getLong(1), rs.getLong(2)))
+            .list();
+    long points = Lots.sum(taken);
+    long debt = Math.max(0, -a.account.available());
+    long entryId = post(a, new Draft("REVERSAL", points, 0, 0, key, redeemEntryId, null, null, null, reason, actor, a.now));
+    for (Lots.Allocation allocation : taken) {
+      long payDebt = Math.min(debt, allocation.points());
+      debt -= payDebt;
+      allocate(entryId, allocation.lotId(), -(allocation.points() - payDebt));
+    }
+    return new Outcome.Posted(entryId, points, false, reason);
+  }
+
+  /** An operator's correction: positive adds a lot, negative takes points (never below zero). */
+  public Outcome adjust(String programCode, PersonRef person, Key key, long points, String reason, String actor) {
+    if (points == 0) {
+      throw PondException.invalid("points", "must not be zero");
+    }
+    if (reason == null || reason.isBlank()) {
+      throw PondException.invalid("reason", "an adjustment needs a reason");
+    }
+    Key typed = new Key(key.source(), "adjustment", key.businessId()).of(person);
+    return withAccount(
+        programCode,
+        person,
+        points > 0,
+        a -> {
+          Optional<Outcome.Posted> replayed = replay(a, typed);
+          if (replayed.isPresent()) {
+            return replayed.get();
+          }
+          if (points > 0) {
+            return earnAvailable(a, "ADJUST", typed, points, "operator adjustment", reason, actor, a.now);
+          }
+          if (a.account.available() < -points) {
+            return new Outcome.Rejected(
+                "insufficient_points", "cannot take " + -points + " points, " + Math.max(0, a.account.available()) + " available");
+          }
+          List<Lots.Allocation> allocations = Lots.take(availableLots(a, null), -points);
+          long entryId = post(a, new Draft("ADJUST", points, 0, 0, typed, null, null, "operator adjustment", null, reason, actor, a.now));
+          for (Lots.Allocation allocation : allocations) {
+            allocate(entryId, allocation.lotId(), allocation.points());
+          }
+          return new Outcome.Posted(entryId, points, false, reason);
+        });
+  }
+
+  // ---------------------------------------------------------------- scheduled work
+
+  /** Activates every pending lot whose return window has passed; returns how many. */
+  public int activateDue() {
+    Instant now = clock.instant();
+    List<long[]> due =
+        jdbc.sql("SELECT account_id, id FROM loyalty_lot WHERE pending = TRUE AND pending_until <= ? ORDER BY id")
+            .param(ts(now))
+            .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+            .list();
+    int done = 0;
+    for (long[] lot : due) {
+      boolean activated =
+          withAccountId(
+              lot[0],
+              a -> {
+                Boolean stillPending =
+                    jdbc.sql("SELECT pending FROM loyalty_lot WHERE id = ? AND pending_until <= ?")
+                        .params(lot[1], ts(a.now))
+                        .query(Boolean.class)
+                        .optional()
+                        .orElse(false);
+                return stillPending && activate(a, lot[1]) instanceof Outcome.Posted;
+              });
+      done += activated ? 1 : 0;
+    }
+    return done;
+  }
+
+  /** Expires what is left in every lot past its expiry; returns how many lots. */
+  public int expireDue() {
+    Instant now = clock.instant();
+    List<long[]> due =
+        jdbc.sql("SELECT account_id, id FROM loyalty_lot WHERE pending = FALSE AND remaining > 0 AND expires_at <= ? ORDER BY id")
+            .param(ts(now))
+            .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+            .list();
+    int done = 0;
+    for (long[] lot : due) {
+      done +=
+          withAccountId(
+              lot[0],
+              a -> {
+                Long remaining =
+                    jdbc.sql("SELECT remaining FROM loyalty_lot WHERE id = ? AND pending = FALSE AND expires_at <= ?")
+                        .params(lot[1], ts(a.now))
+                        .query(Long.class)
+                        .optional()
+                        .orElse(0L);
+                if (remaining <= 0) {
+                  return 0;
+                }
+                long earlier =
+                    jdbc.sql("SELECT COUNT(*) FROM loyalty_allocation al JOIN loyalty_entry e ON e.id = al.entry_id WHERE al.lot_id = ? AND e.type = 'EXPIRE'")
+                        .param(lot[1])
+                        .query(Long.class)
+                        .single();
+                Key key = new Key("pond", "expiry", lot[1] + "/" + (earlier + 1));
+                long entryId = post(a, new Draft("EXPIRE", -remaining, 0, 0, key, null, null, "lot " + lot[1] + " reached its expiry", null, null, "system", a.now));
+                allocate(entryId, lot[1], remaining);
+                events.publishEvent(new PointsExpired(a.program.code(), a.person(), entryId, remaining, a.now));
+                return 1;
+              });
+    }
+    return done;
+  }
+
+  // ---------------------------------------------------------------- tiers
+
+  private void qualifying(Locked a, long entryId, Instant at, long growth, long spendFen, int orders) {
+    jdbc.sql("INSERT INTO loyalty_qualifying (account_id, entry_id, at, growth, spend_fen, orders) VALUES (?, ?, ?, ?, ?, ?)")
+        .params(a.account.id(), entryId, ts(at), growth, spendFen, orders)
+        .update();
+  }
+
+  TierPolicy.Measures measures(long accountId, Instant from, Instant to) {
+    return jdbc.sql(
+            "SELECT COALESCE(SUM(growth), 0), COALESCE(SUM(spend_fen), 0), COALESCE(SUM(orders), 0) FROM loyalty_qualifying"
+                + " WHERE account_id = ? AND at >= ? AND at < ?")
+        .params(accountId, ts(from), ts(to))
+        .query((rs, n) -> new TierPolicy.Measures(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+        .single();
+  }
+
+  private long currentValue(Locked a) {
+    Instant from = TierPolicy.windowStart(a.config, a.now, a.account.joinedAt(), clock.getZone());
+    return measures(a.account.id(), from, a.now.plusMillis(1)).of(a.config.qualification().measure());
+  }
+
+  private void upgradeIfQualified(Locked a) {
+    long value = currentValue(a);
+    int qualified = TierPolicy.qualifiedLevel(a.config, value);
+    if (qualified > a.account.tier()) {
+      changeTier(a, qualified, "upgrade: " + a.config.qualification().measure() + " " + value + " reaches "
+          + a.config.tier(qualified).threshold() + " for " + a.config.tier(qualified).code(), false);
+    }
+  }
+
+  private void revertTierAfterRefund(Locked a) {
+    long value = currentValue(a);
+    int target = Math.max(a.account.tierFloor(), TierPolicy.qualifiedLevel(a.config, value));
+    if (target < a.account.tier()) {
+      changeTier(a, target, "refund: " + a.config.qualification().measure() + " " + value + " no longer reaches "
+          + a.config.tier(a.account.tier()).threshold() + " for " + a.config.tier(a.account.tier()).code(), false);
+    }
+  }
+
+  private void changeTier(Locked a, int level, String reason, boolean review) {
+    changeTier(a, level, reason, review, a.now);
+  }
+
+  private void changeTier(Locked a, int level, String reason, boolean review, Instant at) {
+    Account x = a.account;
+    String from = a.config.tier(x.tier()).code();
+    a.account =
+        new Account(
+            x.id(), x.programId(), x.personId(), x.available(), x.pending(), x.growth(), level,
+            review ? level : Math.min(x.tierFloor(), level), at, x.nextReviewAt(), x.joinedAt(), x.changeSeq());
+    jdbc.sql("INSERT INTO loyalty_tier_change (account_id, from_tier, to_tier, reason, at) VALUES (?, ?, ?, ?, ?)")
+        .params(x.id(), x.tier(), level, cut(reason), ts(a.now))
+        .update();
+    saveAccount(a, "TIER", null);
+    events.publishEvent(new TierChanged(a.program.code(), a.person(), from, a.config.tier(level).code(), reason, a.now));
+  }
+
+  /** Runs every tier review that is due (several per account when time moved by years); returns how many. */
+  public int reviewTiersDue() {
+    Instant now = clock.instant();
+    List<Long> due =
+        jdbc.sql("SELECT id FROM loyalty_account WHERE next_review_at <= ? ORDER BY id").param(ts(now)).query(Long.class).list();
+    int reviews = 0;
+    for (long accountId : due) {
+      reviews +=
+          withAccountId(
+              accountId,
+              a -> {
+                int n = 0;
+                while (!a.account.nextReviewAt().isAfter(a.now)) {
+                  Instant at = a.account.nextReviewAt();
+                  long value =
+                      measures(a.account.id(), TierPolicy.reviewWindowStart(a.config, at, clock.getZone()), at)
+                          .of(a.config.qualification().measure());
+                  TierPolicy.Review decision = TierPolicy.review(a.config, a.account.tier(), value, a.account.tierSince(), at);
+                  Account x = a.account;
+                  Instant next = TierPolicy.nextReview(a.config, at, x.joinedAt(), clock.getZone());
+                  a.account =
+                      new Account(x.id(), x.programId(), x.personId(), x.available(), x.pending(), x.growth(), x.tier(),
+                          x.tier(), x.tierSince(), next, x.joinedAt(), x.changeSeq());
+                  if (decision instanceof TierPolicy.Review.Change change) {
+                    changeTier(a, change.level(), change.reason(), true, at);
+                  } else {
+                    saveAccount(a, "REVIEW", null);
+                  }
+                  n++;
+                }
+                return n;
+              });
+    }
+    return reviews;
+  }
+}

@@ -1,0 +1,121 @@
+package io.pond.loyalty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pond.loyalty.ledger.PointsLedger;
+import io.pond.loyalty.redemption.Redemptions;
+import io.pond.platform.errors.ErrorCode;
+import io.pond.platform.errors.PondException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Many threads against one account or one item: the account lock and the stock update hold. */
+class LedgerConcurrencyTest extends LoyaltyTestSupport {
+
+  @Autowired Redemptions redemptions;
+
+  private static void runAll(int threads, List<Callable<Void>> work) throws Exception {
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      List<Future<Void>> futures = new ArrayList<>();
+      for (Callable<Void> w : work) {
+        futures.add(pool.submit(w));
+      }
+      for (Future<Void> f : futures) {
+        f.get();
+      }
+    }
+  }
+
+  @Test
+  void parallel_redemptions_on_one_account_never_overspend() throws Exception {
+    String program = simpleProgram("within_balance");
+    PersonRef member = newPerson();
+    for (int i = 0; i < 20; i++) {
+      review(program, member, "seed-" + i); // 1000 points in 20 lots
+    }
+    AtomicLong spent = new AtomicLong();
+    AtomicInteger refused = new AtomicInteger();
+    List<Callable<Void>> work = new ArrayList<>();
+    for (int t = 0; t < 12; t++) {
+      int thread = t;
+      work.add(
+          () -> {
+            for (int i = 0; i < 15; i++) {
+              PointsLedger.Outcome o =
+                  ledger.redeem(program, member, new PointsLedger.Key("mall", "redemption", thread + "-" + i), 7, "race", "test");
+              if (o instanceof PointsLedger.Outcome.Posted p) {
+                spent.addAndGet(-p.points());
+              } else {
+                refused.incrementAndGet();
+              }
+            }
+            return null;
+          });
+    }
+    runAll(12, work);
+    assertThat(spent.get()).isLessThanOrEqualTo(1000).isEqualTo(7L * (180 - refused.get()));
+    assertThat(refused.get()).isEqualTo(180 - 1000 / 7); // every attempt that fitted succeeded
+    assertThat(balance(program, member).available()).isEqualTo(1000 - spent.get());
+    assertNoDrift();
+  }
+
+  @Test
+  void parallel_replays_of_the_same_order_post_it_once() throws Exception {
+    String program = simpleProgram("within_balance");
+    PersonRef member = newPerson(); // the account does not exist yet: creation races too
+    List<Callable<Void>> work = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      work.add(
+          () -> {
+            pay(program, member, "SAME", 10_000);
+            return null;
+          });
+    }
+    runAll(8, work);
+    assertThat(balance(program, member).pending()).isEqualTo(100);
+    assertThat(queries.entries(program, member, null, 50)).hasSize(1);
+  }
+
+  @Test
+  void a_points_mall_item_is_never_oversold() throws Exception {
+    String program = simpleProgram("within_balance");
+    redemptions.createItem(program, "MUG", "Tea mug", 50, 990, 5);
+    List<PersonRef> members = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      PersonRef m = newPerson();
+      review(program, m, "seed");
+      members.add(m);
+    }
+    AtomicInteger sold = new AtomicInteger();
+    AtomicInteger outOfStock = new AtomicInteger();
+    List<Callable<Void>> work = new ArrayList<>();
+    for (PersonRef m : members) {
+      work.add(
+          () -> {
+            try {
+              redemptions.reserve(program, m, "buy-" + m.value(), 0, 0, "MUG", 1, "test");
+              sold.incrementAndGet();
+            } catch (PondException e) {
+              assertThat(e.code()).isEqualTo(ErrorCode.OUT_OF_STOCK);
+              outOfStock.incrementAndGet();
+            }
+            return null;
+          });
+    }
+    runAll(8, work);
+    assertThat(sold.get()).isEqualTo(5);
+    assertThat(outOfStock.get()).isEqualTo(11);
+    assertThat(redemptions.items(program).getFirst().stock()).isZero();
+    long stillHolding = members.stream().filter(m -> balance(program, m).available() == 50).count();
+    assertThat(stillHolding).isEqualTo(11); // refused buyers kept their points
+    assertNoDrift();
+  }
+}

@@ -1,0 +1,251 @@
+package io.pond.loyalty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pond.loyalty.ledger.LedgerQueries;
+import io.pond.loyalty.ledger.PointsLedger;
+import io.pond.loyalty.program.Programs;
+import io.pond.loyalty.program.domain.ProgramConfig;
+import io.pond.platform.errors.PondException;
+import io.pond.support.MutableClock;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+/**
+ * The ledger's invariants under random inputs, on the real ledger code and an in-memory H2 store:
+ * available = Σ remaining of available lots, no lot below zero, totals = Σ entries (the reconcile
+ * checks); replaying any input changes nothing; concurrent redemptions never overspend.
+ */
+class LedgerProperties {
+
+  private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+  private static final Instant START = Instant.parse("2026-05-01T02:00:00Z");
+  private static final MutableClock CLOCK = new MutableClock(START, ZONE);
+  private static final PointsLedger LEDGER;
+  private static final LedgerQueries QUERIES;
+  private static final Programs PROGRAMS;
+  private static final OrderPoints ORDERS;
+
+  static {
+    String url = "jdbc:h2:mem:ledger_properties;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+    SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    JdbcClient jdbc = JdbcClient.create(dataSource);
+    PROGRAMS = new Programs(jdbc, CLOCK);
+    LEDGER = new PointsLedger(jdbc, new DataSourceTransactionManager(dataSource), PROGRAMS, CLOCK, event -> {});
+    QUERIES = new LedgerQueries(jdbc, PROGRAMS, LEDGER, CLOCK, event -> {});
+    ORDERS = new OrderPoints(LEDGER);
+  }
+
+  sealed interface Op {
+    /** Time and jobs are not inputs: a replay skips them. */
+    default boolean input() {
+      return true;
+    }
+  }
+
+  record Pay(int person, int order, long fen) implements Op {}
+
+  record Complete(int person, int order) implements Op {}
+
+  record Refund(int person, int order, int refund, long fen) implements Op {}
+
+  record Review(int person, int id) implements Op {}
+
+  record Redeem(int person, int id, long points) implements Op {}
+
+  record Adjust(int person, int id, long points) implements Op {}
+
+  record Advance(int days) implements Op {
+    @Override
+    public boolean input() {
+      return false;
+    }
+  }
+
+  record Jobs() implements Op {
+    @Override
+    public boolean input() {
+      return false;
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Op>> operations() {
+    Arbitrary<Integer> person = Arbitraries.integers().between(1, 3);
+    Arbitrary<Integer> id = Arbitraries.integers().between(1, 6);
+    Arbitrary<Op> op =
+        Arbitraries.oneOf(
+            Combinators.combine(person, id, Arbitraries.longs().between(0, 50_000)).as(Pay::new),
+            Combinators.combine(person, id).as(Complete::new),
+            Combinators.combine(person, id, Arbitraries.integers().between(1, 3), Arbitraries.longs().between(1, 30_000)).as(Refund::new),
+            Combinators.combine(person, id).as(Review::new),
+            Combinators.combine(person, id, Arbitraries.longs().between(1, 300)).as(Redeem::new),
+            Combinators.combine(person, id, Arbitraries.longs().between(-100, 100).filter(p -> p != 0)).as(Adjust::new),
+            Arbitraries.integers().between(1, 40).map(Advance::new),
+            Arbitraries.just(new Jobs()));
+    return op.list().ofMinSize(1).ofMaxSize(40);
+  }
+
+  @Provide
+  Arbitrary<String> policies() {
+    return Arbitraries.of(ProgramConfig.REFUND_POLICIES);
+  }
+
+  @Provide
+  Arbitrary<ProgramConfig.Expiry> expiries() {
+    return Arbitraries.of(
+        new ProgramConfig.Expiry("never", null),
+        new ProgramConfig.Expiry("rolling_days", 30),
+        new ProgramConfig.Expiry("end_of_year", null));
+  }
+
+  private static String program(String policy, ProgramConfig.Expiry expiry) {
+    String code = "prop" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    PROGRAMS.create(
+        code,
+        code,
+        new ProgramConfig(
+            List.of(
+                new ProgramConfig.Tier("L1", "Member", 0L, BigDecimal.ONE),
+                new ProgramConfig.Tier("L2", "Silver", 300L, new BigDecimal("1.5"))),
+            null,
+            new ProgramConfig.Earning(null, null, null, null, null, null, Map.of("review", new ProgramConfig.EventReward(20L, 0))),
+            expiry,
+            policy,
+            true,
+            3,
+            30,
+            15),
+        "property");
+    return code;
+  }
+
+  /** Applies an input; false when it was refused (refused inputs post nothing and may succeed later). */
+  private static boolean apply(String program, Op op) {
+    try {
+      Object result = switch (op) {
+        case Pay p ->
+            ORDERS.paid(new OrderPoints.PaidOrder(program, new PersonRef(p.person()), "jd", "s1", "o" + p.order(),
+                List.of(new OrderPoints.Line("tea", p.fen())), CLOCK.instant()));
+        case Complete c -> ORDERS.completed(new OrderPoints.CompletedOrder(program, new PersonRef(c.person()), "jd", "s1", "o" + c.order(), CLOCK.instant()));
+        case Refund r ->
+            ORDERS.refunded(new OrderPoints.RefundedOrder(program, new PersonRef(r.person()), "jd", "s1", "o" + r.order(), "r" + r.refund(), r.fen(), CLOCK.instant()));
+        case Review r -> LEDGER.earnEvent(program, new PersonRef(r.person()), "review", new PointsLedger.Key("app", "review", "rv" + r.id()), CLOCK.instant());
+        case Redeem r -> LEDGER.redeem(program, new PersonRef(r.person()), new PointsLedger.Key("mall", "redemption", "x" + r.id()), r.points(), "gift", "property");
+        case Adjust a -> LEDGER.adjust(program, new PersonRef(a.person()), new PointsLedger.Key("operator", "adjustment", "a" + a.id()), a.points(), "fix", "property");
+        case Advance a -> {
+          CLOCK.advance(Duration.ofDays(a.days()));
+          yield null;
+        }
+        case Jobs j -> {
+          LEDGER.activateDue();
+          LEDGER.expireDue();
+          LEDGER.reviewTiersDue();
+          yield null;
+        }
+      };
+      return !(result instanceof PointsLedger.Outcome.Rejected)
+          && !(result instanceof OrderPoints.Result r && !r.posted() && r.entryId() == 0 && r.explanation().startsWith("order_not_earned"));
+    } catch (PondException e) {
+      return false; // unknown account, conflicting key: nothing posted
+    }
+  }
+
+  private record Snapshot(List<String> balances, long entries) {}
+
+  private static Snapshot snapshot(String program) {
+    Programs.Program p = PROGRAMS.get(program);
+    List<String> balances = new ArrayList<>();
+    long entries = 0;
+    for (int person = 1; person <= 3; person++) {
+      var account = QUERIES.account(p.id(), person);
+      if (account.isPresent()) {
+        var a = account.get();
+        balances.add(person + ": " + a.available() + "/" + a.pending() + "/" + a.growth() + "/L" + a.tier());
+        entries += QUERIES.entries(program, new PersonRef(person), null, 500).size();
+      }
+    }
+    return new Snapshot(balances, entries);
+  }
+
+  private static void assertNoDrift(String program) {
+    Programs.Program p = PROGRAMS.get(program);
+    for (int person = 1; person <= 3; person++) {
+      QUERIES.account(p.id(), person).ifPresent(a -> assertThat(QUERIES.reconcile(a.id())).isEmpty());
+    }
+  }
+
+  @Property(tries = 60)
+  void any_interleaving_of_earning_refunds_redemptions_and_expiry_keeps_the_sums_and_replays_change_nothing(
+      @ForAll("operations") List<Op> ops, @ForAll("policies") String policy, @ForAll("expiries") ProgramConfig.Expiry expiry) {
+    CLOCK.set(START);
+    String program = program(policy, expiry);
+    List<Op> accepted = ops.stream().filter(op -> apply(program, op)).filter(Op::input).toList();
+    assertNoDrift(program);
+    Snapshot before = snapshot(program);
+    accepted.forEach(op -> assertThat(apply(program, op)).as("replay of %s", op).isTrue());
+    assertThat(snapshot(program)).isEqualTo(before);
+    assertNoDrift(program);
+    if (!"unlimited".equals(policy)) {
+      before.balances().forEach(b -> assertThat(b).doesNotContain(": -"));
+    }
+  }
+
+  @Property(tries = 5)
+  void concurrent_redemptions_never_overspend(
+      @ForAll @IntRange(min = 1, max = 60) int price, @ForAll @IntRange(min = 2, max = 6) int threads) throws Exception {
+    CLOCK.set(START);
+    String program = program("within_balance", new ProgramConfig.Expiry("never", null));
+    PersonRef member = new PersonRef(1);
+    for (int i = 0; i < 10; i++) {
+      LEDGER.earnEvent(program, member, "review", new PointsLedger.Key("app", "review", "seed" + i), CLOCK.instant());
+    }
+    AtomicLong spent = new AtomicLong();
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 10; i++) {
+                    if (LEDGER.redeem(program, member, new PointsLedger.Key("mall", "redemption", thread + "/" + i), price, "race", "p")
+                        instanceof PointsLedger.Outcome.Posted p) {
+                      spent.addAndGet(-p.points());
+                    }
+                  }
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    }
+    long available = QUERIES.balance(program, member).available();
+    assertThat(spent.get()).isLessThanOrEqualTo(200);
+    assertThat(available).isEqualTo(200 - spent.get()).isGreaterThanOrEqualTo(0);
+    assertThat(available).isLessThan(Math.min(price, 200) + (spent.get() == 10L * threads * price ? 200 : 0));
+    assertNoDrift(program);
+  }
+}
