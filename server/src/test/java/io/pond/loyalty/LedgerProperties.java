@@ -1,6 +1,11 @@
 package io.pond.loyalty;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.pond.loyalty.ledger.LedgerQueries;
 import io.pond.loyalty.ledger.PointsLedger;
@@ -20,14 +25,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
@@ -91,34 +92,32 @@ class LedgerProperties {
     }
   }
 
-  @Provide
-  Arbitrary<List<Op>> operations() {
-    Arbitrary<Integer> person = Arbitraries.integers().between(1, 3);
-    Arbitrary<Integer> id = Arbitraries.integers().between(1, 6);
-    Arbitrary<Op> op =
-        Arbitraries.oneOf(
-            Combinators.combine(person, id, Arbitraries.longs().between(0, 50_000)).as(Pay::new),
-            Combinators.combine(person, id).as(Complete::new),
-            Combinators.combine(person, id, Arbitraries.integers().between(1, 3), Arbitraries.longs().between(1, 30_000)).as(Refund::new),
-            Combinators.combine(person, id).as(Review::new),
-            Combinators.combine(person, id, Arbitraries.longs().between(1, 300)).as(Redeem::new),
-            Combinators.combine(person, id, Arbitraries.longs().between(-100, 100).filter(p -> p != 0)).as(Adjust::new),
-            Arbitraries.integers().between(1, 40).map(Advance::new),
-            Arbitraries.just(new Jobs()));
-    return op.list().ofMinSize(1).ofMaxSize(40);
+  private static Gen<List<Op>> operations() {
+    Gen<Integer> person = integers().between(1, 3);
+    Gen<Integer> id = integers().between(1, 6);
+    Gen<Op> op =
+        Generate.oneOf(
+            person.zip(id, longs().between(0, 50_000), (p, o, fen) -> (Op) new Pay(p, o, fen)),
+            person.zip(id, (p, o) -> (Op) new Complete(p, o)),
+            person.zip(id, integers().between(1, 3), longs().between(1, 30_000), (p, o, r, fen) -> (Op) new Refund(p, o, r, fen)),
+            person.zip(id, (p, i) -> (Op) new Review(p, i)),
+            person.zip(id, longs().between(1, 300), (p, i, points) -> (Op) new Redeem(p, i, points)),
+            person.zip(id, longs().between(1, 100), booleans().all(), (p, i, v, negative) -> (Op) new Adjust(p, i, negative ? -v : v)),
+            integers().between(1, 40).map(days -> (Op) new Advance(days)),
+            Generate.constant((Op) new Jobs()));
+    return lists().of(op).ofSizeBetween(1, 40);
   }
 
-  @Provide
-  Arbitrary<String> policies() {
-    return Arbitraries.of(ProgramConfig.REFUND_POLICIES);
+  private static Gen<String> policies() {
+    return Generate.pick(List.copyOf(ProgramConfig.REFUND_POLICIES));
   }
 
-  @Provide
-  Arbitrary<ProgramConfig.Expiry> expiries() {
-    return Arbitraries.of(
-        new ProgramConfig.Expiry("never", null),
-        new ProgramConfig.Expiry("rolling_days", 30),
-        new ProgramConfig.Expiry("end_of_year", null));
+  private static Gen<ProgramConfig.Expiry> expiries() {
+    return Generate.pick(
+        List.of(
+            new ProgramConfig.Expiry("never", null),
+            new ProgramConfig.Expiry("rolling_days", 30),
+            new ProgramConfig.Expiry("end_of_year", null)));
   }
 
   private static String program(String policy, ProgramConfig.Expiry expiry) {
@@ -197,9 +196,12 @@ class LedgerProperties {
     }
   }
 
-  @Property(tries = 60)
-  void any_interleaving_of_earning_refunds_redemptions_and_expiry_keeps_the_sums_and_replays_change_nothing(
-      @ForAll("operations") List<Op> ops, @ForAll("policies") String policy, @ForAll("expiries") ProgramConfig.Expiry expiry) {
+  @Test
+  void any_interleaving_of_earning_refunds_redemptions_and_expiry_keeps_the_sums_and_replays_change_nothing() {
+    qt().withExamples(60).forAll(operations(), policies(), expiries()).checkAssert(LedgerProperties::holdsTheSums);
+  }
+
+  private static void holdsTheSums(List<Op> ops, String policy, ProgramConfig.Expiry expiry) {
     CLOCK.set(START);
     String program = program(policy, expiry);
     List<Op> accepted = ops.stream().filter(op -> apply(program, op)).filter(Op::input).toList();
@@ -213,9 +215,22 @@ class LedgerProperties {
     }
   }
 
-  @Property(tries = 5)
-  void concurrent_redemptions_never_overspend(
-      @ForAll @IntRange(min = 1, max = 60) int price, @ForAll @IntRange(min = 2, max = 6) int threads) throws Exception {
+  @Test
+  void concurrent_redemptions_never_overspend() {
+    qt().withExamples(5)
+        .withShrinkCycles(0)
+        .forAll(integers().between(1, 60), integers().between(2, 6))
+        .checkAssert(
+            (price, threads) -> {
+              try {
+                redeemInParallel(price, threads);
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
+  }
+
+  private static void redeemInParallel(int price, int threads) throws Exception {
     CLOCK.set(START);
     String program = program("within_balance", new ProgramConfig.Expiry("never", null));
     PersonRef member = new PersonRef(1);
