@@ -39,12 +39,9 @@ CREATE TABLE dead_letter (
   raw         VARCHAR     NOT NULL
 );
 
--- Per-source counts by outcome (accepted, deduplicated, rejected) and reason, committed together
--- with the events they count.
-CREATE TABLE ingest_counter (
-  source_id BIGINT  NOT NULL,
-  outcome   VARCHAR NOT NULL,
-  reason    VARCHAR NOT NULL,
-  n         BIGINT  NOT NULL,
-  PRIMARY KEY (source_id, outcome, reason)
+-- Repeats acknowledged without storing, per source (a row per commit that had any). Accepted and
+-- rejected counts come from event_log and dead_letter themselves.
+CREATE TABLE ingest_duplicate (
+  source_id BIGINT NOT NULL,
+  n         BIGINT NOT NULL
 );

@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -73,6 +72,10 @@ public class EventLog implements SmartLifecycle {
   private volatile boolean accepting;
   private Thread writer;
   private DuckDBConnection connection;
+  private DuckDBAppender eventRows;
+  private DuckDBAppender identifierRows;
+  private DuckDBAppender deadLetterRows;
+  private DuckDBAppender duplicateRows;
   private long nextOffset;
   private long nextDeadLetterId;
   private volatile long lastOffset;
@@ -231,6 +234,22 @@ public class EventLog implements SmartLifecycle {
   // --- the writer thread ---------------------------------------------------------------------------
 
   private void run() {
+    // DuckDB appenders are confined to the thread that created them: this one.
+    try {
+      openAppenders();
+    } catch (SQLException e) {
+      log.error("The event log cannot be written; ingestion answers 503", e);
+      accepting = false;
+      return;
+    }
+    try {
+      drain();
+    } finally {
+      closeAppenders();
+    }
+  }
+
+  private void drain() {
     List<Pending> group = new ArrayList<>();
     while (running || !queue.isEmpty()) {
       try {
@@ -260,6 +279,27 @@ public class EventLog implements SmartLifecycle {
     }
   }
 
+  // PERF: the appenders stay open across commits (creating them costs about as much as a small
+  // commit); they are recreated after a failed commit.
+  private void openAppenders() throws SQLException {
+    eventRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "event_log");
+    identifierRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "event_identifier");
+    deadLetterRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "dead_letter");
+    duplicateRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "ingest_duplicate");
+  }
+
+  private void closeAppenders() {
+    for (DuckDBAppender a : new DuckDBAppender[] {eventRows, identifierRows, deadLetterRows, duplicateRows}) {
+      if (a != null) {
+        try {
+          a.close();
+        } catch (SQLException | RuntimeException e) {
+          log.debug("Closing an appender after a failure", e);
+        }
+      }
+    }
+  }
+
   private void write(List<Pending> group) {
     long firstOffset = nextOffset;
     long firstDeadLetter = nextDeadLetterId;
@@ -268,69 +308,65 @@ public class EventLog implements SmartLifecycle {
     Map<CounterKey, Long> counts = new HashMap<>();
     try {
       Set<String> inThisCommit = new HashSet<>();
-      try (DuckDBAppender events = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "event_log");
-          DuckDBAppender ids = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "event_identifier");
-          DuckDBAppender dead = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "dead_letter")) {
-        for (Pending p : group) {
-          Submission s = p.submission();
-          int accepted = 0;
-          int duplicates = 0;
-          for (EventEnvelope e : s.events()) {
-            long hash = hash(s.sourceId(), e.messageId());
-            String key = s.sourceId() + ":" + e.messageId();
-            if (inThisCommit.contains(key) || seen.contains(hash) && stored(s.sourceId(), e.messageId(), hash)) {
-              duplicates++;
-              continue;
-            }
-            inThisCommit.add(key);
-            newHashes.add(hash);
-            long offset = nextOffset++;
-            append(events, ids, e, offset, hash);
-            accepted++;
+      boolean anyDeadLetter = false;
+      boolean anyDuplicate = false;
+      for (Pending p : group) {
+        Submission s = p.submission();
+        int accepted = 0;
+        int duplicates = 0;
+        for (EventEnvelope e : s.events()) {
+          long hash = hash(s.sourceId(), e.messageId());
+          String key = s.sourceId() + ":" + e.messageId();
+          if (inThisCommit.contains(key) || seen.contains(hash) && stored(s.sourceId(), e.messageId(), hash)) {
+            duplicates++;
+            continue;
           }
-          for (DeadLetter d : s.deadLetters()) {
-            dead.beginRow()
-                .append(nextDeadLetterId++)
-                .append(d.sourceId())
-                .append(d.protocol())
-                .append(d.receivedAt().atOffset(ZoneOffset.UTC))
-                .append(d.rejection().reason())
-                .append(d.rejection().field())
-                .append(d.rejection().detail())
-                .append(d.raw())
-                .endRow();
-            counts.merge(new CounterKey(s.sourceId(), s.sourceName(), "rejected", d.rejection().reason()), 1L, Long::sum);
-          }
-          if (accepted > 0) {
-            counts.merge(new CounterKey(s.sourceId(), s.sourceName(), "accepted", ""), (long) accepted, Long::sum);
-          }
-          if (duplicates > 0) {
-            counts.merge(new CounterKey(s.sourceId(), s.sourceName(), "deduplicated", ""), (long) duplicates, Long::sum);
-          }
-          receipts.add(new Receipt(accepted, duplicates, s.deadLetters().size(), nextOffset - 1));
+          inThisCommit.add(key);
+          newHashes.add(hash);
+          append(e, nextOffset++, hash);
+          accepted++;
         }
-        events.flush();
-        ids.flush();
-        dead.flush();
+        for (DeadLetter d : s.deadLetters()) {
+          deadLetterRows.beginRow()
+              .append(nextDeadLetterId++)
+              .append(d.sourceId())
+              .append(d.protocol())
+              .appendEpochMicros(micros(d.receivedAt()))
+              .append(d.rejection().reason())
+              .append(d.rejection().field())
+              .append(d.rejection().detail())
+              .append(d.raw())
+              .endRow();
+          anyDeadLetter = true;
+          counts.merge(new CounterKey(s.sourceName(), "rejected"), 1L, Long::sum);
+        }
+        if (accepted > 0) {
+          counts.merge(new CounterKey(s.sourceName(), "accepted"), (long) accepted, Long::sum);
+        }
+        if (duplicates > 0) {
+          duplicateRows.beginRow().append(s.sourceId()).append((long) duplicates).endRow();
+          anyDuplicate = true;
+          counts.merge(new CounterKey(s.sourceName(), "deduplicated"), (long) duplicates, Long::sum);
+        }
+        receipts.add(new Receipt(accepted, duplicates, s.deadLetters().size(), nextOffset - 1));
       }
-      try (PreparedStatement upsert =
-          connection.prepareStatement(
-              "INSERT INTO ingest_counter VALUES (?, ?, ?, ?) ON CONFLICT (source_id, outcome, reason)"
-                  + " DO UPDATE SET n = ingest_counter.n + excluded.n")) {
-        for (Map.Entry<CounterKey, Long> c : counts.entrySet()) {
-          upsert.setLong(1, c.getKey().sourceId());
-          upsert.setString(2, c.getKey().outcome());
-          upsert.setString(3, c.getKey().reason());
-          upsert.setLong(4, c.getValue());
-          upsert.addBatch();
-        }
-        upsert.executeBatch();
+      if (!newHashes.isEmpty()) {
+        eventRows.flush();
+        identifierRows.flush();
+      }
+      if (anyDeadLetter) {
+        deadLetterRows.flush();
+      }
+      if (anyDuplicate) {
+        duplicateRows.flush();
       }
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       log.error("Event log commit of {} requests failed; they are answered 503", group.size(), e);
       try {
+        closeAppenders();
         connection.rollback();
+        openAppenders();
       } catch (SQLException r) {
         log.error("Event log rollback failed", r);
       }
@@ -357,7 +393,11 @@ public class EventLog implements SmartLifecycle {
     commitListeners.forEach(Runnable::run);
   }
 
-  private record CounterKey(long sourceId, String sourceName, String outcome, String reason) {}
+  private static long micros(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+  }
+
+  private record CounterKey(String sourceName, String outcome) {}
 
   private boolean stored(long sourceId, String messageId, long hash) throws SQLException {
     try (PreparedStatement s =
@@ -373,9 +413,8 @@ public class EventLog implements SmartLifecycle {
     }
   }
 
-  private void append(DuckDBAppender events, DuckDBAppender ids, EventEnvelope e, long offset, long hash)
-      throws SQLException {
-    events.beginRow()
+  private void append(EventEnvelope e, long offset, long hash) throws SQLException {
+    eventRows.beginRow()
         .append(offset)
         .append(hash)
         .append(e.sourceId())
@@ -383,8 +422,8 @@ public class EventLog implements SmartLifecycle {
         .append(e.protocol())
         .append(e.type())
         .append(e.event())
-        .append(e.timestamp().atOffset(ZoneOffset.UTC))
-        .append(e.receivedAt().atOffset(ZoneOffset.UTC))
+        .appendEpochMicros(micros(e.timestamp()))
+        .appendEpochMicros(micros(e.receivedAt()))
         .append(e.link().name())
         .append(json.writeValueAsString(e.identifiers()))
         .append(e.previous() == null ? null : json.writeValueAsString(e.previous()))
@@ -393,11 +432,11 @@ public class EventLog implements SmartLifecycle {
         .append(json.writeValueAsString(e.context()))
         .endRow();
     for (Identifier id : e.identifiers()) {
-      ids.beginRow().append(offset).append(id.type()).append(id.scope()).append(id.value()).endRow();
+      identifierRows.beginRow().append(offset).append(id.type()).append(id.scope()).append(id.value()).endRow();
     }
     if (e.previous() != null) {
       Identifier id = e.previous();
-      ids.beginRow().append(offset).append(id.type()).append(id.scope()).append(id.value()).endRow();
+      identifierRows.beginRow().append(offset).append(id.type()).append(id.scope()).append(id.value()).endRow();
     }
   }
 

@@ -105,20 +105,25 @@ public class IngestQueries {
         c -> {
           Map<Long, long[]> totals = new TreeMap<>();
           Map<Long, Map<String, Long>> reasons = new TreeMap<>();
-          try (PreparedStatement s = c.prepareStatement("SELECT source_id, outcome, reason, n FROM ingest_counter");
+          try (PreparedStatement s = c.prepareStatement("SELECT source_id, count(*) FROM event_log GROUP BY source_id");
+              ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+              totals.computeIfAbsent(rs.getLong(1), k -> new long[3])[0] += rs.getLong(2);
+            }
+          }
+          try (PreparedStatement s = c.prepareStatement("SELECT source_id, sum(n) FROM ingest_duplicate GROUP BY source_id");
+              ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+              totals.computeIfAbsent(rs.getLong(1), k -> new long[3])[1] += rs.getLong(2);
+            }
+          }
+          try (PreparedStatement s =
+                  c.prepareStatement("SELECT source_id, reason, count(*) FROM dead_letter GROUP BY source_id, reason");
               ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
               long source = rs.getLong(1);
-              long[] t = totals.computeIfAbsent(source, k -> new long[3]);
-              long n = rs.getLong(4);
-              switch (rs.getString(2)) {
-                case "accepted" -> t[0] += n;
-                case "deduplicated" -> t[1] += n;
-                default -> {
-                  t[2] += n;
-                  reasons.computeIfAbsent(source, k -> new TreeMap<>()).merge(rs.getString(3), n, Long::sum);
-                }
-              }
+              totals.computeIfAbsent(source, k -> new long[3])[2] += rs.getLong(3);
+              reasons.computeIfAbsent(source, k -> new TreeMap<>()).merge(rs.getString(2), rs.getLong(3), Long::sum);
             }
           }
           List<SourceStats> out = new ArrayList<>();
