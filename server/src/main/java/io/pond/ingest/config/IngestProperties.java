@@ -1,0 +1,45 @@
+package io.pond.ingest.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the ingest module ({@code pond.ingest.*} in {@code application.yaml}).
+ *
+ * @param groupCommit how many requests and events one event-log transaction may hold;
+ *     {@code max-requests: 1} turns group commit off (one commit per request)
+ * @param rateLimit events per second and burst allowed per write key
+ * @param consumers how consumers of the log are driven
+ */
+@ConfigurationProperties("pond.ingest")
+public record IngestProperties(
+    @DefaultValue GroupCommit groupCommit, @DefaultValue RateLimit rateLimit, @DefaultValue Consumers consumers) {
+
+  public record GroupCommit(@DefaultValue("1000") int maxRequests, @DefaultValue("50000") int maxEvents) {
+    public GroupCommit {
+      if (maxRequests < 1 || maxEvents < 1) {
+        throw new IllegalArgumentException("pond.ingest.group-commit.max-requests and max-events must be at least 1");
+      }
+    }
+  }
+
+  /** A token bucket per write key: {@code eventsPerSecond} sustained, {@code burst} at once. */
+  public record RateLimit(@DefaultValue("200000") long eventsPerSecond, @DefaultValue("400000") long burst) {
+    public RateLimit {
+      if (eventsPerSecond < 1 || burst < 1) {
+        throw new IllegalArgumentException("pond.ingest.rate-limit.events-per-second and burst must be at least 1");
+      }
+    }
+  }
+
+  /**
+   * @param batchSize events handed to a consumer per transaction
+   * @param pollInterval how often a consumer looks for new events when not woken by a commit
+   * @param maxBackoff the longest wait before retrying a batch that failed
+   */
+  public record Consumers(
+      @DefaultValue("500") int batchSize,
+      @DefaultValue("1s") Duration pollInterval,
+      @DefaultValue("30s") Duration maxBackoff) {}
+}

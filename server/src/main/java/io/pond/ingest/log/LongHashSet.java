@@ -1,0 +1,76 @@
+package io.pond.ingest.log;
+
+/**
+ * An open-addressing set of {@code long}s (no boxing): the in-memory dedup index holds one 64-bit
+ * hash per stored event, about 8–16 bytes each.
+ */
+final class LongHashSet {
+
+  private static final long EMPTY = 0L;
+  private long[] slots = new long[1 << 16];
+  private int size;
+  private boolean hasZero;
+
+  boolean contains(long value) {
+    if (value == EMPTY) {
+      return hasZero;
+    }
+    int mask = slots.length - 1;
+    for (int i = mix(value) & mask; ; i = (i + 1) & mask) {
+      long slot = slots[i];
+      if (slot == EMPTY) {
+        return false;
+      }
+      if (slot == value) {
+        return true;
+      }
+    }
+  }
+
+  void add(long value) {
+    if (value == EMPTY) {
+      hasZero = true;
+      return;
+    }
+    if ((size + 1) * 2L > slots.length) {
+      grow();
+    }
+    if (insert(slots, value)) {
+      size++;
+    }
+  }
+
+  int size() {
+    return size + (hasZero ? 1 : 0);
+  }
+
+  private static boolean insert(long[] table, long value) {
+    int mask = table.length - 1;
+    for (int i = mix(value) & mask; ; i = (i + 1) & mask) {
+      if (table[i] == EMPTY) {
+        table[i] = value;
+        return true;
+      }
+      if (table[i] == value) {
+        return false;
+      }
+    }
+  }
+
+  private void grow() {
+    long[] bigger = new long[slots.length * 2];
+    for (long v : slots) {
+      if (v != EMPTY) {
+        insert(bigger, v);
+      }
+    }
+    slots = bigger;
+  }
+
+  private static int mix(long v) {
+    v ^= v >>> 33;
+    v *= 0xff51afd7ed558ccdL;
+    v ^= v >>> 33;
+    return (int) v;
+  }
+}

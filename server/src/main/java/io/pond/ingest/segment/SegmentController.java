@@ -1,0 +1,138 @@
+package io.pond.ingest.segment;
+
+import io.pond.ingest.envelope.domain.IngestLimits;
+import io.pond.ingest.intake.Intake;
+import io.pond.ingest.intake.JsonFields;
+import io.pond.ingest.intake.Parsed;
+import io.pond.ingest.intake.RecordException;
+import io.pond.ingest.intake.RequestBodies;
+import io.pond.ingest.intake.Source;
+import io.pond.ingest.intake.WriteKeys;
+import io.pond.platform.errors.ErrorCode;
+import io.pond.platform.errors.PondException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Segment HTTP Tracking API, as spoken by Segment's and RudderStack's SDKs: {@code /v1/<type>}
+ * for one message, {@code /v1/batch} and {@code /v1/import} for many.
+ */
+@RestController
+@Tag(name = "Ingestion: Segment API")
+class SegmentController {
+
+  private final Intake intake;
+  private final WriteKeys writeKeys;
+  private final JsonMapper json;
+  private final JsonFields fields;
+  private final SegmentMapper mapper;
+  private final Clock clock;
+  private final IngestLimits limits = IngestLimits.SEGMENT;
+
+  SegmentController(Intake intake, WriteKeys writeKeys, JsonMapper json, Clock clock) {
+    this.intake = intake;
+    this.writeKeys = writeKeys;
+    this.json = json;
+    this.fields = new JsonFields(json);
+    this.mapper = new SegmentMapper(fields, limits);
+    this.clock = clock;
+  }
+
+  @Operation(summary = "Receive Segment messages: identify, track, page, screen, group, alias, batch, import")
+  @PostMapping({"/v1/{type:identify|track|page|screen|group|alias|batch|import}",
+      "/v1/{type:identify|track|page|screen|group|alias|batch|import}/"})
+  Map<String, Object> receive(@PathVariable String type, HttpServletRequest request) {
+    Instant receivedAt = clock.instant();
+    byte[] body = RequestBodies.read(request, limits);
+    JsonNode root = parse(body);
+    String key = WriteKeys.fromBasic(request.getHeader(HttpHeaders.AUTHORIZATION));
+    if (key == null) {
+      key = fields.text(root, "writeKey");
+    }
+    Source source = writeKeys.authenticate(key);
+    boolean batch = type.equals("batch") || type.equals("import");
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("success", true);
+    if (!batch) {
+      ObjectNode record = ((ObjectNode) root).deepCopy();
+      record.remove("writeKey");
+      if (limits.checkEvent(body.length).isPresent()) {
+        throw new PondException(
+            ErrorCode.PAYLOAD_TOO_LARGE, "an event may be at most " + limits.maxEventBytes() + " bytes");
+      }
+      SegmentMapper.Defaults none = new SegmentMapper.Defaults(json.createObjectNode(), null, null);
+      Parsed parsed = mapper.map(0, record, type, none, source.id(), receivedAt);
+      Intake.Result result = intake.take(source, "segment", receivedAt, List.of(parsed), false);
+      if (parsed instanceof Parsed.Refused r) {
+        throw new PondException(ErrorCode.VALIDATION_FAILED, r.rejection().detail(), r.rejection().field());
+      }
+      answer.put("deduplicated", result.deduplicated() > 0);
+      return answer;
+    }
+    JsonNode items = root.get("batch");
+    if (items == null || !items.isArray()) {
+      throw PondException.invalid("batch", "a batch request needs a 'batch' array");
+    }
+    if (items.size() > limits.maxBatchEvents()) {
+      throw new PondException(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          "a batch may hold at most " + limits.maxBatchEvents() + " events (had " + items.size() + ")",
+          "batch");
+    }
+    SegmentMapper.Defaults defaults;
+    try {
+      defaults = new SegmentMapper.Defaults(fields.object(root, "context"), root.get("integrations"),
+          fields.instant(root, "sentAt"));
+    } catch (RecordException e) {
+      throw PondException.invalid(e.rejection().field(), e.rejection().detail());
+    }
+    List<Parsed> parsed = new ArrayList<>(items.size());
+    int i = 0;
+    for (JsonNode item : items.values()) {
+      parsed.add(mapper.map(i++, item, null, defaults, source.id(), receivedAt));
+    }
+    Intake.Result result = intake.take(source, "segment", receivedAt, parsed, false);
+    answer.put("accepted", result.accepted());
+    answer.put("deduplicated", result.deduplicated());
+    answer.put("rejected", result.rejected().stream().map(SegmentController::report).toList());
+    return answer;
+  }
+
+  static Map<String, Object> report(Parsed.Refused r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("index", r.index());
+    m.put("reason", r.rejection().reason());
+    if (r.rejection().field() != null) {
+      m.put("field", r.rejection().field());
+    }
+    m.put("detail", r.rejection().detail());
+    return m;
+  }
+
+  private JsonNode parse(byte[] body) {
+    try {
+      JsonNode root = json.readTree(body);
+      if (root == null || !root.isObject()) {
+        throw new PondException(ErrorCode.MALFORMED_REQUEST, "the body must be a JSON object");
+      }
+      return root;
+    } catch (JacksonException e) {
+      throw new PondException(ErrorCode.MALFORMED_REQUEST, "the body is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+}
