@@ -16,8 +16,8 @@ public final class JunkValues {
       List.of(
           "\\s*",
           "null|nil|none|undefined|unknown|anonymous|guest|test|default|n/?a|\\(null\\)|\\[object object\\]|false|true|nan",
-          "0|-1|-?0+(\\.0+)?",
-          "(.)\\1{2,}", // one character repeated: 000, 11111111111, xxxx
+          "0|-1|-?0+(?:\\.0+)?",
+          "(?<same>.)\\k<same>{2,}", // one character repeated: 000, 11111111111, xxxx
           "[0\\-:]+", // 00000000-0000-0000-0000-000000000000, 00:00:00:00:00:00
           ".*\\*{2,}.*"); // masked: 187****8991, a***@x.com
 
