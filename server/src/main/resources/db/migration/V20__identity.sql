@@ -35,13 +35,13 @@ CREATE TABLE identity_type_version (
 
 -- The identity map: one row per identifier (a node of the graph) and the person it belongs to now.
 -- key = type US scope US match, where match is the value or, for phone/email, h:<HMAC-SHA256>.
--- Personal values are only stored encrypted (value_enc); plain values of other types in value.
+-- Personal values are only stored encrypted (value_enc); plain values of other types in plain_value.
 CREATE TABLE identity_identifier (
     id          INT           PRIMARY KEY,
     id_key      VARCHAR(700)  NOT NULL UNIQUE,
     type        VARCHAR(64)   NOT NULL,
     scope       VARCHAR(128)  NOT NULL,
-    value       VARCHAR(256),
+    plain_value VARCHAR(256),
     value_enc   VARCHAR(600),
     person_id   INT           NOT NULL,
     attached_at TIMESTAMP WITH TIME ZONE NOT NULL

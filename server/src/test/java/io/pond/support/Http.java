@@ -53,6 +53,14 @@ public final class Http {
         authorization);
   }
 
+  public Response put(String path, String authorization, String json) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)),
+        authorization);
+  }
+
   private Response send(HttpRequest.Builder request, String authorization) {
     if (authorization != null) {
       request.header("Authorization", authorization);

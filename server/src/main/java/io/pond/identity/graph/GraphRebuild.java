@@ -78,7 +78,7 @@ public class GraphRebuild {
           s -> {
             GraphStore.State state = store.state();
             Map<String, String[]> values = new HashMap<>();
-            store.jdbc().sql("SELECT id_key, value, value_enc FROM identity_identifier")
+            store.jdbc().sql("SELECT id_key, plain_value, value_enc FROM identity_identifier")
                 .query(rs -> {
                   values.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
                 });

@@ -81,7 +81,7 @@ class GraphStore {
   void eachNode(Consumer<NodeRow> each) {
     template.setFetchSize(10_000);
     template.query(
-        "SELECT id, id_key, type, scope, value, value_enc, person_id, attached_at FROM identity_identifier ORDER BY id",
+        "SELECT id, id_key, type, scope, plain_value, value_enc, person_id, attached_at FROM identity_identifier ORDER BY id",
         (RowCallbackHandler) rs -> each.accept(node(rs)));
   }
 
@@ -166,7 +166,7 @@ class GraphStore {
       return;
     }
     template.batchUpdate(
-        "INSERT INTO identity_identifier (id, id_key, type, scope, value, value_enc, person_id, attached_at)"
+        "INSERT INTO identity_identifier (id, id_key, type, scope, plain_value, value_enc, person_id, attached_at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         nodes, 1000,
         (ps, n) -> {
