@@ -52,7 +52,8 @@ CREATE INDEX identity_identifier_person ON identity_identifier (person_id);
 -- priority first, separated by RS (U+001E). The full rebuild replays this log.
 CREATE TABLE identity_evidence (
     seq         BIGINT        PRIMARY KEY,
-    idem_key    VARCHAR(200)  NOT NULL UNIQUE,
+    idem_key    VARCHAR(200)  NOT NULL,
+    idem_hash   BIGINT        NOT NULL,
     kind        VARCHAR(8)    NOT NULL,
     source      VARCHAR(100)  NOT NULL,
     occurred_at TIMESTAMP WITH TIME ZONE NOT NULL,
@@ -62,6 +63,10 @@ CREATE TABLE identity_evidence (
     reason      VARCHAR(1000),
     actor       VARCHAR(100)
 );
+
+-- Idempotency keys are unique by construction (one writer, checked in memory by fingerprint); the
+-- index is on the 64-bit fingerprint, which is much cheaper to maintain than one on the key.
+CREATE INDEX identity_evidence_idem ON identity_evidence (idem_hash);
 
 -- Which identifiers a piece of evidence that changed the graph touched (the edges of the graph view).
 CREATE TABLE identity_evidence_node (

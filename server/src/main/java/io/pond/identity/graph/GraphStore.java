@@ -85,8 +85,8 @@ class GraphStore {
         (RowCallbackHandler) rs -> each.accept(node(rs)));
   }
 
-  void eachIdempotencyKey(Consumer<String> each) {
-    template.query("SELECT idem_key FROM identity_evidence", (RowCallbackHandler) rs -> each.accept(rs.getString(1)));
+  void eachIdempotencyFingerprint(java.util.function.LongConsumer each) {
+    template.query("SELECT idem_hash FROM identity_evidence", (RowCallbackHandler) rs -> each.accept(rs.getLong(1)));
   }
 
   void eachEvidence(Consumer<EvidenceRow> each) {
@@ -109,8 +109,8 @@ class GraphStore {
   java.util.Optional<EvidenceRow> evidenceByKey(String idemKey) {
     return jdbc.sql(
             "SELECT seq, idem_key, kind, source, occurred_at, identifiers, person_id, outcome, reason, actor"
-                + " FROM identity_evidence WHERE idem_key = ?")
-        .param(idemKey)
+                + " FROM identity_evidence WHERE idem_hash = ? AND idem_key = ?")
+        .params(io.pond.identity.graph.domain.LongHashSet.fingerprint(idemKey), idemKey)
         .query((rs, n) -> evidence(rs))
         .optional();
   }
@@ -118,8 +118,8 @@ class GraphStore {
   void write(Writes w) {
     if (!w.evidence.isEmpty()) {
       template.batchUpdate(
-          "INSERT INTO identity_evidence (seq, idem_key, kind, source, occurred_at, identifiers, person_id, outcome, reason, actor)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "INSERT INTO identity_evidence (seq, idem_key, kind, source, occurred_at, identifiers, person_id, outcome, reason, actor,"
+              + " idem_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           w.evidence, 1000,
           (ps, e) -> {
             ps.setLong(1, e.seq());
@@ -136,6 +136,7 @@ class GraphStore {
             ps.setString(8, e.outcome());
             ps.setString(9, e.reason());
             ps.setString(10, e.actor());
+            ps.setLong(11, io.pond.identity.graph.domain.LongHashSet.fingerprint(e.idemKey()));
           });
     }
     insertNodes(w.newNodes);

@@ -153,7 +153,7 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
           }
         });
     graph.reservePersonsBelow(state.nextPerson());
-    store.eachIdempotencyKey(k -> l.seen.add(LongHashSet.fingerprint(k)));
+    store.eachIdempotencyFingerprint(l.seen::add);
     for (int[] pair : store.openConflictPairs()) {
       graph.knownConflict(pair[0], pair[1]);
     }

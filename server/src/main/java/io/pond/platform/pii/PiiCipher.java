@@ -33,6 +33,22 @@ public final class PiiCipher {
   private static final int TAG_BITS = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  // PERF: Cipher/Mac lookups go through the provider list on every getInstance; one per thread is reused.
+  private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> instance(() -> Cipher.getInstance("AES/GCM/NoPadding")));
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> instance(() -> Mac.getInstance("HmacSHA256")));
+
+  private interface Factory<T> {
+    T get() throws GeneralSecurityException;
+  }
+
+  private static <T> T instance(Factory<T> factory) {
+    try {
+      return factory.get();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK lacks AES-GCM or HmacSHA256", e);
+    }
+  }
+
   private final Keys current;
   private final Map<String, Keys> byId = new LinkedHashMap<>();
 
@@ -62,7 +78,7 @@ public final class PiiCipher {
     byte[] iv = new byte[IV_BYTES];
     RANDOM.nextBytes(iv);
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = ciphers.get();
       cipher.init(Cipher.ENCRYPT_MODE, current.encryption(), new GCMParameterSpec(TAG_BITS, iv));
       cipher.updateAAD(current.id().getBytes(StandardCharsets.US_ASCII));
       byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
@@ -86,7 +102,7 @@ public final class PiiCipher {
     }
     try {
       byte[] in = Base64.getDecoder().decode(ciphertext.substring(colon + 1));
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = ciphers.get();
       cipher.init(Cipher.DECRYPT_MODE, keys.encryption(), new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
       cipher.updateAAD(id.getBytes(StandardCharsets.US_ASCII));
       return new String(cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES), StandardCharsets.UTF_8);
@@ -103,7 +119,7 @@ public final class PiiCipher {
    */
   public String keyedHash(String value) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
+      Mac mac = macs.get();
       mac.init(current.hashing());
       return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {

@@ -256,14 +256,16 @@ public final class IdentityGraph {
    * never merged: a conflict is reported instead.
    */
   public Result link(int[] nodes, long atSecond, Changes changes) {
-    int[] order = byPriority(nodes);
-    if (order.length == 0) {
+    // PERF: scratch buffers are reused (the graph is single-writer); a rebuild links millions of edges.
+    int count = byPriority(nodes);
+    if (count == 0) {
       return new Result(NO_PERSON, Kind.REJECTED, List.of(), null);
     }
-    List<String> notes = new ArrayList<>(0);
-    int[] pending = new int[order.length];
+    int[] order = orderBuffer;
+    List<String> notes = null;
+    int[] pending = pendingBuffer;
     int pendingSize = 0;
-    int[] demoted = new int[order.length];
+    int[] demoted = demotedBuffer;
     int demotedSize = 0;
     int group = NO_PERSON;
     boolean created = false;
@@ -271,7 +273,8 @@ public final class IdentityGraph {
     boolean merged = false;
     String conflict = null;
 
-    for (int n : order) {
+    for (int o = 0; o < count; o++) {
+      int n = order[o];
       int p = personOf[n];
       if (p == NO_PERSON) {
         int[] groupMembers = group == NO_PERSON ? pending : members[group];
@@ -280,7 +283,7 @@ public final class IdentityGraph {
         String refusal = canAdd(groupMembers, groupSize, n, atSecond);
         if (refusal != null) {
           demoted[demotedSize++] = n;
-          notes.add(refusal);
+          notes = note(notes, refusal);
         } else if (group == NO_PERSON) {
           pending[pendingSize++] = n;
         } else {
@@ -316,7 +319,7 @@ public final class IdentityGraph {
           }
           conflict = guard.reason();
         } else {
-          notes.add(guard.reason());
+          notes = note(notes, guard.reason());
         }
       }
     }
@@ -327,6 +330,7 @@ public final class IdentityGraph {
     for (int i = 0; i < demotedSize; i++) {
       createPerson(new int[] {demoted[i]}, 1, changes);
     }
+    int anchor = order[0];
     Kind kind =
         conflict != null
             ? Kind.CONFLICT
@@ -334,7 +338,13 @@ public final class IdentityGraph {
     if (kind == Kind.UNCHANGED && demotedSize > 0) {
       kind = Kind.CREATED; // the demoted identifiers got persons of their own
     }
-    return new Result(personOf[order[0]], kind, notes, conflict);
+    return new Result(personOf[anchor], kind, notes == null ? List.of() : notes, conflict);
+  }
+
+  private static List<String> note(List<String> notes, String note) {
+    List<String> out = notes == null ? new ArrayList<>(2) : notes;
+    out.add(note);
+    return out;
   }
 
   /**
@@ -552,9 +562,18 @@ public final class IdentityGraph {
     personOf[node] = NO_PERSON;
   }
 
-  /** Distinct nodes, highest priority first; equal priorities keep their order of arrival. */
-  private int[] byPriority(int[] nodes) {
-    int[] distinct = new int[nodes.length];
+  private int[] orderBuffer = new int[8];
+  private int[] pendingBuffer = new int[8];
+  private int[] demotedBuffer = new int[8];
+
+  /** Distinct nodes into {@link #orderBuffer}, highest priority first; equal priorities keep their order. */
+  private int byPriority(int[] nodes) {
+    if (orderBuffer.length < nodes.length) {
+      orderBuffer = new int[nodes.length];
+      pendingBuffer = new int[nodes.length];
+      demotedBuffer = new int[nodes.length];
+    }
+    int[] distinct = orderBuffer;
     int count = 0;
     outer:
     for (int n : nodes) {
@@ -576,7 +595,7 @@ public final class IdentityGraph {
       }
       distinct[j + 1] = n;
     }
-    return count == nodes.length ? distinct : Arrays.copyOf(distinct, count);
+    return count;
   }
 
   private static long pair(int a, int b) {

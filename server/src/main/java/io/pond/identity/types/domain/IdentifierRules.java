@@ -19,7 +19,6 @@ public final class IdentifierRules {
   public static final int MAX_VALUE_LENGTH = 256;
   public static final int MAX_SCOPE_LENGTH = 128;
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
   private final Map<String, IdentifierType> types = new LinkedHashMap<>();
   private final Map<String, Pattern> junk = new LinkedHashMap<>();
@@ -59,7 +58,7 @@ public final class IdentifierRules {
     if (raw.length() > MAX_VALUE_LENGTH) {
       return new Refused(identifier, "too_long");
     }
-    if (CONTROL.matcher(raw).find() || CONTROL.matcher(identifier.scope()).find()) {
+    if (hasControl(raw) || hasControl(identifier.scope())) {
       return new Refused(identifier, "control_characters");
     }
     Pattern junkPattern = junk.get(type.name());
@@ -120,6 +119,16 @@ public final class IdentifierRules {
       return null;
     }
     return type;
+  }
+
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isJunk(Pattern pattern, String value) {
