@@ -60,6 +60,9 @@ public final class IdentityBench implements Callable<Integer>, PondCommand {
       spec.commandLine().getErr().println("--edges must be between 1000 and 200000000");
       return 2;
     }
+    out.printf(Locale.ROOT, "%d cores, load average %.1f (figures are wall-clock; a loaded machine slows both sides)%n",
+        Runtime.getRuntime().availableProcessors(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     out.printf(Locale.ROOT, "Generating %,d edges…%n", edges);
     GraphBenchmark.Edges graph = GraphBenchmark.generate(edges, 42);
     out.printf(Locale.ROOT, "  %,d identifiers (%,d junk, %,d shared devices), %,d edges%n",
@@ -68,8 +71,8 @@ public final class IdentityBench implements Callable<Integer>, PondCommand {
     GraphBenchmark.PondRun pond = GraphBenchmark.runPond(graph);
     out.printf(Locale.ROOT, "Pond rebuild (guards on):   %8.3f s  %,12.0f edges/s  %,d persons, %,d conflicts kept apart, %,d refusals%n",
         pond.seconds(), graph.edgeCount() / pond.seconds(), pond.persons(), pond.conflicts(), pond.refusals());
-    out.printf(Locale.ROOT, "  engine memory: %.0f bytes per identifier (int arrays and member lists, no key strings)%n",
-        pond.bytesPerIdentifier());
+    out.printf(Locale.ROOT, "  single thread, %.3f s of CPU; engine memory %.0f bytes per identifier (arrays and member lists, no key strings)%n",
+        pond.cpuSeconds(), pond.bytesPerIdentifier());
     GraphBenchmark.DuckRun duck = GraphBenchmark.runDuckDb(graph);
     out.printf(Locale.ROOT, "DuckDB min-label propagation: %8.3f s  %,12.0f edges/s  %,d components after %d iterations%n",
         duck.seconds(), graph.edgeCount() / duck.seconds(), duck.components(), duck.iterations());
