@@ -68,6 +68,7 @@ public final class IdentityBench implements Callable<Integer>, PondCommand {
     out.printf(Locale.ROOT, "  %,d identifiers (%,d junk, %,d shared devices), %,d edges%n",
         graph.nodeCount(), graph.junkCount(), graph.hubCount(), graph.edgeCount());
 
+    GraphBenchmark.runPond(GraphBenchmark.generate(Math.min(edges, 300_000), 7)); // JIT warm-up, not counted
     GraphBenchmark.PondRun pond = GraphBenchmark.runPond(graph);
     out.printf(Locale.ROOT, "Pond rebuild (guards on):   %8.3f s  %,12.0f edges/s  %,d persons, %,d conflicts kept apart, %,d refusals%n",
         pond.seconds(), graph.edgeCount() / pond.seconds(), pond.persons(), pond.conflicts(), pond.refusals());
