@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Loyalty ledger maintenance.",
     subcommands = {LoyaltyCommand.Reconcile.class})
-public final class LoyaltyCommand implements Runnable, PondCli.Extension {
+public final class LoyaltyCommand implements Runnable, PondCommand {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

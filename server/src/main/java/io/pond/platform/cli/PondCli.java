@@ -1,7 +1,6 @@
 package io.pond.platform.cli;
 
 import java.io.PrintWriter;
-import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,22 +36,45 @@ public final class PondCli implements Runnable {
     return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
   }
 
-  /**
-   * A command contributed by a module, listed in {@code META-INF/services/io.pond.platform.cli.PondCli$Extension}:
-   * the platform finds module commands without depending on the modules.
-   */
-  public interface Extension {}
-
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new PondCli());
-    ServiceLoader.load(Extension.class).forEach(cli::addSubcommand);
-    cli.setOut(out).setErr(err);
+    CommandLine cli = withModuleCommands(new CommandLine(new PondCli())).setOut(out).setErr(err);
     String[] effective = args.length == 0 ? new String[] {"start"} : args;
     int code = cli.execute(effective);
     if (code == 0 && "start".equals(effective[0]) && StartCommand.started()) {
       return KEEP_RUNNING;
     }
     return code;
+  }
+
+  /** Adds the commands that modules contribute (see {@link PondCommand}), grouping them where asked. */
+  static CommandLine withModuleCommands(CommandLine cli) {
+    for (PondCommand command : java.util.ServiceLoader.load(PondCommand.class)) {
+      if (command.group().isEmpty()) {
+        cli.addSubcommand(command);
+        continue;
+      }
+      CommandLine group = cli.getSubcommands().get(command.group());
+      if (group == null) {
+        group = new CommandLine(new Group());
+        group.getCommandSpec().name(command.group());
+        group.getCommandSpec().usageMessage().description("bench".equals(command.group())
+            ? "Run a benchmark next to a peer and print the ratio on the last line." : command.group() + " commands.");
+        cli.addSubcommand(command.group(), group);
+      }
+      group.addSubcommand(command);
+    }
+    return cli;
+  }
+
+  /** A command that only groups others ({@code pond bench …}); alone, it prints its usage. */
+  @Command(mixinStandardHelpOptions = true)
+  static final class Group implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {

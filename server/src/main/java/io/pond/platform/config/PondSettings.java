@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param adminPassword creates the {@code admin} user on an empty store ({@code POND_ADMIN_PASSWORD})
  * @param writeKey creates the first source with this write key on an empty store ({@code POND_WRITE_KEY})
  * @param logFormat console log format, {@code text} or {@code json} ({@code POND_LOG_FORMAT})
+ * @param piiKey base64 of the 32-byte key that encrypts and hashes personal data ({@code POND_PII_KEY});
+ *     when unset, a key file is generated once under the data dir ({@code keys/pii.key})
  */
 public record PondSettings(
     Path dataDir,
@@ -30,7 +32,8 @@ public record PondSettings(
     ZoneId timezone,
     Optional<String> adminPassword,
     Optional<String> writeKey,
-    LogFormat logFormat) {
+    LogFormat logFormat,
+    Optional<String> piiKey) {
 
   public static final String DATA_DIR = "POND_DATA_DIR";
   public static final String PORT = "POND_PORT";
@@ -41,6 +44,8 @@ public record PondSettings(
   public static final String ADMIN_PASSWORD = "POND_ADMIN_PASSWORD";
   public static final String WRITE_KEY = "POND_WRITE_KEY";
   public static final String LOG_FORMAT = "POND_LOG_FORMAT";
+  public static final String PII_KEY = "POND_PII_KEY";
+  public static final int PII_KEY_BYTES = 32;
 
   public static final int MIN_ADMIN_PASSWORD_LENGTH = 8;
   public static final int MIN_WRITE_KEY_LENGTH = 16;
@@ -88,12 +93,19 @@ public record PondSettings(
           }
         });
     LogFormat logFormat = logFormat(get.apply(LOG_FORMAT).orElse("text"));
-    return new PondSettings(dataDir, port, database, timezone, adminPassword, writeKey, logFormat);
+    Optional<String> piiKey = get.apply(PII_KEY);
+    piiKey.ifPresent(PondSettings::checkPiiKey);
+    return new PondSettings(dataDir, port, database, timezone, adminPassword, writeKey, logFormat, piiKey);
   }
 
   /** The DuckDB file that holds the event log and analytics tables. */
   public Path eventStoreFile() {
     return dataDir.resolve("events.duckdb");
+  }
+
+  /** Where the generated PII key lives when {@code POND_PII_KEY} is unset. */
+  public Path piiKeyFile() {
+    return dataDir.resolve("keys").resolve("pii.key");
   }
 
   public Path logFile() {
@@ -163,6 +175,19 @@ public record PondSettings(
     } catch (DateTimeException e) {
       throw new InvalidSettingException(
           TIMEZONE, "'" + value + "' is not a known time zone (e.g. Asia/Shanghai)");
+    }
+  }
+
+  private static void checkPiiKey(String value) {
+    byte[] key;
+    try {
+      key = java.util.Base64.getDecoder().decode(value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSettingException(PII_KEY, "is not valid base64 (generate one with: openssl rand -base64 32)");
+    }
+    if (key.length != PII_KEY_BYTES) {
+      throw new InvalidSettingException(
+          PII_KEY, "must decode to " + PII_KEY_BYTES + " bytes, not " + key.length + " (openssl rand -base64 32)");
     }
   }
 

@@ -62,6 +62,8 @@ class PondSettingsTest {
     assertInvalid("POND_WRITE_KEY", "tooshort", "at least 16 characters");
     assertInvalid("POND_WRITE_KEY", "has spaces in the key!", "at least 16 characters");
     assertInvalid("POND_LOG_FORMAT", "xml", "must be text or json");
+    assertInvalid("POND_PII_KEY", "not base64!", "is not valid base64");
+    assertInvalid("POND_PII_KEY", "c2hvcnQ=", "must decode to 32 bytes, not 5");
   }
 
   @Test

@@ -1,0 +1,604 @@
+package io.pond.identity.graph.domain;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The identity graph in memory: which person each identifier (a node) belongs to, and the rules that
+ * decide when evidence may link, attach or merge. Deterministic: the same rules and the same evidence
+ * in the same order give the same persons with the same ids, which is what makes a full rebuild equal
+ * to incremental resolution.
+ *
+ * <p>Nodes are dense ints from 0, persons dense ints from 1 (31 bits, for bitmaps). Each person keeps
+ * its member list, so lookups in both directions are array reads. // PERF: no union-find parent chains:
+ * a merge moves the members of the younger person (bounded by the hard cap), so "person of a node" is
+ * one array read even under concurrent readers.
+ *
+ * <p>Not thread-safe; the caller serialises writers and guards readers.
+ */
+public final class IdentityGraph {
+
+  public static final int NO_PERSON = 0;
+
+  /**
+   * The rules of one identifier type as the graph needs them.
+   *
+   * @param windowSeconds limits count identifiers attached in this window; 0 = ever
+   */
+  public record TypeRule(String name, boolean strong, int priority, int maxPerPerson, long windowSeconds) {}
+
+  /** What one piece of evidence did. */
+  public enum Kind {
+    CREATED,
+    ATTACHED,
+    MERGED,
+    UNCHANGED,
+    CONFLICT,
+    DETACHED,
+    REJECTED
+  }
+
+  /**
+   * @param person the person the evidence resolved to (its highest-priority identifier's), 0 if none
+   * @param notes why some identifiers were not used as links, e.g. {@code limit:device_id}
+   * @param conflictReason for {@link Kind#CONFLICT}: which rule kept two persons apart
+   */
+  public record Result(int person, Kind kind, List<String> notes, String conflictReason) {}
+
+  /** Receives every change, so that a store can persist them; rebuilds pass {@link #IGNORE}. */
+  public interface Changes {
+    /** The node's person or attach time changed (new, attached, moved by a merge, unbind or split). */
+    void nodeChanged(int node);
+
+    void personsMerged(int survivor, int merged, int[] movedNodes);
+
+    void conflictFound(int personA, int personB, String type, String scope, String reason);
+  }
+
+  public static final Changes IGNORE =
+      new Changes() {
+        @Override
+        public void nodeChanged(int node) {}
+
+        @Override
+        public void personsMerged(int survivor, int merged, int[] movedNodes) {}
+
+        @Override
+        public void conflictFound(int personA, int personB, String type, String scope, String reason) {}
+      };
+
+  private final List<TypeRule> rules = new ArrayList<>();
+  private final Map<String, Integer> typeIndex = new HashMap<>();
+  private final List<String> scopes = new ArrayList<>();
+  private final Map<String, Integer> scopeIndex = new HashMap<>();
+  private final Map<String, Integer> nodeIndex;
+  private final int hardCap;
+
+  private int nodeCount;
+  private String[] keyOf;
+  private int[] personOf;
+  private short[] typeOf;
+  private int[] scopeOf;
+  private long[] attachedAt;
+
+  private int nextPerson = 1;
+  private int[][] members = new int[1024][];
+  private int[] size = new int[1024];
+  private int personCount;
+  private final Set<Long> conflictPairs = new HashSet<>();
+
+  /** @param hardCap the most identifiers one person may hold, whatever the evidence */
+  public IdentityGraph(int hardCap, int expectedNodes) {
+    if (hardCap < 2) {
+      throw new IllegalArgumentException("hard cap must be at least 2");
+    }
+    this.hardCap = hardCap;
+    int capacity = Math.max(16, expectedNodes);
+    keyOf = new String[capacity];
+    personOf = new int[capacity];
+    typeOf = new short[capacity];
+    scopeOf = new int[capacity];
+    attachedAt = new long[capacity];
+    nodeIndex = new HashMap<>(Math.max(16, (int) (expectedNodes / 0.75f) + 1));
+    scope("");
+  }
+
+  // ---- rules and nodes -----------------------------------------------------------------------
+
+  /** Registers or replaces the rules of a type; returns its index. */
+  public int rule(TypeRule rule) {
+    Integer existing = typeIndex.get(rule.name());
+    if (existing != null) {
+      rules.set(existing, rule);
+      return existing;
+    }
+    if (rules.size() == Short.MAX_VALUE) {
+      throw new IllegalStateException("too many identifier types");
+    }
+    rules.add(rule);
+    typeIndex.put(rule.name(), rules.size() - 1);
+    return rules.size() - 1;
+  }
+
+  public int typeIndex(String type) {
+    Integer i = typeIndex.get(type);
+    if (i == null) {
+      throw new IllegalArgumentException("unknown identifier type " + type);
+    }
+    return i;
+  }
+
+  public TypeRule typeRule(int index) {
+    return rules.get(index);
+  }
+
+  public int scope(String scope) {
+    Integer i = scopeIndex.get(scope);
+    if (i == null) {
+      scopes.add(scope);
+      i = scopes.size() - 1;
+      scopeIndex.put(scope, i);
+    }
+    return i;
+  }
+
+  /** The node of a key, or -1 when the graph has never seen it. */
+  public int find(String key) {
+    Integer n = nodeIndex.get(key);
+    return n == null ? -1 : n;
+  }
+
+  /** The node of a key, added (without a person) when new. */
+  public int node(String key, int type, int scope) {
+    Integer n = nodeIndex.get(key);
+    if (n != null) {
+      return n;
+    }
+    int node = addNode(type, scope);
+    keyOf[node] = key;
+    nodeIndex.put(key, node);
+    return node;
+  }
+
+  /** A node without a key, for benchmarks that feed integer edges. */
+  public int addNode(int type, int scope) {
+    if (nodeCount == keyOf.length) {
+      int capacity = keyOf.length * 2;
+      keyOf = Arrays.copyOf(keyOf, capacity);
+      personOf = Arrays.copyOf(personOf, capacity);
+      typeOf = Arrays.copyOf(typeOf, capacity);
+      scopeOf = Arrays.copyOf(scopeOf, capacity);
+      attachedAt = Arrays.copyOf(attachedAt, capacity);
+    }
+    int node = nodeCount++;
+    typeOf[node] = (short) type;
+    scopeOf[node] = scope;
+    return node;
+  }
+
+  /** Puts a stored node back as it was (loading from the store at start-up). Nodes come in id order. */
+  public void restore(int node, String key, int type, int scope, int person, long attachedAtSecond) {
+    if (node != nodeCount) {
+      throw new IllegalStateException("nodes must be restored in order: expected " + nodeCount + ", got " + node);
+    }
+    node(key, type, scope);
+    attachedAt[node] = attachedAtSecond;
+    join(node, person);
+    nextPerson = Math.max(nextPerson, person + 1);
+  }
+
+  /** Makes sure new persons get ids above every id ever handed out (merged-away ids are not reused). */
+  public void reservePersonsBelow(int next) {
+    nextPerson = Math.max(nextPerson, next);
+  }
+
+  /** Remembers a conflict that is already recorded, so that it is not recorded again. */
+  public void knownConflict(int personA, int personB) {
+    conflictPairs.add(pair(personA, personB));
+  }
+
+  public int nodeCount() {
+    return nodeCount;
+  }
+
+  public int personCount() {
+    return personCount;
+  }
+
+  public int nextPerson() {
+    return nextPerson;
+  }
+
+  public int personOf(int node) {
+    return personOf[node];
+  }
+
+  public String keyOf(int node) {
+    return keyOf[node];
+  }
+
+  public int typeOf(int node) {
+    return typeOf[node];
+  }
+
+  public String scopeOf(int node) {
+    return scopes.get(scopeOf[node]);
+  }
+
+  public long attachedAt(int node) {
+    return attachedAt[node];
+  }
+
+  /** The nodes of a person, in no particular order; empty when the person does not exist (any more). */
+  public int[] members(int person) {
+    if (person <= 0 || person >= nextPerson || person >= size.length || size[person] == 0) {
+      return new int[0];
+    }
+    return Arrays.copyOf(members[person], size[person]);
+  }
+
+  public int size(int person) {
+    return person > 0 && person < size.length ? size[person] : 0;
+  }
+
+  // ---- evidence ------------------------------------------------------------------------------
+
+  /**
+   * Identifiers seen together (one message, an alias, a signup, a bind): links them under the guards.
+   * The highest-priority identifier anchors; each other one is attached to its person, or merges its
+   * own person in, unless a guard says no — then it stays where it is (or gets a person of its own)
+   * and the reason is noted. Persons that hold different strong identifiers of one type and scope are
+   * never merged: a conflict is reported instead.
+   */
+  public Result link(int[] nodes, long atSecond, Changes changes) {
+    // PERF: scratch buffers are reused (the graph is single-writer); a rebuild links millions of edges.
+    int count = byPriority(nodes);
+    if (count == 0) {
+      return new Result(NO_PERSON, Kind.REJECTED, List.of(), null);
+    }
+    int[] order = orderBuffer;
+    List<String> notes = null;
+    int[] pending = pendingBuffer;
+    int pendingSize = 0;
+    int[] demoted = demotedBuffer;
+    int demotedSize = 0;
+    int group = NO_PERSON;
+    boolean created = false;
+    boolean attached = false;
+    boolean merged = false;
+    String conflict = null;
+
+    for (int o = 0; o < count; o++) {
+      int n = order[o];
+      int p = personOf[n];
+      if (p == NO_PERSON) {
+        int[] groupMembers = group == NO_PERSON ? pending : members[group];
+        int groupSize = group == NO_PERSON ? pendingSize : size[group];
+        attachedAt[n] = atSecond;
+        String refusal = canAdd(groupMembers, groupSize, n, atSecond);
+        if (refusal != null) {
+          demoted[demotedSize++] = n;
+          notes = note(notes, refusal);
+        } else if (group == NO_PERSON) {
+          pending[pendingSize++] = n;
+        } else {
+          join(n, group);
+          changes.nodeChanged(n);
+          attached = true;
+        }
+      } else if (p != group) {
+        int[] groupMembers = group == NO_PERSON ? pending : members[group];
+        int groupSize = group == NO_PERSON ? pendingSize : size[group];
+        Guard guard = mergeGuard(groupMembers, groupSize, members[p], size[p], atSecond);
+        if (guard == null) {
+          if (group == NO_PERSON) {
+            group = p;
+            attached |= pendingSize > 0;
+            for (int i = 0; i < pendingSize; i++) {
+              join(pending[i], p);
+              changes.nodeChanged(pending[i]);
+            }
+            pendingSize = 0;
+          } else {
+            group = merge(group, p, changes);
+            merged = true;
+          }
+        } else if (guard.sticky()) {
+          if (group == NO_PERSON) {
+            group = createPerson(pending, pendingSize, changes);
+            pendingSize = 0;
+            created = true;
+          }
+          if (conflictPairs.add(pair(group, p))) {
+            changes.conflictFound(group, p, guard.type(), guard.scope(), guard.reason());
+          }
+          conflict = guard.reason();
+        } else {
+          notes = note(notes, guard.reason());
+        }
+      }
+    }
+    if (group == NO_PERSON && pendingSize > 0) {
+      group = createPerson(pending, pendingSize, changes);
+      created = true;
+    }
+    for (int i = 0; i < demotedSize; i++) {
+      createPerson(new int[] {demoted[i]}, 1, changes);
+    }
+    int anchor = order[0];
+    Kind kind =
+        conflict != null
+            ? Kind.CONFLICT
+            : merged ? Kind.MERGED : created ? Kind.CREATED : attached ? Kind.ATTACHED : Kind.UNCHANGED;
+    if (kind == Kind.UNCHANGED && demotedSize > 0) {
+      kind = Kind.CREATED; // the demoted identifiers got persons of their own
+    }
+    return new Result(personOf[anchor], kind, notes == null ? List.of() : notes, conflict);
+  }
+
+  private static List<String> note(List<String> notes, String note) {
+    List<String> out = notes == null ? new ArrayList<>(2) : notes;
+    out.add(note);
+    return out;
+  }
+
+  /**
+   * An operator's merge: the persons of the given nodes become one, whatever the sticky and limit
+   * rules say (the operator reviewed them); only the hard cap still applies.
+   */
+  public Result forceMerge(int[] nodes, Changes changes) {
+    int group = NO_PERSON;
+    List<String> notes = new ArrayList<>(0);
+    boolean merged = false;
+    for (int n : nodes) {
+      int p = personOf[n];
+      if (p == NO_PERSON || p == group) {
+        continue;
+      }
+      if (group == NO_PERSON) {
+        group = p;
+      } else if (size[group] + size[p] > hardCap) {
+        notes.add("hard_cap");
+      } else {
+        group = merge(group, p, changes);
+        merged = true;
+      }
+    }
+    Kind kind = group == NO_PERSON ? Kind.REJECTED : merged ? Kind.MERGED : notes.isEmpty() ? Kind.UNCHANGED : Kind.REJECTED;
+    return new Result(group, kind, notes, null);
+  }
+
+  /** Sensors {@code track_id_unbind}: each node leaves its person and becomes a person of its own. */
+  public Result unbind(int[] nodes, Changes changes) {
+    int last = NO_PERSON;
+    boolean detached = false;
+    for (int n : nodes) {
+      int p = personOf[n];
+      if (p == NO_PERSON) {
+        continue;
+      }
+      if (size[p] > 1) {
+        leave(n, p);
+        last = createPerson(new int[] {n}, 1, changes);
+        detached = true;
+      } else {
+        last = p;
+      }
+    }
+    return new Result(last, detached ? Kind.DETACHED : last == NO_PERSON ? Kind.REJECTED : Kind.UNCHANGED, List.of(), null);
+  }
+
+  /**
+   * Undoes a merge: the given nodes (those of the merged person, as the merge recorded them) leave the
+   * person that holds the first of them and form the restored person again — with its old id when
+   * that id is free, otherwise a new one.
+   */
+  public Result split(int[] nodes, int restoredPerson, Changes changes) {
+    int from = NO_PERSON;
+    for (int n : nodes) {
+      if (personOf[n] != NO_PERSON) {
+        from = personOf[n];
+        break;
+      }
+    }
+    if (from == NO_PERSON) {
+      return new Result(NO_PERSON, Kind.REJECTED, List.of("nothing_to_split"), null);
+    }
+    int[] moving = new int[nodes.length];
+    int count = 0;
+    for (int n : nodes) {
+      if (personOf[n] == from) {
+        moving[count++] = n;
+      }
+    }
+    if (count == size[from]) {
+      return new Result(from, Kind.UNCHANGED, List.of("nothing_to_split"), null);
+    }
+    int target = restoredPerson > 0 && restoredPerson < nextPerson && size(restoredPerson) == 0 ? restoredPerson : nextPerson++;
+    ensurePerson(target);
+    for (int i = 0; i < count; i++) {
+      leave(moving[i], from);
+      join(moving[i], target);
+      changes.nodeChanged(moving[i]);
+    }
+    return new Result(target, Kind.DETACHED, List.of(), null);
+  }
+
+  // ---- guards ----------------------------------------------------------------------------------
+
+  private record Guard(String reason, boolean sticky, String type, String scope) {}
+
+  /** Why {@code node} may not join a group: its type's limit, or the hard cap. Null when it may. */
+  private String canAdd(int[] group, int groupSize, int node, long at) {
+    if (groupSize >= hardCap) {
+      return "hard_cap";
+    }
+    TypeRule rule = rules.get(typeOf[node]);
+    int sameType = 0;
+    for (int i = 0; i < groupSize; i++) {
+      int m = group[i];
+      if (typeOf[m] == typeOf[node] && scopeOf[m] == scopeOf[node] && inWindow(m, rule, at)) {
+        sameType++;
+      }
+    }
+    return sameType >= rule.maxPerPerson() ? "limit:" + rule.name() : null;
+  }
+
+  /** Why two groups may not merge: identified is sticky, type limits, the hard cap. Null when they may. */
+  private Guard mergeGuard(int[] a, int aSize, int[] b, int bSize, long at) {
+    if (aSize + bSize > hardCap) {
+      return new Guard("hard_cap", false, null, null);
+    }
+    for (int i = 0; i < aSize; i++) {
+      int x = a[i];
+      TypeRule rule = rules.get(typeOf[x]);
+      int inA = 0;
+      int inB = 0;
+      boolean shared = false;
+      for (int j = 0; j < bSize; j++) {
+        int y = b[j];
+        if (typeOf[y] == typeOf[x] && scopeOf[y] == scopeOf[x]) {
+          if (rule.strong()) {
+            String type = rule.name();
+            return new Guard("sticky:" + type, true, type, scopes.get(scopeOf[x]));
+          }
+          shared = true;
+          if (inWindow(y, rule, at)) {
+            inB++;
+          }
+        }
+      }
+      if (shared) {
+        for (int k = 0; k < aSize; k++) {
+          int z = a[k];
+          if (typeOf[z] == typeOf[x] && scopeOf[z] == scopeOf[x] && inWindow(z, rule, at)) {
+            inA++;
+          }
+        }
+        if (inA + inB > rule.maxPerPerson()) {
+          return new Guard("limit:" + rule.name(), false, null, null);
+        }
+      }
+    }
+    return null;
+  }
+
+  private boolean inWindow(int node, TypeRule rule, long at) {
+    return rule.windowSeconds() == 0 || attachedAt[node] > at - rule.windowSeconds();
+  }
+
+  // ---- mutation ----------------------------------------------------------------------------------
+
+  /** The older person (lower id) survives; the younger one's identifiers move to it. */
+  private int merge(int a, int b, Changes changes) {
+    int survivor = Math.min(a, b);
+    int merged = Math.max(a, b);
+    int[] moved = Arrays.copyOf(members[merged], size[merged]);
+    for (int n : moved) {
+      join(n, survivor);
+      changes.nodeChanged(n);
+    }
+    size[merged] = 0;
+    members[merged] = null;
+    personCount--;
+    changes.personsMerged(survivor, merged, moved);
+    return survivor;
+  }
+
+  private int createPerson(int[] nodes, int count, Changes changes) {
+    if (nextPerson == Integer.MAX_VALUE) {
+      throw new IllegalStateException("person ids are exhausted (31 bits)");
+    }
+    int person = nextPerson++;
+    ensurePerson(person);
+    for (int i = 0; i < count; i++) {
+      join(nodes[i], person);
+      changes.nodeChanged(nodes[i]);
+    }
+    return person;
+  }
+
+  private void ensurePerson(int person) {
+    if (person >= size.length) {
+      int capacity = Math.max(size.length * 2, person + 1);
+      size = Arrays.copyOf(size, capacity);
+      members = Arrays.copyOf(members, capacity);
+    }
+  }
+
+  private void join(int node, int person) {
+    ensurePerson(person);
+    if (size[person] == 0) {
+      personCount++;
+    }
+    int[] list = members[person];
+    if (list == null) {
+      list = new int[2];
+    } else if (size[person] == list.length) {
+      list = Arrays.copyOf(list, list.length * 2);
+    }
+    list[size[person]++] = node;
+    members[person] = list;
+    personOf[node] = person;
+  }
+
+  private void leave(int node, int person) {
+    int[] list = members[person];
+    for (int i = 0; i < size[person]; i++) {
+      if (list[i] == node) {
+        list[i] = list[--size[person]];
+        break;
+      }
+    }
+    if (size[person] == 0) {
+      members[person] = null;
+      personCount--;
+    }
+    personOf[node] = NO_PERSON;
+  }
+
+  private int[] orderBuffer = new int[8];
+  private int[] pendingBuffer = new int[8];
+  private int[] demotedBuffer = new int[8];
+
+  /** Distinct nodes into {@link #orderBuffer}, highest priority first; equal priorities keep their order. */
+  private int byPriority(int[] nodes) {
+    if (orderBuffer.length < nodes.length) {
+      orderBuffer = new int[nodes.length];
+      pendingBuffer = new int[nodes.length];
+      demotedBuffer = new int[nodes.length];
+    }
+    int[] distinct = orderBuffer;
+    int count = 0;
+    outer:
+    for (int n : nodes) {
+      for (int i = 0; i < count; i++) {
+        if (distinct[i] == n) {
+          continue outer;
+        }
+      }
+      distinct[count++] = n;
+    }
+    // insertion sort: evidence holds a handful of identifiers
+    for (int i = 1; i < count; i++) {
+      int n = distinct[i];
+      int p = rules.get(typeOf[n]).priority();
+      int j = i - 1;
+      while (j >= 0 && rules.get(typeOf[distinct[j]]).priority() < p) {
+        distinct[j + 1] = distinct[j];
+        j--;
+      }
+      distinct[j + 1] = n;
+    }
+    return count;
+  }
+
+  private static long pair(int a, int b) {
+    return ((long) Math.min(a, b) << 32) | Math.max(a, b);
+  }
+}
