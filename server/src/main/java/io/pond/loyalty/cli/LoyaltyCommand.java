@@ -2,7 +2,7 @@ package io.pond.loyalty.cli;
 
 import io.pond.loyalty.ledger.LedgerQueries;
 import io.pond.platform.cli.Jobs;
-import io.pond.platform.cli.PondCli;
+import io.pond.platform.cli.PondCommand;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

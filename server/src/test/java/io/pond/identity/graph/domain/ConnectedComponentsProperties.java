@@ -1,6 +1,9 @@
 package io.pond.identity.graph.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,10 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /**
  * Where no guard can say no (weak types with generous limits, a high cap), the graph's persons are
@@ -20,9 +20,14 @@ import net.jqwik.api.constraints.Size;
  */
 class ConnectedComponentsProperties {
 
-  @Property(tries = 200)
-  void without_guards_persons_are_the_connected_components_of_the_evidence(
-      @ForAll @Size(min = 1, max = 80) List<@Size(min = 1, max = 4) List<@IntRange(min = 0, max = 60) Integer>> evidence) {
+  @Test
+  void without_guards_persons_are_the_connected_components_of_the_evidence() {
+    qt().withExamples(200)
+        .forAll(lists().of(lists().of(integers().between(0, 60)).ofSizeBetween(1, 4)).ofSizeBetween(1, 80))
+        .checkAssert(ConnectedComponentsProperties::personsAreComponents);
+  }
+
+  private static void personsAreComponents(List<List<Integer>> evidence) {
     IdentityGraph graph = new IdentityGraph(10_000, 64);
     int type = graph.rule(new IdentityGraph.TypeRule("cookie_id", false, 10, 10_000, 0));
     Map<Integer, Integer> nodes = new HashMap<>();
