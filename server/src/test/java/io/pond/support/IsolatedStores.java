@@ -38,6 +38,11 @@ public final class IsolatedStores implements EnvironmentPostProcessor, Ordered {
       overrides.put("POND_DB_URL", newSchema(url, environment.getProperty("POND_DB_USER", "postgres"),
           environment.getProperty("POND_DB_PASSWORD", ""), "t_" + id));
     }
+    // Spring caches test contexts; cached ones must not hold idle connections, or the suite exhausts
+    // PostgreSQL's max_connections (100 by default).
+    overrides.putIfAbsent("spring.datasource.hikari.minimum-idle", "0");
+    overrides.putIfAbsent("spring.datasource.hikari.idle-timeout", "10000");
+    overrides.putIfAbsent("spring.datasource.hikari.maximum-pool-size", "10");
     environment.getPropertySources().addFirst(new MapPropertySource("isolatedStores", overrides));
   }
 
