@@ -27,7 +27,8 @@ CREATE TABLE commerce_order (
     raw_payload       VARCHAR(1000000),
     first_seen_at     TIMESTAMP WITH TIME ZONE NOT NULL,
     updated_at        TIMESTAMP WITH TIME ZONE NOT NULL,
-    CONSTRAINT commerce_order_key UNIQUE (channel, shop_id, platform_order_id)
+    -- platform_order_id first: IN-list lookups of a batch use this index on H2 as on PostgreSQL
+    CONSTRAINT commerce_order_key UNIQUE (platform_order_id, shop_id, channel)
 );
 CREATE INDEX commerce_order_created ON commerce_order (created_at);
 CREATE INDEX commerce_order_status ON commerce_order (status);

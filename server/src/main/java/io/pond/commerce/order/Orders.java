@@ -221,10 +221,10 @@ public class Orders {
             PreparedStatement ps =
                 c.prepareStatement(
                     "SELECT id, platform_order_id FROM commerce_order WHERE channel = ? AND shop_id = ?"
-                        + " AND platform_order_id = ANY(?)");
+                        + " AND platform_order_id IN (" + OrderRows.placeholders(group.size()) + ")");
             ps.setString(1, first.channel().wire());
             ps.setString(2, first.shopId());
-            ps.setArray(3, OrderRows.array(c, "varchar", group.stream().map(OrderKey::platformOrderId).toList()));
+            OrderRows.bind(ps, 3, group.stream().map(OrderKey::platformOrderId).toList());
             return ps;
           },
           rs -> {

@@ -13,11 +13,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Runs a CLI job inside a Pond application context without the web server, against the same stores
  * the server uses (the embedded H2 store accepts a second process while the server runs).
  */
-final class Jobs {
+public final class Jobs {
 
   private Jobs() {}
 
-  static <T> T withContext(String dataDir, Function<ConfigurableApplicationContext, T> job) {
+  public static <T> T withContext(String dataDir, Function<ConfigurableApplicationContext, T> job) {
     List<String> arguments = new ArrayList<>();
     arguments.add("--logging.level.root=WARN");
     arguments.add("--logging.level.io.pond=WARN");

@@ -38,6 +38,9 @@ public record OrderMessage(
     requireNotNegative(discountFen, "discount");
     requireNotNegative(shippingFen, "shipping");
     lines = lines == null ? null : List.copyOf(lines);
+    if (lines != null && lines.stream().map(OrderLine::lineId).distinct().count() != lines.size()) {
+      throw new IllegalArgumentException("two lines of order " + key.platformOrderId() + " have the same line id");
+    }
     buyers = buyers == null ? List.of() : List.copyOf(buyers);
     times = times == null ? OrderTimes.NONE : times;
     refunds = refunds == null ? List.of() : List.copyOf(refunds);
