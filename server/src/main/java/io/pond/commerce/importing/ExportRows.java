@@ -183,6 +183,11 @@ final class ExportRows {
       return null;
     }
     try {
+      if (v.matches("\\d{5}(\\.\\d+)?")) { // an XLSX date cell without a date format: Excel's day serial
+        double serial = Double.parseDouble(v);
+        long seconds = Math.round(serial * 86_400);
+        return LocalDateTime.of(1899, 12, 30, 0, 0).plusSeconds(seconds).atZone(PLATFORM_ZONE).toInstant();
+      }
       if (v.endsWith("Z") || v.matches(".*[+-]\\d\\d:\\d\\d$")) {
         return java.time.OffsetDateTime.parse(v).toInstant();
       }
