@@ -31,7 +31,6 @@ CREATE TABLE commerce_order (
     CONSTRAINT commerce_order_key UNIQUE (platform_order_id, shop_id, channel)
 );
 CREATE INDEX commerce_order_created ON commerce_order (created_at);
-CREATE INDEX commerce_order_status ON commerce_order (status);
 
 CREATE TABLE commerce_order_line (
     order_id       BIGINT       NOT NULL REFERENCES commerce_order (id),

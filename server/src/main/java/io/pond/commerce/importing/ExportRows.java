@@ -182,6 +182,10 @@ final class ExportRows {
     if (v == null) {
       return null;
     }
+    Instant fast = fastLocalTime(v);
+    if (fast != null) {
+      return fast;
+    }
     try {
       if (v.matches("\\d{5}(\\.\\d+)?")) { // an XLSX date cell without a date format: Excel's day serial
         double serial = Double.parseDouble(v);
@@ -200,6 +204,45 @@ final class ExportRows {
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(header.get(columns.get(column)) + " is not a time: '" + v + "'");
     }
+  }
+
+  private static final java.time.ZoneOffset CHINA = java.time.ZoneOffset.ofHours(8);
+
+  /**
+   * PERF: the common {@code yyyy-MM-dd HH:mm:ss} (or {@code /}) parsed by hand; the general formatter
+   * was the largest cost of reading an export. China has kept UTC+8 all year since 1992.
+   */
+  static Instant fastLocalTime(String v) {
+    if (v.length() != 19 || (v.charAt(4) != '-' && v.charAt(4) != '/') || v.charAt(7) != v.charAt(4)
+        || (v.charAt(10) != ' ' && v.charAt(10) != 'T') || v.charAt(13) != ':' || v.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(v, 0, 4);
+    int month = digits(v, 5, 7);
+    int day = digits(v, 8, 10);
+    int hour = digits(v, 11, 13);
+    int minute = digits(v, 14, 16);
+    int second = digits(v, 17, 19);
+    if (year < 1992 || month < 1 || day < 1 || hour < 0 || minute < 0 || second < 0) {
+      return null; // not digits, or a year that needs the full zone rules: the general parser decides
+    }
+    try {
+      return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(CHINA);
+    } catch (java.time.DateTimeException e) {
+      return null;
+    }
+  }
+
+  private static int digits(String s, int from, int to) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 
   private Long yuan(FileRow row, ExportColumns column) {

@@ -57,27 +57,29 @@ final class OrderRows {
 
   /** Loads the orders with these keys, locking their rows when {@code forUpdate}. */
   static Map<OrderKey, Stored> load(JdbcTemplate jdbc, Collection<OrderKey> keys, boolean forUpdate) {
-    Map<String, List<String>> byShop = new HashMap<>();
+    Map<String, List<String>> byShop = new java.util.TreeMap<>(); // sorted: rows are locked in one global order
     for (OrderKey k : keys) {
       byShop.computeIfAbsent(k.channel().wire() + "\u0000" + k.shopId(), x -> new ArrayList<>()).add(k.platformOrderId());
     }
     List<Header> headers = new ArrayList<>();
-    for (var e : byShop.entrySet()) {
-      String[] cs = e.getKey().split("\u0000", 2);
-      headers.addAll(
-          jdbc.query(
-              c -> {
-                PreparedStatement ps =
-                    c.prepareStatement(
-                        "SELECT " + HEADER_COLUMNS + " FROM commerce_order WHERE channel = ? AND shop_id = ?"
-                            + " AND platform_order_id IN (" + placeholders(e.getValue().size()) + ")"
-                            + " ORDER BY platform_order_id" + (forUpdate ? " FOR UPDATE" : ""));
-                ps.setString(1, cs[0]);
-                ps.setString(2, cs[1]);
-                bind(ps, 3, e.getValue());
-                return ps;
-              },
-              (rs, n) -> header(rs)));
+    for (var shop : byShop.entrySet()) {
+      String[] cs = shop.getKey().split("\u0000", 2);
+      for (List<String> chunk : chunks(shop.getValue().stream().sorted().toList())) {
+        headers.addAll(
+            jdbc.query(
+                c -> {
+                  PreparedStatement ps =
+                      c.prepareStatement(
+                          "SELECT " + HEADER_COLUMNS + " FROM commerce_order WHERE channel = ? AND shop_id = ?"
+                              + " AND platform_order_id IN (" + placeholders(chunk.size()) + ")"
+                              + " ORDER BY platform_order_id" + (forUpdate ? " FOR UPDATE" : ""));
+                  ps.setString(1, cs[0]);
+                  ps.setString(2, cs[1]);
+                  bind(ps, 3, chunk);
+                  return ps;
+                },
+                (rs, n) -> header(rs)));
+      }
     }
     return assemble(jdbc, headers);
   }
@@ -87,32 +89,12 @@ final class OrderRows {
     if (headers.isEmpty()) {
       return out;
     }
-    List<Long> ids = headers.stream().map(Header::id).toList();
     Map<Long, List<OrderLine>> lines = new HashMap<>();
-    jdbc.query(
-        c -> byIds(c, "SELECT order_id, line_id, sku, title, category, quantity, unit_price_fen, paid_fen FROM"
-            + " commerce_order_line WHERE order_id IN (:ids) ORDER BY order_id, position", ids),
-        rs -> {
-          lines.computeIfAbsent(rs.getLong(1), x -> new ArrayList<>())
-              .add(new OrderLine(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
-                  rs.getLong(7), rs.getLong(8)));
-        });
     Map<Long, List<Identifier>> buyers = new HashMap<>();
-    jdbc.query(
-        c -> byIds(c, "SELECT order_id, id_type, id_scope, id_value FROM commerce_order_buyer WHERE order_id IN (:ids)", ids),
-        rs -> {
-          buyers.computeIfAbsent(rs.getLong(1), x -> new ArrayList<>())
-              .add(new Identifier(rs.getString(2), rs.getString(3), rs.getString(4)));
-        });
     Map<Long, List<Refund>> refunds = new HashMap<>();
-    jdbc.query(
-        c -> byIds(c, "SELECT order_id, refund_id, line_id, state, amount_fen, modified_at FROM commerce_refund"
-            + " WHERE order_id IN (:ids)", ids),
-        rs -> {
-          refunds.computeIfAbsent(rs.getLong(1), x -> new ArrayList<>())
-              .add(new Refund(rs.getString(2), rs.getString(3), RefundState.valueOf(rs.getString(4)), rs.getLong(5),
-                  instant(rs, "modified_at")));
-        });
+    for (List<Long> ids : chunks(headers.stream().map(Header::id).toList())) {
+      children(jdbc, ids, lines, buyers, refunds);
+    }
     for (Header h : headers) {
       CanonicalOrder order =
           new CanonicalOrder(
@@ -130,6 +112,47 @@ final class OrderRows {
               h.modifiedAt(),
               h.rawPayload());
       out.put(h.key(), new Stored(h.id(), order, h.firstSeenAt(), h.updatedAt()));
+    }
+    return out;
+  }
+
+  private static void children(JdbcTemplate jdbc, List<Long> ids, Map<Long, List<OrderLine>> lines,
+      Map<Long, List<Identifier>> buyers, Map<Long, List<Refund>> refunds) {
+    jdbc.query(
+        c -> byIds(c, "SELECT order_id, line_id, sku, title, category, quantity, unit_price_fen, paid_fen FROM"
+            + " commerce_order_line WHERE order_id IN (:ids) ORDER BY order_id, position", ids),
+        rs -> {
+          lines.computeIfAbsent(rs.getLong(1), x -> new ArrayList<>())
+              .add(new OrderLine(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
+                  rs.getLong(7), rs.getLong(8)));
+        });
+    jdbc.query(
+        c -> byIds(c, "SELECT order_id, id_type, id_scope, id_value FROM commerce_order_buyer WHERE order_id IN (:ids)", ids),
+        rs -> {
+          buyers.computeIfAbsent(rs.getLong(1), x -> new ArrayList<>())
+              .add(new Identifier(rs.getString(2), rs.getString(3), rs.getString(4)));
+        });
+    jdbc.query(
+        c -> byIds(c, "SELECT order_id, refund_id, line_id, state, amount_fen, modified_at FROM commerce_refund"
+            + " WHERE order_id IN (:ids)", ids),
+        rs -> {
+          refunds.computeIfAbsent(rs.getLong(1), x -> new ArrayList<>())
+              .add(new Refund(rs.getString(2), rs.getString(3), RefundState.valueOf(rs.getString(4)), rs.getLong(5),
+                  instant(rs, "modified_at")));
+        });
+  }
+
+  /**
+   * PERF: lookups go in IN lists of at most {@value #IN_CHUNK} values. H2 finds each value through the
+   * index but then re-checks every row against the whole parameter list, linearly; short lists keep
+   * that cheap (1,000-value lists made bulk imports ten times slower).
+   */
+  static final int IN_CHUNK = 50;
+
+  static <T> List<List<T>> chunks(List<T> values) {
+    List<List<T>> out = new ArrayList<>();
+    for (int i = 0; i < values.size(); i += IN_CHUNK) {
+      out.add(values.subList(i, Math.min(values.size(), i + IN_CHUNK)));
     }
     return out;
   }
