@@ -13,7 +13,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PondCli.Version.class,
     description = "Pond (鱼塘): private-domain customer data platform with omni-channel membership.",
-    subcommands = {StartCommand.class, KeysCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      StartCommand.class,
+      KeysCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footerHeading = "%nOther commands:%n",
     footer = {
       "  test   Build and run the whole test suite (./pond test, from a checkout)",

@@ -1,0 +1,2 @@
+/** The commerce commands of the {@code pond} CLI: {@code import orders} and {@code bench import}. */
+package io.pond.commerce.cli;

@@ -1,0 +1,87 @@
+package io.pond.commerce.order;
+
+import io.pond.commerce.order.domain.Channel;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Payloads that could not become orders — malformed, an unknown status, a missing field — kept with
+ * the reason so that an operator can see, fix and replay them. Nothing is dropped silently.
+ */
+@Component
+public class DeadLetters {
+
+  /** Where a dead letter came from. */
+  public enum Source {
+    HOOK,
+    API,
+    IMPORT
+  }
+
+  public record DeadLetter(long id, String channel, String shopId, String source, String reason, String payload, Instant receivedAt) {}
+
+  /** A payload to quarantine. */
+  public record Entry(Channel channel, String shopId, Source source, String reason, String payload) {}
+
+  private static final int MAX_REASON = 1000;
+  private static final int MAX_PAYLOAD = 1_000_000;
+
+  private final JdbcTemplate jdbc;
+  private final Clock clock;
+
+  DeadLetters(JdbcTemplate jdbc, Clock clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  @Transactional
+  public void record(List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    var now = OrderRows.ts(clock.instant());
+    jdbc.batchUpdate(
+        "INSERT INTO commerce_dead_letter (channel, shop_id, source, reason, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+        entries,
+        entries.size(),
+        (ps, e) -> {
+          ps.setString(1, e.channel().wire());
+          ps.setString(2, e.shopId());
+          ps.setString(3, e.source().name().toLowerCase(java.util.Locale.ROOT));
+          ps.setString(4, cut(e.reason(), MAX_REASON));
+          ps.setString(5, cut(e.payload() == null ? "" : e.payload(), MAX_PAYLOAD));
+          ps.setObject(6, now);
+        });
+  }
+
+  public void record(Entry entry) {
+    record(List.of(entry));
+  }
+
+  /** The newest dead letters first, optionally of one channel. */
+  public List<DeadLetter> list(Channel channel, int offset, int limit) {
+    String where = channel == null ? "" : " WHERE channel = ?";
+    Object[] args = channel == null ? new Object[] {limit, offset} : new Object[] {channel.wire(), limit, offset};
+    return jdbc.query(
+        "SELECT id, channel, shop_id, source, reason, payload, received_at FROM commerce_dead_letter" + where
+            + " ORDER BY id DESC LIMIT ? OFFSET ?",
+        (rs, n) ->
+            new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                OrderRows.instant(rs, "received_at")),
+        args);
+  }
+
+  public long count(Channel channel) {
+    return channel == null
+        ? jdbc.queryForObject("SELECT count(*) FROM commerce_dead_letter", Long.class)
+        : jdbc.queryForObject("SELECT count(*) FROM commerce_dead_letter WHERE channel = ?", Long.class, channel.wire());
+  }
+
+  private static String cut(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+}

@@ -1,0 +1,84 @@
+package io.pond.commerce.order;
+
+import io.pond.commerce.order.OrderRows.Stored;
+import io.pond.commerce.order.domain.Channel;
+import io.pond.commerce.order.domain.OrderStatus;
+import io.pond.platform.Identifier;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** Reads orders for the API: one by id, or a filtered page, newest first. */
+@Component
+public class OrderQueries {
+
+  /** Filters; null means "any". {@code from} inclusive, {@code to} exclusive, on the order's creation time. */
+  public record Filter(
+      Channel channel, String shopId, OrderStatus status, Identifier buyer, Instant from, Instant to) {}
+
+  public record Page(List<Stored> orders, long total, int page, int size) {}
+
+  private final JdbcTemplate jdbc;
+
+  OrderQueries(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public Optional<Stored> find(long id) {
+    List<OrderRows.Header> headers =
+        jdbc.query("SELECT " + OrderRows.HEADER_COLUMNS + " FROM commerce_order WHERE id = ?", (rs, n) -> OrderRows.header(rs), id);
+    return OrderRows.assemble(jdbc, headers).values().stream().findFirst();
+  }
+
+  public Page search(Filter f, int page, int size) {
+    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    if (f.channel() != null) {
+      where.append(" AND o.channel = ?");
+      args.add(f.channel().wire());
+    }
+    if (f.shopId() != null) {
+      where.append(" AND o.shop_id = ?");
+      args.add(f.shopId());
+    }
+    if (f.status() != null) {
+      where.append(" AND o.status = ?");
+      args.add(f.status().name());
+    }
+    if (f.buyer() != null) {
+      where.append(" AND EXISTS (SELECT 1 FROM commerce_order_buyer b WHERE b.order_id = o.id AND b.id_type = ? AND b.id_value = ?");
+      args.add(f.buyer().type());
+      args.add(f.buyer().value());
+      if (!f.buyer().scope().isEmpty()) {
+        where.append(" AND b.id_scope = ?");
+        args.add(f.buyer().scope());
+      }
+      where.append(")");
+    }
+    if (f.from() != null) {
+      where.append(" AND COALESCE(o.created_at, o.modified_at) >= ?");
+      args.add(OrderRows.ts(f.from()));
+    }
+    if (f.to() != null) {
+      where.append(" AND COALESCE(o.created_at, o.modified_at) < ?");
+      args.add(OrderRows.ts(f.to()));
+    }
+    long total = jdbc.queryForObject("SELECT count(*) FROM commerce_order o" + where, Long.class, args.toArray());
+    List<Object> pageArgs = new ArrayList<>(args);
+    pageArgs.add(size);
+    pageArgs.add((long) page * size);
+    List<OrderRows.Header> headers =
+        jdbc.query(
+            "SELECT " + OrderRows.HEADER_COLUMNS.replaceAll("(^|, )", "$1o.") + " FROM commerce_order o" + where
+                + " ORDER BY o.id DESC LIMIT ? OFFSET ?",
+            (rs, n) -> OrderRows.header(rs),
+            pageArgs.toArray());
+    List<Stored> orders =
+        OrderRows.assemble(jdbc, headers).values().stream().sorted(Comparator.comparingLong(Stored::id).reversed()).toList();
+    return new Page(orders, total, page, size);
+  }
+}
