@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
     },
     footerHeading = "%nOther commands:%n",
     footer = {
-      "  test   Build and run the whole test suite (./pond test, from a checkout)",
+      "  test          Build and run the whole test suite (./pond test, from a checkout)",
+      "  bench ingest  Ingestion throughput, group commit vs one commit per request (bench/ingest/run.sh)",
       "",
       "Settings come from POND_* environment variables; see README.md."
     })
