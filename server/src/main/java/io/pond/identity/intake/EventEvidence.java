@@ -47,9 +47,13 @@ final class EventEvidence {
     if (key.length() <= Evidence.MAX_KEY_LENGTH) {
       return key;
     }
+    return "event:" + event.sourceId() + ":sha256:" + sha256(key);
+  }
+
+  static String sha256(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return "event:" + event.sourceId() + ":sha256:" + HexFormat.of().formatHex(digest);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
