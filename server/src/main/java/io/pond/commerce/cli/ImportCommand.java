@@ -2,6 +2,7 @@ package io.pond.commerce.cli;
 
 import io.pond.commerce.importing.OrderImport;
 import io.pond.commerce.order.domain.Channel;
+import io.pond.platform.cli.CommandGroup;
 import io.pond.platform.cli.Jobs;
 import io.pond.platform.cli.PondCommand;
 import io.pond.platform.errors.PondException;
@@ -24,17 +25,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Import data files into Pond's stores.",
     subcommands = {ImportCommand.Orders.class})
-public final class ImportCommand implements Runnable, PondCommand {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT, description = "Data directory (overrides POND_DATA_DIR)")
-  String dataDir;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+public final class ImportCommand extends CommandGroup implements PondCommand {
 
   @Command(
       name = "orders",
@@ -73,7 +64,7 @@ public final class ImportCommand implements Runnable, PondCommand {
         err.println("Cannot read " + file);
         return 2;
       }
-      return Jobs.withContext(parent.dataDir, context -> {
+      return Jobs.withContext(parent.dataDir(), context -> {
         long started = System.nanoTime();
         OrderImport.Result result;
         try (InputStream in = Files.newInputStream(file);

@@ -1,6 +1,7 @@
 package io.pond.identity.cli;
 
 import io.pond.identity.graph.GraphRebuild;
+import io.pond.platform.cli.CommandGroup;
 import io.pond.platform.cli.Jobs;
 import io.pond.platform.cli.PondCommand;
 import io.pond.platform.security.Actors;
@@ -19,17 +20,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "OneID maintenance: rebuild the identity graph from the evidence log.",
     subcommands = {IdentityCommand.Rebuild.class})
-public final class IdentityCommand implements Runnable, PondCommand {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT, description = "Data directory (overrides POND_DATA_DIR)")
-  String dataDir;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+public final class IdentityCommand extends CommandGroup implements PondCommand {
 
   @Command(
       name = "rebuild",
@@ -49,7 +40,7 @@ public final class IdentityCommand implements Runnable, PondCommand {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      return Jobs.withContext(parent.dataDir, context -> {
+      return Jobs.withContext(parent.dataDir(), context -> {
         GraphRebuild rebuild = context.getBean(GraphRebuild.class);
         long total = rebuild.evidenceCount();
         GraphRebuild.Report report;

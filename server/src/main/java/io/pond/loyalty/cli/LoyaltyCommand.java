@@ -1,6 +1,7 @@
 package io.pond.loyalty.cli;
 
 import io.pond.loyalty.ledger.LedgerQueries;
+import io.pond.platform.cli.CommandGroup;
 import io.pond.platform.cli.Jobs;
 import io.pond.platform.cli.PondCommand;
 import java.io.PrintWriter;
@@ -20,17 +21,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Loyalty ledger maintenance.",
     subcommands = {LoyaltyCommand.Reconcile.class})
-public final class LoyaltyCommand implements Runnable, PondCommand {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT, description = "Data directory (overrides POND_DATA_DIR)")
-  String dataDir;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+public final class LoyaltyCommand extends CommandGroup implements PondCommand {
 
   @Command(
       name = "reconcile",
@@ -50,7 +41,7 @@ public final class LoyaltyCommand implements Runnable, PondCommand {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       return Jobs.withContext(
-          parent.dataDir,
+          parent.dataDir(),
           context -> {
             LedgerQueries ledger = context.getBean(LedgerQueries.class);
             List<Long> accounts = ledger.accountIds();

@@ -20,17 +20,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Create, list and revoke API keys (write keys for sources, server keys for the API).",
     subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
-final class KeysCommand implements Runnable {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT, description = "Data directory (overrides POND_DATA_DIR)")
-  String dataDir;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class KeysCommand extends CommandGroup {
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key and print its secret (shown once).")
   static final class Create implements Callable<Integer> {
@@ -63,7 +53,7 @@ final class KeysCommand implements Runnable {
       }
       String keySource = keyKind == KeyKind.WRITE && source == null ? name : source;
       return Jobs.withContext(
-          parent.dataDir,
+          parent.dataDir(),
           context -> {
             try {
               var created =
@@ -90,7 +80,7 @@ final class KeysCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      List<ApiKey> keys = Jobs.withContext(parent.dataDir, c -> c.getBean(ApiKeys.class).list());
+      List<ApiKey> keys = Jobs.withContext(parent.dataDir(), c -> c.getBean(ApiKeys.class).list());
       out.printf("%-5s %-7s %-14s %-20s %-16s %-9s %s%n", "ID", "KIND", "PREFIX", "NAME", "SOURCE/ROLE", "STATE", "CREATED");
       for (ApiKey k : keys) {
         out.printf(
@@ -119,7 +109,7 @@ final class KeysCommand implements Runnable {
     @Override
     public Integer call() {
       return Jobs.withContext(
-          parent.dataDir,
+          parent.dataDir(),
           context -> {
             try {
               ApiKey key = context.getBean(ApiKeys.class).revoke(id, Actors.cli());
