@@ -6,43 +6,24 @@ import io.pond.loyalty.ledger.PointsLedger;
 import io.pond.loyalty.program.Programs;
 import io.pond.loyalty.program.domain.ProgramConfig;
 import io.pond.platform.cli.Jobs;
-import io.pond.platform.cli.PondCli;
+import io.pond.support.Cli;
 import io.pond.support.IsolatedStores;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** {@code pond loyalty reconcile} on a data dir, as an operator runs it. */
+@ExtendWith(Cli.class)
 class LoyaltyCommandTest {
 
   private final String dataDir = IsolatedStores.newDataDir("loyalty-cli-" + UUID.randomUUID()).toString();
 
-  @BeforeEach
-  void sharedDatabase() {
-    String url = System.getenv("POND_DB_URL");
-    if (url != null) {
-      System.setProperty("POND_DB_URL", IsolatedStores.newSchema(url, "postgres", "", "l_" + UUID.randomUUID().toString().substring(0, 8)));
-    }
-  }
 
-  @AfterEach
-  void forgetDatabase() {
-    System.clearProperty("POND_DB_URL");
-  }
 
-  private record Run(int code, String out) {}
 
-  private static Run pond(String... args) {
-    StringWriter out = new StringWriter();
-    int code = PondCli.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), args);
-    return new Run(code, out.toString());
-  }
 
   @Test
   void reconcile_reports_no_drift_on_a_sound_ledger_and_names_the_drift_after_tampering() {
@@ -62,7 +43,7 @@ class LoyaltyCommandTest {
           return null;
         });
 
-    Run sound = pond("loyalty", "reconcile", "--no-progress", "--data-dir", dataDir);
+    Cli.Run sound = Cli.pond("loyalty", "reconcile", "--no-progress", "--data-dir", dataDir);
     assertThat(sound.code()).as(sound.out()).isZero();
     assertThat(sound.out()).contains("Reconciled 5 accounts: no drift");
 
@@ -71,9 +52,9 @@ class LoyaltyCommandTest {
         context ->
             context.getBean(JdbcClient.class).sql("UPDATE loyalty_account SET available = available + 7 WHERE person_id = 3").update());
 
-    Run drift = pond("loyalty", "reconcile", "--no-progress", "--data-dir", dataDir);
+    Cli.Run drift = Cli.pond("loyalty", "reconcile", "--no-progress", "--data-dir", dataDir);
     assertThat(drift.code()).isEqualTo(3);
     assertThat(drift.out()).contains("DRIFT account").contains("(person 3): available = Σ entries: stored 257, recomputed 250");
-    assertThat(pond("--help").out()).contains("loyalty");
+    assertThat(Cli.pond("--help").out()).contains("loyalty");
   }
 }

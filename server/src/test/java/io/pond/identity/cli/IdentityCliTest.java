@@ -6,51 +6,30 @@ import io.pond.identity.Evidence;
 import io.pond.identity.ResolvingIdentity;
 import io.pond.platform.Identifier;
 import io.pond.platform.cli.Jobs;
-import io.pond.platform.cli.PondCli;
+import io.pond.support.Cli;
 import io.pond.support.IsolatedStores;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code pond identity rebuild} and {@code pond bench identity} as an operator runs them. */
+@ExtendWith(Cli.class)
 class IdentityCliTest {
 
   private final String dataDir = IsolatedStores.newDataDir("cli-identity-" + UUID.randomUUID()).toString();
 
-  record Run(int code, String out, String err) {}
 
-  @BeforeEach
-  void sharedDatabase() {
-    String url = System.getenv("POND_DB_URL");
-    if (url != null) {
-      System.setProperty("POND_DB_URL",
-          IsolatedStores.newSchema(url, "postgres", "", "i_" + UUID.randomUUID().toString().substring(0, 8)));
-    }
-  }
 
-  @AfterEach
-  void forgetDatabase() {
-    System.clearProperty("POND_DB_URL");
-  }
 
-  static Run pond(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = PondCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void help_lists_the_identity_and_bench_commands_contributed_by_the_module() {
-    assertThat(pond("--help").out()).contains("identity", "bench");
-    assertThat(pond("identity", "--help").out()).contains("rebuild");
-    assertThat(pond("bench", "--help").out()).contains("identity");
-    assertThat(pond("bench", "identity", "--help").out()).contains("--edges", "DuckDB");
+    assertThat(Cli.pond("--help").out()).contains("identity", "bench");
+    assertThat(Cli.pond("identity", "--help").out()).contains("rebuild");
+    assertThat(Cli.pond("bench", "--help").out()).contains("identity");
+    assertThat(Cli.pond("bench", "identity", "--help").out()).contains("--edges", "DuckDB");
   }
 
   @Test
@@ -64,7 +43,7 @@ class IdentityCliTest {
             Identifier.global(Identifier.ANONYMOUS_ID, "a1")),
         Evidence.together("web", at, "m4", Identifier.global(Identifier.ANONYMOUS_ID, "null")))));
 
-    Run rebuilt = pond("identity", "rebuild", "--no-progress", "--data-dir", dataDir);
+    Cli.Run rebuilt = Cli.pond("identity", "rebuild", "--no-progress", "--data-dir", dataDir);
 
     assertThat(rebuilt.code()).as(rebuilt.err()).isZero();
     assertThat(rebuilt.out()).contains("Rebuilt the identity graph from 4 evidence: 3 identifiers, 1 persons, 1 merges, 0 conflicts");
@@ -75,7 +54,7 @@ class IdentityCliTest {
 
   @Test
   void the_benchmark_runs_both_engines_and_prints_the_ratio_last() {
-    Run bench = pond("bench", "identity", "--edges", "5000", "--messages", "0");
+    Cli.Run bench = Cli.pond("bench", "identity", "--edges", "5000", "--messages", "0");
     assertThat(bench.code()).as(bench.err()).isZero();
     assertThat(bench.out()).contains("DuckDB agrees");
     String[] lines = bench.out().strip().split("\n");
