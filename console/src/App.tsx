@@ -9,7 +9,12 @@ import { ConsoleLayout } from './layout/ConsoleLayout';
 import { AuditPage } from './pages/AuditPage';
 import { KeysPage } from './pages/KeysPage';
 import { LoginPage } from './pages/LoginPage';
+import { IngestPage } from './pages/IngestPage';
+import { LoyaltyPage } from './pages/LoyaltyPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { OrdersPage } from './pages/OrdersPage';
+import { PersonPage } from './pages/PersonPage';
+import { PersonsPage } from './pages/PersonsPage';
 import { SourcesPage } from './pages/SourcesPage';
 import { UsersPage } from './pages/UsersPage';
 import type { Role } from './api';
@@ -34,8 +39,7 @@ function Protected({ roles }: { roles?: Role[] }) {
 }
 
 function Home() {
-  const { me } = useAuth();
-  return <Navigate to={me?.role === 'admin' ? '/users' : '/sources'} replace />;
+  return <Navigate to="/persons" replace />;
 }
 
 export function App() {
@@ -54,6 +58,11 @@ export function App() {
                 <Route element={<ConsoleLayout />}>
                   <Route index element={<Home />} />
                   <Route path="sources" element={<SourcesPage />} />
+                  <Route path="ingest" element={<IngestPage />} />
+                  <Route path="persons" element={<PersonsPage />} />
+                  <Route path="persons/:id" element={<PersonPage />} />
+                  <Route path="orders" element={<OrdersPage />} />
+                  <Route path="loyalty" element={<LoyaltyPage />} />
                   <Route element={<Protected roles={['admin']} />}>
                     <Route path="users" element={<UsersPage />} />
                     <Route path="keys" element={<KeysPage />} />
