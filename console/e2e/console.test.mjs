@@ -49,10 +49,10 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-async function shot(name) {
+async function shot(name, on = page) {
   if (!SHOTS) return;
-  await page.waitForTimeout(300); // let antd finish its entrance animations
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  await on.waitForTimeout(300); // let antd finish its entrance animations
+  await on.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
 async function api(method, path, authorization, body) {
@@ -312,4 +312,64 @@ test('ingestion: accepted and quarantined records show per source, with the dead
   assert.match(await stats.innerText(), /app-[\s\S]*1[\s\S]*0[\s\S]*1/);
   await page.getByTestId('dead-letters').getByText('event').first().waitFor();
   await shot('ingest');
+});
+
+// ---- the member center (mobile H5) ---------------------------------------------------------------
+
+test('member center: a member signs in with the SMS code from the outbox, sees the card with a QR code, redeems in the mall', async () => {
+  const memberPhone = `136${String(Date.now()).slice(-8)}`;
+  const program = (await api('GET', '/api/v1/loyalty/programs', adminBasic)).json[0].code;
+  const item = `tea${RUN}`.slice(0, 30);
+  assert.equal((await api('POST', `/api/v1/loyalty/programs/${program}/mall/items`, adminBasic, { code: item, name: '白茶礼盒', points: 100, stock: 5 })).status, 201);
+
+  const m = await context.newPage();
+  await m.setViewportSize({ width: 390, height: 844 });
+  try {
+    await m.goto(BASE + '/m');
+    await m.waitForURL(/\/m\/login/);
+    await m.getByTestId('member-phone').fill(memberPhone);
+    await m.getByTestId('member-send-code').click();
+    await m.getByText(/秒后重发/).waitFor();
+    // development: no SMS provider, so the code is held in the outbox, where an operator reads it
+    const held = (await api('GET', '/api/v1/messages?status=held', adminBasic)).json.items;
+    const sms = held.find((x) => x.recipientMasked === `${memberPhone.slice(0, 3)}****${memberPhone.slice(7)}`);
+    assert.ok(sms, JSON.stringify(held));
+    const code = sms.body.match(/(\d{6})/)[1];
+    await shot('member-login', m);
+    await m.getByTestId('member-code').fill(code);
+    await m.getByTestId('member-sign-in').click();
+    await m.waitForURL(/\/m$/);
+    await m.getByTestId('member-qr').waitFor();
+
+    // the operator grants points to the person OneID knows by that phone; the card follows
+    const person = (await api('GET', `/api/v1/persons/lookup?type=phone&value=${memberPhone}`, adminBasic)).json.personId;
+    const granted = await api('POST', `/api/v1/loyalty/programs/${program}/members/${person}/adjustments`, adminBasic,
+      { idempotencyKey: `e2e-m-${RUN}`, points: 250, reason: '新会员礼' });
+    assert.equal(granted.status, 200, JSON.stringify(granted.json));
+    await m.reload();
+    await m.getByTestId('member-available').getByText('250').waitFor();
+    await shot('member-card', m);
+
+    await m.getByText('积分商城').click();
+    await m.getByTestId(`redeem-${item}`).click();
+    await m.getByTestId('member-redeem-ok').click();
+    await m.getByText('兑换成功').waitFor();
+    await m.getByTestId(`mall-${item}`).getByText('库存 4').waitFor();
+    await m.getByText('积分明细').click();
+    await m.getByTestId('member-points').getByText('-100').waitFor();
+    await m.getByTestId('member-points').getByText(/新会员礼/).waitFor();
+    await shot('member-points', m);
+    assert.equal((await api('GET', `/api/v1/loyalty/programs/${program}/members/${person}`, adminBasic)).json.available, 150);
+
+    await m.getByTestId('member-logout').click();
+    await m.waitForURL(/\/m\/login/);
+  } finally {
+    await m.close();
+  }
+});
+
+test('the operator reads the message outbox in the console', async () => {
+  await page.goto(BASE + '/messages');
+  await page.getByTestId('messages-table').getByText('member_sign_in_code').first().waitFor();
+  await shot('messages');
 });

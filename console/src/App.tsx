@@ -11,6 +11,8 @@ import { KeysPage } from './pages/KeysPage';
 import { LoginPage } from './pages/LoginPage';
 import { IngestPage } from './pages/IngestPage';
 import { LoyaltyPage } from './pages/LoyaltyPage';
+import { MessagesPage } from './pages/MessagesPage';
+import { MemberApp } from './member/MemberApp';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OrdersPage } from './pages/OrdersPage';
 import { PersonPage } from './pages/PersonPage';
@@ -50,10 +52,8 @@ export function App() {
           <BrowserRouter>
             <Routes>
               <Route path="/login" element={<LoginPage />} />
-              {/* Member center (mobile H5) lives under /m/…: its pages come with loyalty and coupons. */}
-              <Route path="/m">
-                <Route path="*" element={<NotFoundPage />} />
-              </Route>
+              {/* Member center (mobile H5): its own sign-in (phone + one-time code) and member token. */}
+              <Route path="/m/*" element={<MemberApp />} />
               <Route element={<Protected />}>
                 <Route element={<ConsoleLayout />}>
                   <Route index element={<Home />} />
@@ -63,6 +63,9 @@ export function App() {
                   <Route path="persons/:id" element={<PersonPage />} />
                   <Route path="orders" element={<OrdersPage />} />
                   <Route path="loyalty" element={<LoyaltyPage />} />
+                  <Route element={<Protected roles={['admin', 'operator']} />}>
+                    <Route path="messages" element={<MessagesPage />} />
+                  </Route>
                   <Route element={<Protected roles={['admin']} />}>
                     <Route path="users" element={<UsersPage />} />
                     <Route path="keys" element={<KeysPage />} />
