@@ -31,7 +31,6 @@ import org.springframework.web.bind.annotation.RestController;
 class ConnectController {
 
   private final Connectors connectors;
-  private final ConnectOutbox outbox;
   private final ConnectPublisher publisher;
   private final ConnectReport report;
   private final AuditLog audit;
@@ -39,10 +38,9 @@ class ConnectController {
   private final TransactionTemplate tx;
 
   ConnectController(
-      Connectors connectors, ConnectOutbox outbox, ConnectPublisher publisher, ConnectReport report, AuditLog audit, JdbcClient jdbc,
+      Connectors connectors, ConnectPublisher publisher, ConnectReport report, AuditLog audit, JdbcClient jdbc,
       PlatformTransactionManager transactions) {
     this.connectors = connectors;
-    this.outbox = outbox;
     this.publisher = publisher;
     this.report = report;
     this.audit = audit;
@@ -70,7 +68,6 @@ class ConnectController {
           Connectors.Connector saved =
               connectors.save(program, code,
                   new Connectors.Settings(r.kind(), r.channel(), r.shop(), r.appKey(), r.secret(), r.accessToken(), r.endpoint(), r.enabled()));
-          outbox.resync(saved);
           audit.record(actor, "loyalty.connector.saved", "loyalty_connector:" + code,
               saved.kind() + " " + saved.channel() + "/" + saved.shop() + " → " + saved.endpoint() + (r.secret() != null ? " (secret changed)" : ""));
           return connectors.view(saved);

@@ -38,6 +38,14 @@ public class ConnectOutbox {
   private final PointsLedger ledger;
   private final Clock clock;
 
+  /**
+   * Programs with an enabled connector. PERF: the ledger publishes an event for nearly every change;
+   * programs without connectors (and ledger benchmarks) must not pay two queries each. Refreshed when
+   * a connector is saved here and on every sweep; a connector saved by another JVM is picked up by the
+   * sweep, which also queues what was missed meanwhile.
+   */
+  private volatile java.util.Set<String> connectedPrograms;
+
   ConnectOutbox(JdbcClient jdbc, Programs programs, PointsLedger ledger, Clock clock) {
     this.jdbc = jdbc;
     this.programs = programs;
@@ -84,6 +92,9 @@ public class ConnectOutbox {
   /** Channels that accept it (抖店 {@code unbind}, webhooks) are told; Tmall starts its unbinds itself. */
   @EventListener
   void on(MemberUnbound e) {
+    if (!connected(e.program())) {
+      return;
+    }
     Programs.Program program = programs.get(e.program());
     Optional<AccountState> state = state(program, e.person());
     if (state.isEmpty()) {
@@ -112,8 +123,29 @@ public class ConnectOutbox {
         .optional();
   }
 
+  private boolean connected(String programCode) {
+    java.util.Set<String> known = connectedPrograms;
+    if (known == null) {
+      known = refreshConnectedPrograms();
+    }
+    return known.contains(programCode);
+  }
+
+  java.util.Set<String> refreshConnectedPrograms() {
+    java.util.Set<String> fresh =
+        java.util.Set.copyOf(
+            jdbc.sql("SELECT DISTINCT p.code FROM loyalty_connector c JOIN loyalty_program p ON p.id = c.program_id WHERE c.enabled = TRUE")
+                .query(String.class)
+                .list());
+    connectedPrograms = fresh;
+    return fresh;
+  }
+
   /** Queues the account's current state for every bound binding of the person that has a connector. */
   void enqueueState(String programCode, PersonRef person) {
+    if (!connected(programCode)) {
+      return;
+    }
     Programs.Program program = programs.get(programCode);
     Optional<AccountState> state = state(program, person);
     if (state.isEmpty()) {
@@ -156,6 +188,7 @@ public class ConnectOutbox {
 
   /** Queues the state of bindings whose account changed without an event (or before their connector existed); returns how many persons. */
   public int sweep() {
+    refreshConnectedPrograms();
     record Behind(long programId, int personId) {}
     List<Behind> behind =
         jdbc.sql(
@@ -178,6 +211,7 @@ public class ConnectOutbox {
 
   /** A connector added or changed: its bindings are queued again by the next sweep (existing rows dedupe by key). */
   void resync(Connectors.Connector c) {
+    refreshConnectedPrograms();
     jdbc.sql("UPDATE loyalty_binding SET enqueued_seq = 0 WHERE program_id = ? AND channel = ? AND (shop = ? OR ? = '*') AND state = 'BOUND'")
         .params(c.programId(), c.channel(), c.shop(), c.shop())
         .update();

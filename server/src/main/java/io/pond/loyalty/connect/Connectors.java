@@ -29,12 +29,14 @@ public class Connectors {
   private final Programs programs;
   private final PiiCipher cipher;
   private final Clock clock;
+  private final ConnectOutbox outbox;
 
-  Connectors(JdbcClient jdbc, Programs programs, PiiCipher cipher, Clock clock) {
+  Connectors(JdbcClient jdbc, Programs programs, PiiCipher cipher, Clock clock, ConnectOutbox outbox) {
     this.jdbc = jdbc;
     this.programs = programs;
     this.cipher = cipher;
     this.clock = clock;
+    this.outbox = outbox;
   }
 
   /** A connector with its credentials in clear (never leaves the server). */
@@ -105,7 +107,9 @@ public class Connectors {
           .params(program.id(), code, kind, channel, shop, appKey, secretEnc, tokenEnc, endpoint, enabled, now, now)
           .update();
     }
-    return find(code).orElseThrow();
+    Connector saved = find(code).orElseThrow();
+    outbox.resync(saved);
+    return saved;
   }
 
   public Optional<Connector> find(String code) {
