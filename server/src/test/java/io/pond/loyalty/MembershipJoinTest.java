@@ -115,4 +115,35 @@ class MembershipJoinTest extends LoyaltyTestSupport {
     assertThat(member.json().get("bindings").get(0).get("channel").asString()).isEqualTo("pos");
     assertThat(http.get("/api/v1/loyalty/programs/" + program + "/members/999999/membership", ADMIN).status()).isEqualTo(404);
   }
+
+  @Test
+  void concurrent_joins_of_one_person_on_several_channels_give_one_member_and_one_gift() throws Exception {
+    String program = program(withJoinGift(30));
+    String phone = phone();
+    List<String> channels = List.of("tmall", "doudian", "wechat", "youzan", "jd", "kuaishou");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(channels.size());
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Memberships.Joined>> joins = new java.util.ArrayList<>();
+      for (String channel : channels) {
+        joins.add(pool.submit(() -> {
+          start.await();
+          return memberships.join(new Memberships.Join(program, channel, "shop-" + channel, uid(channel + "-"), null, phone, null));
+        }));
+      }
+      start.countDown();
+      List<Memberships.Joined> joined = new java.util.ArrayList<>();
+      for (var f : joins) {
+        joined.add(f.get());
+      }
+      assertThat(joined.stream().map(Memberships.Joined::personId).distinct()).hasSize(1);
+      assertThat(joined.stream().filter(Memberships.Joined::newMember)).hasSize(1);
+      assertThat(joined.stream().mapToLong(Memberships.Joined::giftPoints).sum()).isEqualTo(30);
+      PersonRef person = new PersonRef(joined.getFirst().personId());
+      assertThat(balance(program, person).available()).isEqualTo(30);
+      assertThat(memberships.member(program, person.value()).orElseThrow().bindings()).hasSize(channels.size());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
