@@ -99,7 +99,7 @@ public class Traits {
         case TraitPrecedence.Decision.Refused r -> out.add(new Outcome(w.name(), false, r.reason()));
         case TraitPrecedence.Decision.Applied a -> {
           TraitState next = a.next();
-          boolean sameValue = before != null && Objects.equals(before.value(), next.value());
+          boolean sameValue = Objects.equals(valueOf(before), next.value());
           current.put(w.name(), next);
           appendChange(person, person, w, actor, now);
           store(person, next);

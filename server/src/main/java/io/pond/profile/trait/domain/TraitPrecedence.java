@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>a source ranked lower than the one that set the trait never overwrites (nor removes) it;
  *   <li>a higher-ranked source always does, whatever the times;
- *   <li>within one source, the newer observation wins; an older or equally old one changes nothing.
+ *   <li>within one source, the newer observation wins; an older or equally old one changes nothing;
+ *   <li>a removal is a write without a value, under the same rules.
  * </ul>
  *
  * The winner among any set of writes is therefore the one with the highest (rank, observation time),
@@ -66,7 +67,8 @@ public final class TraitPrecedence {
       return new Decision.Refused("unknown_source");
     }
     if (current == null) {
-      return write.removal() ? new Decision.Refused("nothing_to_remove") : new Decision.Applied(TraitState.of(write));
+      // a removal is kept too: a lower source may not set what a higher one removed
+      return new Decision.Applied(TraitState.of(write));
     }
     int now = rank.getOrDefault(current.source(), 0);
     int incoming = rank.get(write.source());
