@@ -4,6 +4,7 @@ import static io.pond.support.Http.basic;
 import static io.pond.support.Http.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pond.identity.graph.GraphRebuild;
 import io.pond.profile.metrics.Metrics;
 import io.pond.support.Http;
 import java.time.Duration;
@@ -11,12 +12,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -25,7 +30,22 @@ import tools.jackson.databind.JsonNode;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"POND_ADMIN_PASSWORD=profile-admin-pw", "POND_WRITE_KEY=profile_test_write_key_01",
         "pond.profile.job-enabled=false", "pond.loyalty.jobs.enabled=false"})
+@Import(ProfileApiTest.Recorder.class)
 class ProfileApiTest {
+
+  /** Every ProfileChanged published, as the segment module would receive it. */
+  @TestConfiguration(proxyBeanMethods = false)
+  static class Recorder {
+    final List<ProfileChanged> seen = new CopyOnWriteArrayList<>();
+
+    @EventListener
+    void on(ProfileChanged e) {
+      seen.add(e);
+    }
+  }
+
+  @Autowired Recorder recorder;
+  @Autowired GraphRebuild rebuild;
 
   static final String ADMIN = basic("admin", "profile-admin-pw");
   static final String WRITE = basic("profile_test_write_key_01", "");
@@ -128,6 +148,9 @@ class ProfileApiTest {
         "{\"source\":\"member\",\"observedAt\":\"2025-01-01T00:00:00Z\",\"traits\":{\"city\":\"深圳\"}}");
     assertThat(higher.json().get("outcomes").get(0).get("applied").asBoolean()).isTrue();
 
+    assertThat(recorder.seen.stream().filter(e -> e.personId() == p).map(ProfileChanged::traits).toList())
+        .contains(Map.of("city", "上海", "phone", "138****8000", "name", "张**"), Map.of("city", "深圳"))
+        .doesNotContain(Map.of("city", "北京")); // personal values are published masked: the registry stores events
     String masked = http.get("/api/v1/persons/" + p + "/traits", viewer).body();
     assertThat(masked).contains("深圳", "138****8000", "张**").doesNotContain("13800138000", "张三丰");
     String clear = http.get("/api/v1/persons/" + p + "/traits", ADMIN).body();
@@ -192,6 +215,8 @@ class ProfileApiTest {
 
     http.post("/api/v1/persons/" + p + "/consents", operator, "{\"purpose\":\"wechat\",\"granted\":true}");
     JsonNode now = http.get("/api/v1/persons/" + p + "/consents", viewer).json();
+    assertThat(recorder.seen.stream().filter(e -> e.personId() == p).map(ProfileChanged::consents).toList())
+        .containsExactly(Map.of("sms", true), Map.of("sms", false), Map.of("wechat", true)); // the late one changed nothing
     assertThat(now.get("granted").get("wechat").asBoolean()).isTrue();
 
     Http.Response bad = http.post("/api/v1/persons/" + p + "/consents", operator, "{\"purpose\":\"telepathy\",\"granted\":true}");
@@ -220,6 +245,11 @@ class ProfileApiTest {
 
     eventually(() -> metric(p, "order_count") == 3 && metric(p, "refunded_fen") == 15_000);
     JsonNode m = metricsOf(p);
+    ProfileChanged latest = recorder.seen.stream().filter(e -> e.personId() == p && e.metrics().containsKey("refunded_fen"))
+        .reduce((a, b) -> b).orElseThrow();
+    assertThat(latest.metrics()).containsEntry("refunded_fen", 15_000L);
+    assertThat(recorder.seen.stream().filter(e -> e.personId() == p).flatMap(e -> e.traits().entrySet().stream())
+        .filter(t -> t.getKey().equals("favourite_category")).map(Map.Entry::getValue).toList()).contains("tea", "cups");
     assertThat(m.get("metrics").get("spend_fen").asLong()).isEqualTo(60_000);
     assertThat(m.get("metrics").get("aov_fen").asLong()).isEqualTo(20_000);
     assertThat(m.get("metrics").get("refund_rate_permille").asLong()).isEqualTo(250);
@@ -369,6 +399,11 @@ class ProfileApiTest {
     assertThat(after.toString()).doesNotContain(phone).doesNotContain("王小明");
     assertThat(after.get("orders").get(0).get("paidFen").asLong()).isEqualTo(12_300);
     assertThat(after.get("metrics").get("orderCount").asInt()).isEqualTo(1);
+
+    // a full identity rebuild replays the evidence log: the old phone stays gone
+    rebuild.rebuild("test", n -> {});
+    assertThat(http.get("/api/v1/persons/lookup?type=phone&value=" + phone, ADMIN).status()).isEqualTo(404);
+    assertThat(http.get("/api/v1/persons/lookup?type=login_id&value=" + u, ADMIN).json().get("personId").asInt()).isEqualTo(p);
 
     List<String> audit = jdbc.sql("SELECT action FROM audit_log WHERE target = ?").param("person " + p).query(String.class).list();
     assertThat(audit).contains("profile.person.exported", "profile.person.erased", "identity.identifiers.erased");

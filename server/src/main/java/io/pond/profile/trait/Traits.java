@@ -104,7 +104,7 @@ public class Traits {
           appendChange(person, person, w, actor, now);
           store(person, next);
           if (!sameValue) {
-            changed.put(w.name(), next.value());
+            changed.put(w.name(), published(w.name(), next.value()));
           }
           out.add(new Outcome(w.name(), true, null));
         }
@@ -170,7 +170,7 @@ public class Traits {
       String b = valueOf(before.get(name));
       String a = valueOf(after.get(name));
       if (!Objects.equals(a, b)) {
-        changed.put(name, a);
+        changed.put(name, published(name, a));
       }
     }
     return changed;
@@ -184,6 +184,14 @@ public class Traits {
     jdbc.sql("DELETE FROM profile_trait WHERE person_id = ?").param(person).update();
     jdbc.sql("DELETE FROM profile_trait_change WHERE person_id = ?").param(person).update();
     return names;
+  }
+
+  /**
+   * The value {@code ProfileChanged} carries: personal values masked, because the publication registry
+   * stores events (in clear) until they are delivered, and segments need no more than the mask.
+   */
+  private String published(String name, String value) {
+    return value != null && isPii(name) ? TraitMasking.mask(value) : value;
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {
