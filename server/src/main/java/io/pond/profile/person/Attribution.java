@@ -26,8 +26,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Which person an order or an event belongs to. Identity resolves the same evidence on its own
  * (asynchronously); when profile comes first, it resolves that evidence itself, under the same
  * idempotency key identity uses, so whichever of the two is second is a replay that changes nothing
- * and answers the same person. Resolution runs in a transaction of its own: identity's in-memory graph
- * must never hold a change that a rollback of the profile's transaction would take back.
+ * and answers the same person. Resolution runs outside the caller's transaction (suspended), so that
+ * identity commits its own transaction while it holds its writer lock: its in-memory graph must never
+ * hold a change that a rollback of the profile's transaction would take back, and the other writer
+ * must see the evidence committed when it checks the idempotency key.
  */
 @Component
 public class Attribution {
@@ -40,7 +42,7 @@ public class Attribution {
     this.persons = persons;
     this.identity = identity;
     this.separate = new TransactionTemplate(transactions);
-    this.separate.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    this.separate.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
   }
 
   /** The person of the first buyer identifier identity knows; else the person resolving them makes. */
