@@ -66,7 +66,8 @@ CREATE TABLE profile_consent (
 );
 
 -- Commerce orders as the profile counts them, attributed to a person through OneID (person_id is
--- null while no buyer identifier resolves). Refreshed from commerce on every order event.
+-- null while no buyer identifier resolves; such orders with buyers are retried for a while).
+-- Refreshed from commerce on every order event.
 CREATE TABLE profile_order (
     order_id          BIGINT       PRIMARY KEY,
     person_id         INT,
@@ -79,9 +80,11 @@ CREATE TABLE profile_order (
     refunded_fen      BIGINT       NOT NULL,
     placed_at         TIMESTAMP WITH TIME ZONE NOT NULL,
     paid_at           TIMESTAMP WITH TIME ZONE,
+    has_buyers        BOOLEAN      NOT NULL,
     updated_at        TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX profile_order_person ON profile_order (person_id, placed_at);
+CREATE INDEX profile_order_pending ON profile_order (updated_at);
 
 -- What each order paid per product category (for the favourite category).
 CREATE TABLE profile_order_category (

@@ -363,11 +363,16 @@ class ProfileApiTest {
     long pointsBefore = http.get("/api/v1/loyalty/programs/" + program + "/members/" + p, ADMIN).json().get("available").asLong();
     assertThat(pointsBefore).isEqualTo(77);
 
+    eventually(() -> http.get("/api/v1/persons/" + p + "/timeline?kinds=points", viewer).json().get("items").size() == 1);
+    assertThat(http.get("/api/v1/persons/" + p + "/timeline?kinds=points", viewer).json().get("items").get(0).get("detail")
+        .get("points").asLong()).isEqualTo(77);
+
     // export before: everything, in clear, admins only
     assertThat(http.get("/api/v1/persons/" + p + "/export", operator).status()).isEqualTo(403);
     JsonNode before = http.get("/api/v1/persons/" + p + "/export", ADMIN).json();
     assertThat(before.toString()).contains(phone, "王小明", u + "-1");
     assertThat(before.get("orders")).hasSize(1);
+    assertThat(before.get("points").get(0).get("points").asLong()).isEqualTo(77);
 
     assertThat(http.post("/api/v1/persons/" + p + "/erasure", operator, "{}").status()).isEqualTo(403);
     Http.Response erased = http.post("/api/v1/persons/" + p + "/erasure", ADMIN, "{\"reason\":\"ticket 7\"}");

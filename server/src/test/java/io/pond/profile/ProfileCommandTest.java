@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pond.commerce.order.NativeOrder;
 import io.pond.commerce.order.Orders;
+import io.pond.identity.Evidence;
+import io.pond.identity.ResolvingIdentity;
+import io.pond.platform.Identifier;
 import io.pond.platform.cli.Jobs;
 import io.pond.support.Cli;
 import io.pond.support.IsolatedStores;
@@ -26,7 +29,9 @@ class ProfileCommandTest {
     Instant t = Instant.parse("2026-04-01T02:00:00Z");
     Jobs.withContext(dataDir, context -> {
       Orders orders = context.getBean(Orders.class);
+      ResolvingIdentity identity = context.getBean(ResolvingIdentity.class);
       for (int i = 1; i <= 3; i++) {
+        identity.resolve(Evidence.together("test", t, "buyer-" + i, Identifier.global("login_id", "buyer-" + i)));
         for (int n = 0; n < i; n++) {
           NativeOrder o = new NativeOrder("jd", "s1", "cli-" + i + "-" + n, "PAID", t.plusSeconds(60L * n), 10_000L * i, null, null,
               t.plusSeconds(60L * n), t.plusSeconds(60L * n), null, null, null, null,

@@ -58,22 +58,26 @@ public class Consents {
 
   /** Every decision, oldest first (by when it occurred). */
   public List<ConsentDecision> history(int person) {
-    return jdbc.sql("SELECT id, purpose, granted, source, actor, note, occurred_at FROM profile_consent_event"
-            + " WHERE person_id = ? ORDER BY occurred_at, id")
+    return jdbc.sql("SELECT " + COLUMNS + " FROM profile_consent_event WHERE person_id = ? ORDER BY occurred_at, id")
         .param(person)
-        .query((rs, n) -> new ConsentDecision(rs.getLong(1), Purpose.fromWire(rs.getString(2)).orElseThrow(), rs.getBoolean(3),
-            rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant()))
+        .query(Consents::decision)
         .list();
   }
 
   /** The newest {@code limit} decisions, newest first (for the timeline). */
   public List<ConsentDecision> latest(int person, int limit) {
-    return jdbc.sql("SELECT id, purpose, granted, source, actor, note, occurred_at FROM profile_consent_event"
-            + " WHERE person_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?")
+    return jdbc.sql("SELECT " + COLUMNS + " FROM profile_consent_event WHERE person_id = ?"
+            + " ORDER BY occurred_at DESC, id DESC LIMIT ?")
         .params(person, limit)
-        .query((rs, n) -> new ConsentDecision(rs.getLong(1), Purpose.fromWire(rs.getString(2)).orElseThrow(), rs.getBoolean(3),
-            rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant()))
+        .query(Consents::decision)
         .list();
+  }
+
+  private static final String COLUMNS = "id, purpose, granted, source, actor, note, occurred_at";
+
+  private static ConsentDecision decision(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+    return new ConsentDecision(rs.getLong(1), Purpose.fromWire(rs.getString(2)).orElseThrow(), rs.getBoolean(3), rs.getString(4),
+        rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant());
   }
 
   /**

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -92,6 +93,26 @@ public class Metrics {
     });
   }
 
+  /**
+   * Orders that arrived before identity knew their buyers (identity resolves them on its own thread)
+   * and were changed within {@code window}: attributed now if identity knows them meanwhile. The server
+   * runs this every few seconds; answers how many were attributed.
+   */
+  public int attributePending(Duration window) {
+    Timestamp since = Timestamp.from(clock.instant().minus(window));
+    List<Long> pending = jdbc.sql("SELECT order_id FROM profile_order WHERE person_id IS NULL AND has_buyers = TRUE"
+            + " AND updated_at >= ? ORDER BY order_id LIMIT " + PAGE)
+        .param(since).query(Long.class).list();
+    int attributed = 0;
+    for (OrderSummary o : orders.findAll(pending)) {
+      if (attribution.personOf(o).isPresent()) {
+        orderChanged(o.orderId());
+        attributed++;
+      }
+    }
+    return attributed;
+  }
+
   /** Moves orders between persons (a merge: all of them; a split: those whose buyers now resolve elsewhere). */
   public void moveAll(int from, int to) {
     jdbc.sql("UPDATE profile_order SET person_id = ? WHERE person_id = ?").params(to, from).update();
@@ -153,13 +174,13 @@ public class Metrics {
   private void store(OrderSummary o, Integer person) {
     Instant now = clock.instant();
     jdbc.sql("INSERT INTO profile_order (order_id, channel, shop_id, platform_order_id, status, paid, paid_fen, refunded_fen,"
-            + " placed_at, updated_at) VALUES (?, ?, ?, ?, ?, FALSE, 0, 0, ?, ?) ON CONFLICT DO NOTHING")
+            + " placed_at, has_buyers, updated_at) VALUES (?, ?, ?, ?, ?, FALSE, 0, 0, ?, FALSE, ?) ON CONFLICT DO NOTHING")
         .params(o.orderId(), o.channel(), o.shopId(), o.platformOrderId(), o.status(), Timestamp.from(o.placedAt()),
             Timestamp.from(now))
         .update();
     jdbc.sql("SELECT order_id FROM profile_order WHERE order_id = ? FOR UPDATE").param(o.orderId()).query(Long.class).single();
     jdbc.sql("UPDATE profile_order SET person_id = ?, status = ?, paid = ?, paid_fen = ?, refunded_fen = ?, placed_at = ?,"
-            + " paid_at = ?, updated_at = ? WHERE order_id = ?")
+            + " paid_at = ?, has_buyers = ?, updated_at = ? WHERE order_id = ?")
         .param(1, person, Types.INTEGER)
         .param(2, o.status())
         .param(3, o.paid())
@@ -167,8 +188,9 @@ public class Metrics {
         .param(5, o.refundedFen())
         .param(6, Timestamp.from(o.placedAt()))
         .param(7, o.paidAt() == null ? null : Timestamp.from(o.paidAt()), Types.TIMESTAMP)
-        .param(8, Timestamp.from(now))
-        .param(9, o.orderId())
+        .param(8, !o.buyers().isEmpty())
+        .param(9, Timestamp.from(now))
+        .param(10, o.orderId())
         .update();
     jdbc.sql("DELETE FROM profile_order_category WHERE order_id = ?").param(o.orderId()).update();
     Map<String, Long> categories = new HashMap<>();

@@ -5,10 +5,14 @@ import io.pond.ingest.EventLogConsumer;
 import io.pond.platform.errors.PondException;
 import io.pond.profile.person.Attribution;
 import io.pond.profile.trait.domain.TraitWrite;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -30,12 +34,17 @@ class TraitEventConsumer implements EventLogConsumer {
   private static final Logger log = LoggerFactory.getLogger(TraitEventConsumer.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  static final Duration IDENTITY_GRACE = Duration.ofSeconds(60);
+
   private final Traits traits;
   private final Attribution attribution;
+  private final Clock clock;
+  private final Map<Long, Instant> waiting = new ConcurrentHashMap<>();
 
-  TraitEventConsumer(Traits traits, Attribution attribution) {
+  TraitEventConsumer(Traits traits, Attribution attribution, Clock clock) {
     this.traits = traits;
     this.attribution = attribution;
+    this.clock = clock;
   }
 
   @Override
@@ -53,8 +62,10 @@ class TraitEventConsumer implements EventLogConsumer {
       }
       Optional<Integer> person = attribution.personOf(e);
       if (person.isEmpty()) {
+        waitForIdentity(e);
         continue;
       }
+      waiting.remove(e.offset());
       String actor = "source:" + e.sourceId();
       switch (e.type()) {
         case "identify", "profile_set" -> traits.write(person.get(), writes(e, false), actor);
@@ -66,6 +77,24 @@ class TraitEventConsumer implements EventLogConsumer {
         default -> { } // profile_append / profile_increment: list and counter traits are not kept
       }
     }
+  }
+
+  /**
+   * Identity reads the same log on its own thread and may not have reached this event yet: the batch
+   * is offered again later (its writes roll back and are redone) for up to {@link #IDENTITY_GRACE}
+   * after the first try; an event identity never attributes (only junk identifiers) is then skipped.
+   */
+  private void waitForIdentity(EventEnvelope e) {
+    if (e.identifiers().isEmpty() && e.previous() == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    Instant first = waiting.computeIfAbsent(e.offset(), k -> now);
+    if (Duration.between(first, now).compareTo(IDENTITY_GRACE) < 0) {
+      throw new IllegalStateException("event " + e.offset() + " is not attributed by identity yet; retrying");
+    }
+    waiting.remove(e.offset());
+    log.warn("Event {} of source {}: no person holds its identifiers; its traits are skipped", e.messageId(), e.sourceId());
   }
 
   private static List<TraitWrite> writes(EventEnvelope e, boolean removal) {

@@ -1,9 +1,12 @@
 package io.pond.profile.trait.domain;
 
+import io.pond.platform.pii.PiiCipher;
+
 /**
  * What callers who may not see personal data are shown of a personal trait: phones and e-mails as
- * identity masks them ({@code 138****8000}, {@code a***@example.com}), a name its first character
- * ({@code 张**}), anything else (an address) its first four characters followed by {@code ***}.
+ * identity masks them ({@link PiiCipher#mask}: {@code 138****8000}, {@code a***@example.com}), a short
+ * value (a name) its first character ({@code 张**}), anything longer (an address) its first four
+ * characters followed by {@code ***}.
  */
 public final class TraitMasking {
 
@@ -13,17 +16,9 @@ public final class TraitMasking {
     if (value == null || value.isEmpty()) {
       return value;
     }
-    int at = value.indexOf('@');
-    if (at > 0) {
-      return value.charAt(0) + "***" + value.substring(at);
-    }
-    String digits = value.replaceAll("[\\s-]", "");
-    if (digits.matches("\\+?\\d{7,15}")) {
-      String bare = digits.startsWith("+86") ? digits.substring(3) : digits;
-      if (bare.length() == 11) {
-        return bare.substring(0, 3) + "****" + bare.substring(7);
-      }
-      return "*".repeat(Math.min(8, bare.length() - 4)) + bare.substring(bare.length() - 4);
+    String compact = value.replaceAll("[\\s-]", "");
+    if (value.indexOf('@') > 0 || compact.matches("\\+?\\d{7,15}")) {
+      return PiiCipher.mask(value.indexOf('@') > 0 ? value : compact);
     }
     int length = value.codePointCount(0, value.length());
     if (length <= 4) {
