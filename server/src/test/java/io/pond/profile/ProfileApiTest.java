@@ -339,6 +339,11 @@ class ProfileApiTest {
     assertThat(http.get("/api/v1/persons/" + p + "/timeline?kinds=order", viewer).json().get("items").valueStream()
         .allMatch(i -> i.get("kind").asString().equals("order"))).isTrue();
     assertThat(http.get("/api/v1/persons/" + p + "/timeline?kinds=gossip", viewer).json().get("field").asString()).isEqualTo("kinds");
+
+    JsonNode paths = http.get("/v3/api-docs", null).json().get("paths");
+    for (String path : List.of("profile", "traits", "consents", "metrics", "timeline", "export", "erasure")) {
+      assertThat(paths.has("/api/v1/persons/{id}/" + path)).as(path).isTrue();
+    }
   }
 
   // ---- PII: export and erasure ------------------------------------------------------------------
