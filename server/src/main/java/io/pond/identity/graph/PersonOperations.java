@@ -40,7 +40,8 @@ public class PersonOperations {
 
   public record IdentifierView(String type, String scope, String value, Instant attachedAt) {}
 
-  public record PersonView(int personId, Integer mergedInto, List<IdentifierView> identifiers) {}
+  /** @param keptApartFrom persons an operator split from this one: evidence no longer merges them */
+  public record PersonView(int personId, Integer mergedInto, List<IdentifierView> identifiers, List<Integer> keptApartFrom) {}
 
   public record GraphNode(int id, String type, String scope, String value) {}
 
@@ -76,11 +77,12 @@ public class PersonOperations {
   public PersonView person(PersonId person, boolean revealPii) {
     List<IdentifierView> ids = identifiers(person, revealPii);
     if (!ids.isEmpty()) {
-      return new PersonView(person.value(), null, ids);
+      int[] apart = graph.read(l -> l.graph.apartFrom(person.value()));
+      return new PersonView(person.value(), null, ids, java.util.Arrays.stream(apart).boxed().toList());
     }
     Optional<PersonId> current = graph.current(person);
     if (current.isPresent() && !current.get().equals(person)) {
-      return new PersonView(person.value(), current.get().value(), List.of());
+      return new PersonView(person.value(), current.get().value(), List.of(), List.of());
     }
     throw PondException.notFound("Person", person.value());
   }

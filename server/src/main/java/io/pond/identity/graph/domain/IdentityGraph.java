@@ -25,6 +25,9 @@ public final class IdentityGraph {
 
   public static final int NO_PERSON = 0;
 
+  /** The note of evidence that would have joined persons an operator split apart. */
+  public static final String KEPT_APART = "kept_apart";
+
   /**
    * The rules of one identifier type as the graph needs them.
    *
@@ -58,6 +61,12 @@ public final class IdentityGraph {
     void personsMerged(int survivor, int merged, int[] movedNodes);
 
     void conflictFound(int personA, int personB, String type, String scope, String reason);
+
+    /**
+     * Two persons started or stopped being kept apart (a split keeps them apart, an operator's merge
+     * ends it, a merge hands the merged person's pairs to the survivor).
+     */
+    default void apartChanged(int personA, int personB, boolean apart) {}
   }
 
   public static final Changes IGNORE =
@@ -91,6 +100,9 @@ public final class IdentityGraph {
   private int[] size = new int[1024];
   private int personCount;
   private final Set<Long> conflictPairs = new HashSet<>();
+  // Persons an operator split apart: automatic evidence never joins them again (rare, so boxed sets).
+  private final Set<Long> apartPairs = new HashSet<>();
+  private final Map<Integer, Set<Integer>> apartOf = new HashMap<>();
 
   /** @param hardCap the most identifiers one person may hold, whatever the evidence */
   public IdentityGraph(int hardCap, int expectedNodes) {
@@ -202,6 +214,29 @@ public final class IdentityGraph {
     conflictPairs.add(pair(personA, personB));
   }
 
+  /** Puts a stored keep-apart pair back (loading from the store). */
+  public void keepApart(int personA, int personB) {
+    keepApart(personA, personB, IGNORE);
+  }
+
+  /** Whether automatic evidence is forbidden to join these two persons (an operator split them). */
+  public boolean keptApart(int personA, int personB) {
+    return !apartPairs.isEmpty() && apartPairs.contains(pair(personA, personB));
+  }
+
+  /** Every keep-apart pair as {@code {lower, higher}} person ids, sorted. */
+  public List<int[]> apartPairs() {
+    List<int[]> out = new ArrayList<>(apartPairs.size());
+    apartPairs.stream().sorted().forEach(p -> out.add(new int[] {(int) (p >>> 32), (int) (long) p}));
+    return out;
+  }
+
+  /** The persons kept apart from this one, sorted. */
+  public int[] apartFrom(int person) {
+    Set<Integer> others = apartOf.get(person);
+    return others == null ? new int[0] : others.stream().mapToInt(Integer::intValue).sorted().toArray();
+  }
+
   public int nodeCount() {
     return nodeCount;
   }
@@ -292,6 +327,10 @@ public final class IdentityGraph {
           attached = true;
         }
       } else if (p != group) {
+        if (group != NO_PERSON && keptApart(group, p)) {
+          notes = note(notes, KEPT_APART); // an operator split them: only an operator joins them again
+          continue;
+        }
         int[] groupMembers = group == NO_PERSON ? pending : members[group];
         int groupSize = group == NO_PERSON ? pendingSize : size[group];
         Guard guard = mergeGuard(groupMembers, groupSize, members[p], size[p], atSecond);
@@ -349,7 +388,8 @@ public final class IdentityGraph {
 
   /**
    * An operator's merge: the persons of the given nodes become one, whatever the sticky and limit
-   * rules say (the operator reviewed them); only the hard cap still applies.
+   * rules say (the operator reviewed them), even persons kept apart by an earlier split (the merge
+   * ends that); only the hard cap still applies.
    */
   public Result forceMerge(int[] nodes, Changes changes) {
     int group = NO_PERSON;
@@ -365,6 +405,7 @@ public final class IdentityGraph {
       } else if (size[group] + size[p] > hardCap) {
         notes.add("hard_cap");
       } else {
+        clearApart(group, p, changes);
         group = merge(group, p, changes);
         merged = true;
       }
@@ -396,7 +437,8 @@ public final class IdentityGraph {
   /**
    * Undoes a merge: the given nodes (those of the merged person, as the merge recorded them) leave the
    * person that holds the first of them and form the restored person again — with its old id when
-   * that id is free, otherwise a new one.
+   * that id is free, otherwise a new one. The two persons are then kept apart: evidence that linked
+   * them (or will) no longer merges them; an operator's merge may.
    */
   public Result split(int[] nodes, int restoredPerson, Changes changes) {
     int from = NO_PERSON;
@@ -426,6 +468,7 @@ public final class IdentityGraph {
       join(moving[i], target);
       changes.nodeChanged(moving[i]);
     }
+    keepApart(from, target, changes);
     return new Result(target, Kind.DETACHED, List.of(), null);
   }
 
@@ -506,8 +549,39 @@ public final class IdentityGraph {
     size[merged] = 0;
     members[merged] = null;
     personCount--;
+    Set<Integer> apart = apartOf.get(merged);
+    if (apart != null) {
+      for (int other : apart.toArray(new Integer[0])) {
+        clearApart(merged, other, changes);
+        keepApart(survivor, other, changes);
+      }
+    }
     changes.personsMerged(survivor, merged, moved);
     return survivor;
+  }
+
+  private void keepApart(int a, int b, Changes changes) {
+    if (a != b && apartPairs.add(pair(a, b))) {
+      apartOf.computeIfAbsent(a, k -> new HashSet<>()).add(b);
+      apartOf.computeIfAbsent(b, k -> new HashSet<>()).add(a);
+      changes.apartChanged(Math.min(a, b), Math.max(a, b), true);
+    }
+  }
+
+  private void clearApart(int a, int b, Changes changes) {
+    if (apartPairs.remove(pair(a, b))) {
+      forget(a, b);
+      forget(b, a);
+      changes.apartChanged(Math.min(a, b), Math.max(a, b), false);
+    }
+  }
+
+  private void forget(int person, int other) {
+    Set<Integer> set = apartOf.get(person);
+    set.remove(other);
+    if (set.isEmpty()) {
+      apartOf.remove(person);
+    }
   }
 
   private int createPerson(int[] nodes, int count, Changes changes) {
