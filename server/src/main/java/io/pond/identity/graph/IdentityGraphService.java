@@ -306,7 +306,8 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
         null, refused, rejection);
   }
 
-  private static Identifier masked(Identifier id) {
+  /** A phone or e-mail masked as callers without the right to see personal data are shown it. */
+  static Identifier masked(Identifier id) {
     boolean pii = Identifier.PHONE.equals(id.type()) || Identifier.EMAIL.equals(id.type());
     return pii ? new Identifier(id.type(), id.scope(), PiiCipher.mask(id.value())) : id;
   }
