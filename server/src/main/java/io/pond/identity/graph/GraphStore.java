@@ -30,6 +30,10 @@ class GraphStore {
     return jdbc;
   }
 
+  JdbcTemplate template() {
+    return template;
+  }
+
   record State(long generation, int nextPerson, long nextSeq, long nextMerge, long nextConflict) {}
 
   record NodeRow(int id, String key, String type, String scope, String value, String valueEnc, int person, Instant attachedAt) {}

@@ -40,6 +40,11 @@ class IdentityConfiguration {
   }
 
   @Bean
+  IdentityPiiStore identityPiiStore(IdentityGraphService graph, TransactionTemplate tx) {
+    return new IdentityPiiStore(graph.store(), tx);
+  }
+
+  @Bean
   PersonOperations personOperations(
       IdentityGraphService graph, AuditLog audit, TransactionTemplate tx, Clock clock, EventsByIdentifier events) {
     return new PersonOperations(graph, audit, tx, clock, events);
