@@ -96,7 +96,10 @@ public final class IdentityGraph {
   private long[] attachedAt;
 
   private int nextPerson = 1;
-  private int[][] members = new int[1024][];
+  // PERF: a person's members are a circular list threaded through next[] (head[person] is one of them),
+  // so persons cost no objects: millions of tiny member arrays kept the garbage collector busy.
+  private int[] next;
+  private int[] head = new int[1024];
   private int[] size = new int[1024];
   private int personCount;
   private final Set<Long> conflictPairs = new HashSet<>();
@@ -116,6 +119,7 @@ public final class IdentityGraph {
     typeOf = new short[capacity];
     scopeOf = new int[capacity];
     attachedAt = new long[capacity];
+    next = new int[capacity];
     nodeIndex = new HashMap<>(Math.max(16, (int) (expectedNodes / 0.75f) + 1));
     scope("");
   }
@@ -186,6 +190,7 @@ public final class IdentityGraph {
       typeOf = Arrays.copyOf(typeOf, capacity);
       scopeOf = Arrays.copyOf(scopeOf, capacity);
       attachedAt = Arrays.copyOf(attachedAt, capacity);
+      next = Arrays.copyOf(next, capacity);
     }
     int node = nodeCount++;
     typeOf[node] = (short) type;
@@ -274,7 +279,38 @@ public final class IdentityGraph {
     if (person <= 0 || person >= nextPerson || person >= size.length || size[person] == 0) {
       return new int[0];
     }
-    return Arrays.copyOf(members[person], size[person]);
+    int[] out = new int[size[person]];
+    fill(person, out);
+    return out;
+  }
+
+  /** Writes the members of a person into {@code out} (large enough); returns how many. */
+  private int fill(int person, int[] out) {
+    int n = head[person];
+    int count = size[person];
+    for (int i = 0; i < count; i++) {
+      out[i] = n;
+      n = next[n];
+    }
+    return count;
+  }
+
+  private int[] groupBuffer = new int[8];
+  private int[] otherBuffer = new int[8];
+
+  /** The members of a person in a reused buffer (the graph is single-writer). */
+  private int[] membersOf(int person, boolean other) {
+    int[] buffer = other ? otherBuffer : groupBuffer;
+    if (buffer.length < size[person]) {
+      buffer = new int[Math.max(size[person], buffer.length * 2)];
+      if (other) {
+        otherBuffer = buffer;
+      } else {
+        groupBuffer = buffer;
+      }
+    }
+    fill(person, buffer);
+    return buffer;
   }
 
   public int size(int person) {
@@ -312,7 +348,7 @@ public final class IdentityGraph {
       int n = order[o];
       int p = personOf[n];
       if (p == NO_PERSON) {
-        int[] groupMembers = group == NO_PERSON ? pending : members[group];
+        int[] groupMembers = group == NO_PERSON ? pending : membersOf(group, false);
         int groupSize = group == NO_PERSON ? pendingSize : size[group];
         attachedAt[n] = atSecond;
         String refusal = canAdd(groupMembers, groupSize, n, atSecond);
@@ -331,9 +367,9 @@ public final class IdentityGraph {
           notes = note(notes, KEPT_APART); // an operator split them: only an operator joins them again
           continue;
         }
-        int[] groupMembers = group == NO_PERSON ? pending : members[group];
+        int[] groupMembers = group == NO_PERSON ? pending : membersOf(group, false);
         int groupSize = group == NO_PERSON ? pendingSize : size[group];
-        Guard guard = mergeGuard(groupMembers, groupSize, members[p], size[p], atSecond);
+        Guard guard = mergeGuard(groupMembers, groupSize, membersOf(p, true), size[p], atSecond);
         if (guard == null) {
           if (group == NO_PERSON) {
             group = p;
@@ -541,13 +577,20 @@ public final class IdentityGraph {
   private int merge(int a, int b, Changes changes) {
     int survivor = Math.min(a, b);
     int merged = Math.max(a, b);
-    int[] moved = Arrays.copyOf(members[merged], size[merged]);
+    int[] moved = new int[size[merged]];
+    fill(merged, moved);
     for (int n : moved) {
-      join(n, survivor);
+      personOf[n] = survivor;
       changes.nodeChanged(n);
     }
+    // splice the two circular lists into one
+    int s = head[survivor];
+    int m = head[merged];
+    int afterS = next[s];
+    next[s] = next[m];
+    next[m] = afterS;
+    size[survivor] += size[merged];
     size[merged] = 0;
-    members[merged] = null;
     personCount--;
     Set<Integer> apart = apartOf.get(merged);
     if (apart != null) {
@@ -601,7 +644,7 @@ public final class IdentityGraph {
     if (person >= size.length) {
       int capacity = Math.max(size.length * 2, person + 1);
       size = Arrays.copyOf(size, capacity);
-      members = Arrays.copyOf(members, capacity);
+      head = Arrays.copyOf(head, capacity);
     }
   }
 
@@ -609,30 +652,31 @@ public final class IdentityGraph {
     ensurePerson(person);
     if (size[person] == 0) {
       personCount++;
+      head[person] = node;
+      next[node] = node;
+    } else {
+      int h = head[person];
+      next[node] = next[h];
+      next[h] = node;
     }
-    int[] list = members[person];
-    if (list == null) {
-      list = new int[2];
-    } else if (size[person] == list.length) {
-      list = Arrays.copyOf(list, list.length * 2);
-    }
-    list[size[person]++] = node;
-    members[person] = list;
+    size[person]++;
     personOf[node] = person;
   }
 
   private void leave(int node, int person) {
-    int[] list = members[person];
-    for (int i = 0; i < size[person]; i++) {
-      if (list[i] == node) {
-        list[i] = list[--size[person]];
-        break;
+    if (size[person] == 1) {
+      personCount--;
+    } else {
+      int before = node;
+      while (next[before] != node) { // bounded by the person's size
+        before = next[before];
+      }
+      next[before] = next[node];
+      if (head[person] == node) {
+        head[person] = next[node];
       }
     }
-    if (size[person] == 0) {
-      members[person] = null;
-      personCount--;
-    }
+    size[person]--;
     personOf[node] = NO_PERSON;
   }
 
