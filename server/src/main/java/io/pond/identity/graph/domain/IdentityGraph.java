@@ -528,11 +528,18 @@ public final class IdentityGraph {
     return sameType >= rule.maxPerPerson() ? "limit:" + rule.name() : null;
   }
 
-  /** Why two groups may not merge: identified is sticky, type limits, the hard cap. Null when they may. */
+  /**
+   * Why two groups may not merge: identified is sticky, type limits, the hard cap. Null when they may.
+   * A sticky conflict wins over a limit, and among several the highest-priority type is named, so that
+   * what is recorded does not depend on how member lists happen to be ordered.
+   */
   private Guard mergeGuard(int[] a, int aSize, int[] b, int bSize, long at) {
     if (aSize + bSize > hardCap) {
       return new Guard("hard_cap", false, null, null);
     }
+    TypeRule sticky = null;
+    int stickyNode = -1;
+    TypeRule limit = null;
     for (int i = 0; i < aSize; i++) {
       int x = a[i];
       TypeRule rule = rules.get(typeOf[x]);
@@ -543,8 +550,11 @@ public final class IdentityGraph {
         int y = b[j];
         if (typeOf[y] == typeOf[x] && scopeOf[y] == scopeOf[x]) {
           if (rule.strong()) {
-            String type = rule.name();
-            return new Guard("sticky:" + type, true, type, scopes.get(scopeOf[x]));
+            if (sticky == null || rule.priority() > rules.get(typeOf[stickyNode]).priority()) {
+              stickyNode = x;
+              sticky = rule;
+            }
+            break;
           }
           shared = true;
           if (inWindow(y, rule, at)) {
@@ -559,12 +569,15 @@ public final class IdentityGraph {
             inA++;
           }
         }
-        if (inA + inB > rule.maxPerPerson()) {
-          return new Guard("limit:" + rule.name(), false, null, null);
+        if (inA + inB > rule.maxPerPerson() && (limit == null || rule.priority() > limit.priority())) {
+          limit = rule;
         }
       }
     }
-    return null;
+    if (sticky != null) {
+      return new Guard("sticky:" + sticky.name(), true, sticky.name(), scopes.get(scopeOf[stickyNode]));
+    }
+    return limit == null ? null : new Guard("limit:" + limit.name(), false, null, null);
   }
 
   private boolean inWindow(int node, TypeRule rule, long at) {
