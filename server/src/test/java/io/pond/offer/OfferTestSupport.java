@@ -45,6 +45,8 @@ abstract class OfferTestSupport {
   @Autowired Templates templates;
   @Autowired Issuing issuing;
   @Autowired JdbcClient jdbc;
+  @Autowired org.springframework.context.ApplicationEventPublisher publisher;
+  @Autowired org.springframework.transaction.PlatformTransactionManager transactionManager;
   @LocalServerPort int port;
   Http http;
 
@@ -52,6 +54,22 @@ abstract class OfferTestSupport {
   void reset() {
     clock.set(START);
     http = new Http(port);
+  }
+
+  /** Publishes an event in a transaction, as the module that owns it would. */
+  void publish(Object event) {
+    new org.springframework.transaction.support.TransactionTemplate(transactionManager).executeWithoutResult(s -> publisher.publishEvent(event));
+  }
+
+  /** Waits up to 20 s for an asynchronous listener's effect. */
+  static void await(java.util.function.BooleanSupplier done) throws InterruptedException {
+    long until = System.nanoTime() + 20_000_000_000L;
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > until) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      Thread.sleep(50);
+    }
   }
 
   static int newPerson() {
