@@ -295,21 +295,23 @@ public class Checkout {
         .params(channel, shop, orderId).query(Long.class).list()) {
       n += release(id).replayed() ? 0 : 1;
     }
-    return n + restore(channel + "/" + shop + "/" + orderId, wasPaid ? paidFen : 0, wasPaid ? paidFen : 0, !wasPaid);
+    return n + restore(channel, shop, orderId, wasPaid ? paidFen : 0, wasPaid ? paidFen : 0, !wasPaid);
   }
 
   /** Money of the order was refunded ({@code totalRefundedFen} so far): coupons come back as their templates' policies say. */
   public int orderRefunded(String channel, String shop, String orderId, long paidFen, long totalRefundedFen) {
-    return restore(channel + "/" + shop + "/" + orderId, paidFen, totalRefundedFen, false);
+    return restore(channel, shop, orderId, paidFen, totalRefundedFen, false);
   }
 
-  private int restore(String orderKey, long paidFen, long totalRefundedFen, boolean always) {
+  private int restore(String channel, String shop, String orderId, long paidFen, long totalRefundedFen, boolean always) {
     return transactions.execute(status -> {
       Instant now = clock.instant();
+      String orderKey = channel + "/" + shop + "/" + orderId;
       List<Object[]> redeemed =
-          jdbc.sql("SELECT c.id, t.refund_policy, c.valid_until FROM offer_coupon c JOIN offer_template t ON t.id = c.template_id"
-                  + " WHERE c.order_key = ? AND c.status = 'REDEEMED'")
-              .param(orderKey)
+          jdbc.sql("SELECT c.id, t.refund_policy, c.valid_until FROM offer_lock l JOIN offer_lock_coupon lc ON lc.lock_id = l.id"
+                  + " JOIN offer_coupon c ON c.id = lc.coupon_id JOIN offer_template t ON t.id = c.template_id"
+                  + " WHERE l.channel = ? AND l.shop = ? AND l.order_id = ? AND l.status = 'REDEEMED' AND c.order_key = ? AND c.status = 'REDEEMED'")
+              .params(channel, shop, orderId, orderKey)
               .query((rs, n) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant()})
               .list();
       int n = 0;

@@ -42,10 +42,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>Each template has an {@link Allocator}: the stock not yet taken ({@code total − issued −
  *       in flight}) and, when the template limits coupons per member, each person's count. A claim
  *       takes one unit (and one of the person's) with atomic operations, or is refused at once.
- *   <li>Taken units are queued; one writer thread commits whatever is queued in one transaction per
- *       template: {@code UPDATE … SET issued = issued + n WHERE issued + n <= total_stock} and a batch
- *       insert of the n coupons with serials {@code issued+1 … issued+n}. Only then does each claimer
- *       get its coupon (group commit: durable before acknowledged).
+ *   <li>Taken units are queued; a few writer threads commit whatever is queued, in one transaction
+ *       per template: a batch insert of the n coupons, then {@code UPDATE … SET issued = issued + n
+ *       WHERE issued + n <= total_stock}. Only then does each claimer get its coupon (group commit:
+ *       durable before acknowledged). Writers overlap their inserts and hold the hot stock row only for
+ *       the update and the commit. Serials are unique numbers from memory (above the stored maximum);
+ *       pool templates take dense serials from the stock row instead, as serial N gets pool code N.
  * </ol>
  *
  * The store stays the judge: the conditional update and the unique keys (serial, issue key, member
@@ -68,7 +70,18 @@ public class Claims {
   private final Map<Long, Allocator> allocators = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<IssueOutcome>> inFlightKeys = new ConcurrentHashMap<>();
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private volatile Thread writer;
+  private static final int WRITERS = 2;
+  private final List<Thread> writers = new ArrayList<>();
+  private final AtomicLong groups = new AtomicLong();
+  private final AtomicLong rows = new AtomicLong();
+  private final AtomicLong writeNanos = new AtomicLong();
+
+  /** What the writer did since start: groups committed, coupons in them, time spent writing. */
+  public record Stats(long groups, long coupons, long writeMillis) {}
+
+  public Stats stats() {
+    return new Stats(groups.get(), rows.get(), writeNanos.get() / 1_000_000);
+  }
   private volatile boolean stopping;
 
   Claims(Templates templates, JdbcClient jdbc, JdbcTemplate jdbcTemplate, PlatformTransactionManager transactions, Clock clock) {
@@ -173,6 +186,7 @@ public class Claims {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final AtomicLong available = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong nextSerial = new AtomicLong(1);
     private volatile Integer limit;
     private volatile Map<Integer, AtomicInteger> held = new ConcurrentHashMap<>();
 
@@ -206,6 +220,11 @@ public class Claims {
       } finally {
         lock.readLock().unlock();
       }
+    }
+
+    /** Reserves n serials (numbers unique within the template; for generated codes they may have gaps). */
+    long serials(int n) {
+      return nextSerial.getAndAdd(n);
     }
 
     /** A taken unit was written. */
@@ -247,6 +266,8 @@ public class Claims {
           // PERF: counts of persons whose claims are in flight are lower by those claims until they are written
         }
         held = counts;
+        long max = jdbc.sql("SELECT COALESCE(MAX(serial), 0) FROM offer_coupon WHERE template_id = ?").param(templateId).query(Long.class).single();
+        nextSerial.accumulateAndGet(max + 1, Math::max);
       } finally {
         lock.writeLock().unlock();
       }
@@ -266,18 +287,22 @@ public class Claims {
   }
 
   private synchronized void ensureWriter() {
-    if (writer == null || !writer.isAlive()) {
+    if (writers.isEmpty() || writers.stream().anyMatch(w -> !w.isAlive())) {
+      writers.removeIf(w -> !w.isAlive());
       stopping = false;
-      writer = Thread.ofPlatform().name("offer-claim-writer").daemon(true).start(this::drain);
+      while (writers.size() < WRITERS) {
+        writers.add(Thread.ofPlatform().name("offer-claim-writer-" + writers.size()).daemon(true).start(this::drain));
+      }
     }
   }
 
   @PreDestroy
-  void stop() throws InterruptedException {
+  synchronized void stop() throws InterruptedException {
     stopping = true;
-    Thread w = writer;
-    if (w != null) {
+    for (Thread w : writers) {
       w.interrupt();
+    }
+    for (Thread w : writers) {
       w.join(10_000);
     }
   }
@@ -304,8 +329,11 @@ public class Claims {
         byTemplate.computeIfAbsent(p.template().id(), id -> new ArrayList<>()).add(p);
       }
       for (List<Pending> batch : byTemplate.values()) {
+        long start = System.nanoTime();
         try {
           writeGroup(batch);
+          groups.incrementAndGet();
+          rows.addAndGet(batch.size());
         } catch (RuntimeException e) {
           if (!(e instanceof StockMoved) && !(e instanceof org.springframework.dao.DataIntegrityViolationException)) {
             log.warn("Group of {} coupons failed ({}); writing them one by one", batch.size(), e.toString());
@@ -314,6 +342,8 @@ public class Claims {
             writeAlone(p);
           }
           batch.get(0).allocator().resync();
+        } finally {
+          writeNanos.addAndGet(System.nanoTime() - start);
         }
       }
       group.clear();
@@ -326,21 +356,31 @@ public class Claims {
     List<IssueOutcome.Coupon> coupons =
         transactions.execute(
             status -> {
-              int updated =
-                  jdbc.sql("UPDATE offer_template SET issued = issued + ? WHERE id = ? AND issued + ? <= total_stock")
-                      .params(n, t.id(), n)
-                      .update();
-              if (updated != 1) {
-                throw new StockMoved();
+              if (t.pool()) {
+                // pool codes are numbered: serials must be dense, so they come from the stock row
+                long last = takeStock(t, n);
+                return insert(t, batch, last - n + 1);
               }
-              long last = jdbc.sql("SELECT issued FROM offer_template WHERE id = ?").param(t.id()).query(Long.class).single();
-              return insert(t, batch, last - n + 1);
+              // PERF: insert first, with serials from memory, and take the stock row last, so that
+              // writers overlap their inserts and hold the hot row only for the update and the commit
+              List<IssueOutcome.Coupon> written = insert(t, batch, batch.get(0).allocator().serials(n));
+              takeStock(t, n);
+              return written;
             });
     for (int i = 0; i < n; i++) {
       Pending p = batch.get(i);
       p.allocator().written();
       p.done().complete(new IssueOutcome.Issued(coupons.get(i), false));
     }
+  }
+
+  /** Raises the issued count by n under the stock, or throws; answers the new count. */
+  private long takeStock(Templates.Template t, int n) {
+    int updated = jdbc.sql("UPDATE offer_template SET issued = issued + ? WHERE id = ? AND issued + ? <= total_stock").params(n, t.id(), n).update();
+    if (updated != 1) {
+      throw new StockMoved();
+    }
+    return jdbc.sql("SELECT issued FROM offer_template WHERE id = ?").param(t.id()).query(Long.class).single();
   }
 
   private void writeAlone(Pending p) {
@@ -376,7 +416,12 @@ public class Claims {
                 if (updated != 1) {
                   return new IssueOutcome.Refused("out_of_stock", "no coupons left");
                 }
-                long serial = jdbc.sql("SELECT issued FROM offer_template WHERE id = ?").param(t.id()).query(Long.class).single();
+                long serial =
+                    t.pool()
+                        ? jdbc.sql("SELECT issued FROM offer_template WHERE id = ?").param(t.id()).query(Long.class).single()
+                        : Math.max(
+                            p.allocator().serials(1),
+                            jdbc.sql("SELECT COALESCE(MAX(serial), 0) + 1 FROM offer_coupon WHERE template_id = ?").param(t.id()).query(Long.class).single());
                 Pending alone = new Pending(t, p.allocator(), new Ticket(seq, null), p.personId(), p.source(), p.issueKey(), p.at(), p.window(), p.done());
                 return new IssueOutcome.Issued(insert(t, List.of(alone), serial).get(0), false);
               });

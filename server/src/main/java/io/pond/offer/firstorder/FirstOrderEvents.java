@@ -31,7 +31,12 @@ class FirstOrderEvents {
   void on(OrderPaid order) {
     String orderKey = order.channel() + "/" + order.shopId() + "/" + order.platformOrderId();
     Optional<Integer> person =
-        jdbc.sql("SELECT person_id FROM offer_coupon WHERE order_key = ? ORDER BY id").param(orderKey).query(Integer.class).list().stream().findFirst();
+        jdbc.sql("SELECT person_id FROM offer_lock WHERE channel = ? AND shop = ? AND order_id = ? AND status = 'REDEEMED' ORDER BY id")
+            .params(order.channel(), order.shopId(), order.platformOrderId())
+            .query(Integer.class)
+            .list()
+            .stream()
+            .findFirst();
     if (person.isEmpty() && order.buyers() != null) {
       for (Identifier buyer : order.buyers()) {
         Optional<PersonId> p = persons.personOf(buyer);

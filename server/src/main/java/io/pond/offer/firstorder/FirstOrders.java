@@ -192,14 +192,11 @@ public class FirstOrders {
     Map<String, Long> subsidyByOrder = new HashMap<>();
     Set<String> programTemplates = Set.copyOf(p.templateCodes());
     jdbc.sql("SELECT c.person_id, c.order_key, c.discount_fen, t.kind, t.gift_value_fen, t.code FROM offer_coupon c JOIN offer_template t ON t.id = c.template_id"
-            + " JOIN offer_first_order_enrollment e ON e.person_id = c.person_id AND e.first_order_key = c.order_key"
-            + " WHERE e.program_id = ? AND c.status = 'REDEEMED'")
-        .param(p.id())
+            + " WHERE t.code IN (" + String.join(",", java.util.Collections.nCopies(programTemplates.size(), "?")) + ") AND c.status = 'REDEEMED'")
+        .params(List.copyOf(programTemplates).toArray())
         .query(rs -> {
-          if (programTemplates.contains(rs.getString(6))) {
-            long cost = rs.getLong(3) + ("GIFT".equals(rs.getString(4)) ? rs.getLong(5) : 0);
-            subsidyByOrder.merge(rs.getInt(1) + "|" + rs.getString(2), cost, Long::sum);
-          }
+          long cost = rs.getLong(3) + ("GIFT".equals(rs.getString(4)) ? rs.getLong(5) : 0);
+          subsidyByOrder.merge(rs.getInt(1) + "|" + rs.getString(2), cost, Long::sum);
         });
     int acquired = 0;
     int inWindow = 0;
