@@ -50,7 +50,7 @@ public class Benefits {
    * @param upgradeCoupons templates issued once on reaching the tier (tiers only)
    */
   public record Package(
-      Integer discountRatePermille, boolean freeShipping, String birthdayGift, List<String> exclusiveServices, List<String> upgradeCoupons) {}
+      Integer discountRatePermille, Boolean freeShipping, String birthdayGift, List<String> exclusiveServices, List<String> upgradeCoupons) {}
 
   public record TierPackage(String tier, Package benefits) {}
 
@@ -92,7 +92,7 @@ public class Benefits {
       }
       insert(holderKind, program, holder, level, "DISCOUNT_RATE", b.discountRatePermille(), null, null);
     }
-    if (b.freeShipping()) {
+    if (Boolean.TRUE.equals(b.freeShipping())) {
       insert(holderKind, program, holder, level, "FREE_SHIPPING", null, null, null);
     }
     if (b.birthdayGift() != null) {

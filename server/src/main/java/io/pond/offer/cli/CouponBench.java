@@ -92,8 +92,8 @@ public final class CouponBench implements Callable<Integer>, PondCommand {
             pond.attempts(), pond.issued(), pond.refused(), pond.seconds(), pond.attempts() / pond.seconds(), pond.stored(), stock);
         out.flush();
         Result peer = peer(context, template + "-peer", peerStock, (int) (peerStock + peerStock / 5 + concurrency));
-        out.printf(Locale.ROOT, "peer   : %,d claims (%,d issued, %,d out of stock) in %.2f s = %,.0f claims/s, issued count %,d of stock %,d (UPDATE … SET issued = issued + 1 WHERE issued < total_stock + INSERT, one transaction per claim)%n",
-            peer.attempts(), peer.issued(), peer.refused(), peer.seconds(), peer.attempts() / peer.seconds(), peer.stored(), peerStock);
+        out.printf(Locale.ROOT, "peer   : %,d claims (%,d issued, %,d out of stock) in %.2f s = %,.0f claims/s, issued count %,d of stock %,d (UPDATE … SET issued = issued + 1 WHERE issued < total_stock + INSERT, one transaction per claim, %d claimers = the connection pool)%n",
+            peer.attempts(), peer.issued(), peer.refused(), peer.seconds(), peer.attempts() / peer.seconds(), peer.stored(), peerStock, peerThreads(context.getBean(DataSource.class)));
         if (pond.issued() != stock || pond.stored() != stock || peer.issued() != peerStock || peer.stored() != peerStock) {
           throw new IllegalStateException("issued count differs from the stock");
         }
@@ -225,15 +225,25 @@ public final class CouponBench implements Callable<Integer>, PondCommand {
         }
       }
       return null;
-    });
+    }, peerThreads(data));
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Result(attempts, issued.get(), refused.get(), seconds, stored(context, template));
   }
 
+  /** The peer holds a connection per claim: more claimers than pooled connections only queue (and time out). */
+  private int peerThreads(DataSource data) {
+    int pool = data instanceof com.zaxxer.hikari.HikariDataSource h ? h.getMaximumPoolSize() : 16;
+    return Math.min(concurrency, pool);
+  }
+
   private void run(Callable<Void> claimer) {
+    run(claimer, concurrency);
+  }
+
+  private void run(Callable<Void> claimer, int threads) {
     List<Future<Void>> workers = new ArrayList<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < concurrency; i++) {
+      for (int i = 0; i < threads; i++) {
         workers.add(pool.submit(claimer));
       }
     }
