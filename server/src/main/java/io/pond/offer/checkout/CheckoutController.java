@@ -1,5 +1,6 @@
 package io.pond.offer.checkout;
 
+import io.pond.offer.coupon.IdempotencyKeys;
 import io.pond.offer.coupon.domain.Cart;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.security.DataScope;
@@ -66,10 +67,7 @@ class CheckoutController {
   @PreAuthorize("hasAnyRole('ADMIN','OPERATOR')")
   @Operation(summary = "Lock coupons to a checkout (all or none); idempotent on idempotencyKey or the Idempotency-Key header")
   ResponseEntity<Checkout.LockView> lock(@Valid @RequestBody LockRequest r, @RequestHeader(value = "Idempotency-Key", required = false) String header) {
-    if (r.idempotencyKey() != null && header != null && !r.idempotencyKey().equals(header)) {
-      throw PondException.invalid("idempotencyKey", "the Idempotency-Key header and the body's idempotencyKey differ");
-    }
-    Checkout.LockView lock = checkout.lock(r.idempotencyKey() != null ? r.idempotencyKey() : header, r.personId(), r.cart().toCart(), r.codes(), r.orderId());
+    Checkout.LockView lock = checkout.lock(IdempotencyKeys.of(r.idempotencyKey(), header), r.personId(), r.cart().toCart(), r.codes(), r.orderId());
     return ResponseEntity.status(lock.replayed() ? HttpStatus.OK : HttpStatus.CREATED).body(lock);
   }
 

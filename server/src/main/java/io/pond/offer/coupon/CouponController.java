@@ -1,6 +1,5 @@
 package io.pond.offer.coupon;
 
-import io.pond.platform.errors.PondException;
 import io.pond.platform.security.Actors;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -130,7 +129,7 @@ class CouponController {
   @Operation(summary = "A member claims a coupon (领券): audience rules, stock and the per-member limit apply; idempotent on idempotencyKey")
   ResponseEntity<IssueOutcome.Coupon> claim(
       @PathVariable String code, @Valid @RequestBody IssueRequest r, @RequestHeader(value = "Idempotency-Key", required = false) String header) {
-    IssueOutcome.Issued issued = Issuing.orThrow(issuing.claim(code, r.personId(), key(r.idempotencyKey(), header)));
+    IssueOutcome.Issued issued = Issuing.orThrow(issuing.claim(code, r.personId(), IdempotencyKeys.of(r.idempotencyKey(), header)));
     return ResponseEntity.status(issued.replayed() ? HttpStatus.OK : HttpStatus.CREATED).body(issued.coupon());
   }
 
@@ -139,7 +138,7 @@ class CouponController {
   @Operation(summary = "An operator gives a coupon to a person (audience rules do not apply; stock and limit do); idempotent on idempotencyKey")
   ResponseEntity<IssueOutcome.Coupon> grant(
       @PathVariable String code, @Valid @RequestBody IssueRequest r, @RequestHeader(value = "Idempotency-Key", required = false) String header) {
-    IssueOutcome.Issued issued = Issuing.orThrow(issuing.grant(code, r.personId(), "grant:" + Actors.current(), key(r.idempotencyKey(), header)));
+    IssueOutcome.Issued issued = Issuing.orThrow(issuing.grant(code, r.personId(), "grant:" + Actors.current(), IdempotencyKeys.of(r.idempotencyKey(), header)));
     return ResponseEntity.status(issued.replayed() ? HttpStatus.OK : HttpStatus.CREATED).body(issued.coupon());
   }
 
@@ -147,12 +146,5 @@ class CouponController {
   @Operation(summary = "A person's coupons, newest first")
   List<Wallet.View> coupons(@PathVariable int personId) {
     return wallet.of(personId, clock.instant());
-  }
-
-  static String key(String body, String header) {
-    if (body != null && header != null && !body.equals(header)) {
-      throw PondException.invalid("idempotencyKey", "the Idempotency-Key header and the body's idempotencyKey differ");
-    }
-    return body != null ? body : header;
   }
 }

@@ -1,5 +1,6 @@
 package io.pond.offer.issuance;
 
+import io.pond.offer.coupon.IdempotencyKeys;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.security.Actors;
 import io.swagger.v3.oas.annotations.Operation;
@@ -46,7 +47,7 @@ class IssuanceController {
   @PreAuthorize("hasAnyRole('ADMIN','OPERATOR')")
   @Operation(summary = "Issue a template to a list of persons or an audience (kind:reference), in the background; idempotent on idempotencyKey")
   ResponseEntity<BulkIssuance.Job> start(@Valid @RequestBody JobRequest r, @RequestHeader(value = "Idempotency-Key", required = false) String header) {
-    String key = r.idempotencyKey() != null ? r.idempotencyKey() : header;
+    String key = IdempotencyKeys.of(r.idempotencyKey(), header);
     if ((r.personIds() == null) == (r.audience() == null)) {
       throw PondException.invalid("personIds", "give personIds or an audience, not both");
     }
@@ -65,7 +66,7 @@ class IssuanceController {
       @RequestParam(value = "idempotencyKey", required = false) String idempotencyKey,
       @RequestHeader(value = "Idempotency-Key", required = false) String header) throws IOException {
     try (InputStream in = file.getInputStream()) {
-      BulkIssuance.Job job = bulk.startFromCsv(idempotencyKey != null ? idempotencyKey : header, templateCode, in, file.getOriginalFilename(), Actors.current());
+      BulkIssuance.Job job = bulk.startFromCsv(IdempotencyKeys.of(idempotencyKey, header), templateCode, in, file.getOriginalFilename(), Actors.current());
       return ResponseEntity.status(job.replayed() ? HttpStatus.OK : HttpStatus.ACCEPTED).body(job);
     }
   }
