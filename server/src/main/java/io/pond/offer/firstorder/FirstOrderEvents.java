@@ -1,0 +1,51 @@
+package io.pond.offer.firstorder;
+
+import io.pond.commerce.OrderPaid;
+import io.pond.identity.PersonId;
+import io.pond.identity.Persons;
+import io.pond.platform.Identifier;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Commerce's paid orders, for first orders. The buyer is the holder of a coupon redeemed on the order
+ * when there is one, else the person OneID resolves the order's buyer identifiers to (an order whose
+ * buyer is not yet known to OneID is not counted).
+ */
+@Component
+class FirstOrderEvents {
+
+  private final FirstOrders firstOrders;
+  private final Persons persons;
+  private final JdbcClient jdbc;
+
+  FirstOrderEvents(FirstOrders firstOrders, Persons persons, JdbcClient jdbc) {
+    this.firstOrders = firstOrders;
+    this.persons = persons;
+    this.jdbc = jdbc;
+  }
+
+  @ApplicationModuleListener
+  void on(OrderPaid order) {
+    String orderKey = order.channel() + "/" + order.shopId() + "/" + order.platformOrderId();
+    Optional<Integer> person =
+        jdbc.sql("SELECT person_id FROM offer_lock WHERE channel = ? AND shop = ? AND order_id = ? AND status = 'REDEEMED' ORDER BY id")
+            .params(order.channel(), order.shopId(), order.platformOrderId())
+            .query(Integer.class)
+            .list()
+            .stream()
+            .findFirst();
+    if (person.isEmpty() && order.buyers() != null) {
+      for (Identifier buyer : order.buyers()) {
+        Optional<PersonId> p = persons.personOf(buyer);
+        if (p.isPresent()) {
+          person = Optional.of(persons.current(p.get()).orElse(p.get()).value());
+          break;
+        }
+      }
+    }
+    person.ifPresent(p -> firstOrders.orderPaid(p, orderKey, order.paidAt()));
+  }
+}
