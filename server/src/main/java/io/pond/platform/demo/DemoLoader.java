@@ -20,9 +20,6 @@ public class DemoLoader {
   /** What one contributor did. */
   public record Step(String name, long existingBefore, double seconds) {}
 
-  /** The demo was refused because the store already holds data. */
-  public record Refused(List<String> nonEmpty) {}
-
   private final List<DemoContributor> contributors;
   private final JdbcTemplate jdbc;
   private final Clock clock;
@@ -68,21 +65,19 @@ public class DemoLoader {
     }
     long start = System.nanoTime();
     DemoProgress waiting = null;
-    long initial = -1;
+    long last = 0;
     while (true) {
       long pending = pending();
-      if (pending == 0) {
-        if (waiting != null) {
-          waiting.advance(initial);
-        }
-        break;
-      }
-      if (waiting == null) {
-        initial = pending;
+      if (waiting == null && pending > 0) {
         waiting = progress.apply("processing");
         waiting.total(pending, " queued");
+        last = pending;
       }
-      if ((System.nanoTime() - start) / 1_000_000 > maxWaitMs) {
+      if (waiting != null && pending < last) {
+        waiting.advance(last - pending);
+        last = pending;
+      }
+      if (pending == 0 || (System.nanoTime() - start) / 1_000_000 > maxWaitMs) {
         break;
       }
       sleep();
