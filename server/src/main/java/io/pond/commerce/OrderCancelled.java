@@ -20,4 +20,4 @@ public record OrderCancelled(
     boolean wasPaid,
     long paidFen,
     long refundedFen,
-    Instant cancelledAt) {}
+    Instant cancelledAt) implements OrderEvent {}

@@ -13,4 +13,4 @@ public record OrderCompleted(
     List<Identifier> buyers,
     long paidFen,
     long refundedFen,
-    Instant completedAt) {}
+    Instant completedAt) implements OrderEvent {}

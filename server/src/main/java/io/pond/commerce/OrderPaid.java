@@ -14,4 +14,4 @@ public record OrderPaid(
     long paidFen,
     long discountFen,
     long shippingFen,
-    Instant paidAt) {}
+    Instant paidAt) implements OrderEvent {}

@@ -20,4 +20,4 @@ public record OrderPlaced(
     List<Identifier> buyers,
     String status,
     long paidFen,
-    Instant placedAt) {}
+    Instant placedAt) implements OrderEvent {}

@@ -17,4 +17,4 @@ public record OrderRefunded(
     long paidFen,
     long refundedFen,
     long totalRefundedFen,
-    Instant refundedAt) {}
+    Instant refundedAt) implements OrderEvent {}

@@ -30,6 +30,9 @@ public class OrderImport {
   /** Orders per transaction: large enough to amortise a round trip, small enough to keep locks short. */
   static final int BATCH = 1000;
 
+  /** Chunks written at once, each in its own transaction: one per core, at most two. */
+  static final int WRITERS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+
   /** Bad rows kept in the result; the count covers all of them. */
   static final int MAX_REPORTED = 1000;
 
@@ -53,29 +56,40 @@ public class OrderImport {
   public Result run(InputStream in, String fileName, Channel channel, String shopId, LongConsumer progress) {
     String shop = shopId == null || shopId.isBlank() ? "default" : shopId.trim();
     String buyerScope = shops.find(channel, shop).map(s -> s.appKey() != null ? s.appKey() : s.shopId()).orElse(shop);
+    orders.pruneEventBatches();
     List<BadRow> reported = new ArrayList<>();
     List<DeadLetters.Entry> dead = new ArrayList<>();
     long[] counts = new long[3]; // rows, orders, bad rows
     Orders.UpsertSummary[] total = {new Orders.UpsertSummary(0, 0, 0)};
-    BlockingQueue<List<OrderMessage>> queue = new ArrayBlockingQueue<>(4);
+    BlockingQueue<List<OrderMessage>> queue = new ArrayBlockingQueue<>(2 * WRITERS);
     List<OrderMessage> poison = List.of();
-    ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+    ExecutorService writer = Executors.newFixedThreadPool(WRITERS, r -> {
       Thread t = new Thread(r, "pond-order-import");
       t.setDaemon(true);
       return t;
     });
-    // PERF: reading and parsing overlap with the database writes; one writer keeps batches in file order.
-    Future<?> writing =
-        writer.submit(
-            () -> {
-              while (true) {
-                List<OrderMessage> batch = queue.take();
-                if (batch == poison) {
-                  return null;
+    // PERF: reading and parsing overlap with the database writes, and chunks are written by WRITERS
+    // transactions at once. Chunks may commit out of file order: the merge policy is commutative, so an
+    // order split across chunks ends the same; rows are locked in key order, so writers never deadlock.
+    List<Future<?>> writing = new ArrayList<>();
+    for (int w = 0; w < WRITERS; w++) {
+      writing.add(
+          writer.submit(
+              () -> {
+                boolean mostlyNew = true;
+                while (true) {
+                  List<OrderMessage> batch = queue.take();
+                  if (batch == poison) {
+                    return null;
+                  }
+                  Orders.UpsertSummary s = orders.importChunk(batch, mostlyNew);
+                  mostlyNew = s.created() * 2 > s.orders();
+                  synchronized (total) {
+                    total[0] = total[0].plus(s);
+                  }
                 }
-                total[0] = total[0].plus(orders.upsert(batch));
-              }
-            });
+              }));
+    }
     List<OrderMessage>[] batch = new List[] {new ArrayList<OrderMessage>(BATCH)};
     ExportRows rows =
         new ExportRows(
@@ -112,10 +126,14 @@ public class OrderImport {
       if (!batch[0].isEmpty()) {
         put(queue, batch[0], writing);
       }
-      put(queue, poison, writing);
-      writing.get();
+      for (int w = 0; w < WRITERS; w++) {
+        put(queue, poison, writing);
+      }
+      for (Future<?> w : writing) {
+        w.get();
+      }
     } catch (IllegalArgumentException e) {
-      writing.cancel(true);
+      writing.forEach(w -> w.cancel(true));
       throw PondException.invalid("file", e.getMessage());
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
@@ -123,7 +141,7 @@ public class OrderImport {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("import interrupted", e);
     } finally {
-      writing.cancel(true);
+      writing.forEach(w -> w.cancel(true));
       writer.shutdownNow();
     }
     progress.accept(counts[0]);
@@ -134,12 +152,16 @@ public class OrderImport {
     return new Result(Math.max(0, counts[0] - 1), counts[1], s.created(), s.changed(), s.unchanged(), counts[2], reported);
   }
 
-  private static void put(BlockingQueue<List<OrderMessage>> queue, List<OrderMessage> batch, Future<?> writing) {
+  private static void put(BlockingQueue<List<OrderMessage>> queue, List<OrderMessage> batch, List<Future<?>> writing) {
     try {
       while (!queue.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        if (writing.isDone()) {
-          writing.get(); // rethrows the writer's failure
-          throw new IllegalStateException("the import writer stopped");
+        for (Future<?> w : writing) {
+          if (w.isDone()) {
+            w.get(); // rethrows the writer's failure
+            if (!batch.isEmpty()) { // a writer ends normally only on the end-of-file marker
+              throw new IllegalStateException("an import writer stopped");
+            }
+          }
         }
       }
     } catch (InterruptedException e) {

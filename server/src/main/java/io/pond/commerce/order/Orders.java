@@ -5,11 +5,13 @@ import static io.pond.commerce.order.OrderRows.ts;
 
 import io.pond.commerce.OrderCancelled;
 import io.pond.commerce.OrderCompleted;
+import io.pond.commerce.OrderEvent;
 import io.pond.commerce.OrderPaid;
 import io.pond.commerce.OrderPlaced;
 import io.pond.commerce.OrderRefunded;
-import io.pond.commerce.order.OrderRows.Stored;
+import io.pond.commerce.OrdersImported;
 import io.pond.commerce.order.domain.CanonicalOrder;
+import io.pond.commerce.order.domain.Channel;
 import io.pond.commerce.order.domain.MergeOutcome;
 import io.pond.commerce.order.domain.OrderKey;
 import io.pond.commerce.order.domain.OrderLine;
@@ -52,13 +54,15 @@ public class Orders {
   private final JdbcTemplate jdbc;
   private final ApplicationEventPublisher events;
   private final Clock clock;
+  private final EventBatches batches;
 
   private final boolean postgres;
 
-  Orders(JdbcTemplate jdbc, ApplicationEventPublisher events, Clock clock) {
+  Orders(JdbcTemplate jdbc, ApplicationEventPublisher events, Clock clock, EventBatches batches) {
     this.jdbc = jdbc;
     this.events = events;
     this.clock = clock;
+    this.batches = batches;
     this.postgres =
         Boolean.TRUE.equals(jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")));
   }
@@ -74,9 +78,56 @@ public class Orders {
     }
   }
 
-  /** Applies messages (in the order given, several may name one order) in one transaction. */
+  /**
+   * Applies messages (in the order given, several may name one order) in one transaction and publishes
+   * each order event on its own: the path of deliveries (pushes, polls, POS calls).
+   */
   @Transactional
   public UpsertSummary upsert(List<OrderMessage> messages) {
+    Stored stored = store(messages, false);
+    for (Result r : stored.results()) {
+      events(r).forEach(events::publishEvent);
+    }
+    return stored.summary();
+  }
+
+  /**
+   * Applies a chunk of a bulk load in one transaction, like {@link #upsert}, but publishes its order
+   * events as one {@link OrdersImported} (their payload stored by {@link EventBatches}) instead of one
+   * publication per event.
+   *
+   * @param mostlyNew a hint (e.g. from the previous chunk): when most orders are new, they are inserted
+   *     straight away and only those that turn out to exist are read and merged; otherwise existing
+   *     orders are read first. Either way the result is the same.
+   */
+  @Transactional
+  public UpsertSummary importChunk(List<OrderMessage> messages, boolean mostlyNew) {
+    Stored stored = store(messages, mostlyNew);
+    List<OrderEvent> chunk = new ArrayList<>();
+    int orders = 0;
+    for (Result r : stored.results()) {
+      List<OrderEvent> own = events(r);
+      if (!own.isEmpty()) {
+        orders++;
+        chunk.addAll(own);
+      }
+    }
+    if (!chunk.isEmpty()) {
+      long batchId = batches.store(chunk, orders);
+      events.publishEvent(new OrdersImported(batchId, orders, chunk.size(), clock.instant()));
+    }
+    return stored.summary();
+  }
+
+  /** Deletes the event batches of bulk loads older than {@link io.pond.commerce.OrderEventBatches#RETENTION_DAYS}. */
+  @Transactional
+  public int pruneEventBatches() {
+    return batches.prune();
+  }
+
+  private record Stored(List<Result> results, UpsertSummary summary) {}
+
+  private Stored store(List<OrderMessage> messages, boolean insertFirst) {
     if (postgres) {
       // PERF: a bulk import starts on an empty table; a generic plan cached then (a sequential scan)
       // would be kept while the table grows. Custom plans see the table as it is.
@@ -86,24 +137,21 @@ public class Orders {
     for (OrderMessage m : messages) {
       byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
     }
-    Map<OrderKey, Stored> existing = OrderRows.load(jdbc, byKey.keySet(), true);
+    // PERF: reading a chunk of new orders first finds nothing, at a fifth of the chunk's cost; inserting
+    // first lets the unique key find the existing ones, which then take the concurrent-delivery path.
+    Map<OrderKey, OrderRows.Stored> existing = insertFirst ? Map.of() : OrderRows.load(jdbc, byKey.keySet(), true);
     Map<OrderKey, Result> results = merge(byKey, existing);
 
     List<Result> fresh = results.values().stream().filter(r -> r.before == null).toList();
     if (!fresh.isEmpty()) {
       List<OrderKey> lost = insertHeaders(fresh);
       if (!lost.isEmpty()) {
-        // A concurrent delivery created these orders between our read and our insert: merge into them.
+        // These orders exist (a concurrent delivery created them after our read, or we did not read):
+        // merge into them.
         Map<OrderKey, List<OrderMessage>> retry = new TreeMap<>();
         lost.forEach(k -> retry.put(k, byKey.get(k)));
-        Map<OrderKey, Stored> winners = OrderRows.load(jdbc, lost, true);
+        Map<OrderKey, OrderRows.Stored> winners = OrderRows.load(jdbc, lost, true);
         results.putAll(merge(retry, winners));
-      }
-      Map<OrderKey, Long> ids = ids(results.values().stream().filter(r -> r.before == null).map(r -> r.after.key()).toList());
-      for (Result r : results.values()) {
-        if (r.before == null) {
-          r.id = Objects.requireNonNull(ids.get(r.after.key()), "inserted order");
-        }
       }
       insertChildren(results.values().stream().filter(r -> r.before == null).toList());
     }
@@ -112,18 +160,17 @@ public class Orders {
     int created = 0;
     int unchanged = 0;
     for (Result r : results.values()) {
-      publish(r);
       if (r.before == null) {
         created++;
       } else if (r.after.equals(r.before)) {
         unchanged++;
       }
     }
-    return new UpsertSummary(created, changed.size(), unchanged);
+    return new Stored(List.copyOf(results.values()), new UpsertSummary(created, changed.size(), unchanged));
   }
 
   public Optional<CanonicalOrder> find(OrderKey key) {
-    return Optional.ofNullable(OrderRows.load(jdbc, List.of(key), false).get(key)).map(Stored::order);
+    return Optional.ofNullable(OrderRows.load(jdbc, List.of(key), false).get(key)).map(OrderRows.Stored::order);
   }
 
   private static final class Result {
@@ -139,10 +186,10 @@ public class Orders {
     }
   }
 
-  private static Map<OrderKey, Result> merge(Map<OrderKey, List<OrderMessage>> byKey, Map<OrderKey, Stored> existing) {
+  private static Map<OrderKey, Result> merge(Map<OrderKey, List<OrderMessage>> byKey, Map<OrderKey, OrderRows.Stored> existing) {
     Map<OrderKey, Result> results = new LinkedHashMap<>();
     for (var e : byKey.entrySet()) {
-      Stored stored = existing.get(e.getKey());
+      OrderRows.Stored stored = existing.get(e.getKey());
       Result r = stored == null ? new Result(0, null) : new Result(stored.id(), stored.order());
       for (OrderMessage m : e.getValue()) {
         MergeOutcome outcome = OrderMergePolicy.apply(r.after, m);
@@ -161,15 +208,18 @@ public class Orders {
           + " first_seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT DO NOTHING";
 
-  /** Inserts new orders; returns the keys that a concurrent transaction inserted first. */
+  /**
+   * Inserts new orders and sets their ids from the generated keys; returns the keys that a concurrent
+   * transaction inserted first (no generated key: {@code ON CONFLICT DO NOTHING} skipped them).
+   */
   private List<OrderKey> insertHeaders(List<Result> fresh) {
     Instant now = clock.instant();
-    int[][] counts =
-        jdbc.batchUpdate(
-            INSERT_HEADER,
-            fresh,
-            fresh.size(),
-            (ps, r) -> {
+    Map<OrderKey, Result> byKey = new java.util.HashMap<>();
+    fresh.forEach(r -> byKey.put(r.after.key(), r));
+    jdbc.execute(
+        (java.sql.Connection c) -> {
+          try (PreparedStatement ps = c.prepareStatement(INSERT_HEADER, new String[] {"id", "channel", "shop_id", "platform_order_id"})) {
+            for (Result r : fresh) {
               CanonicalOrder o = r.after;
               ps.setString(1, o.key().channel().wire());
               ps.setString(2, o.key().shopId());
@@ -177,15 +227,22 @@ public class Orders {
               int i = bindState(ps, 4, o);
               ps.setObject(i++, ts(now));
               ps.setObject(i, ts(now));
-            });
-    List<OrderKey> lost = new ArrayList<>();
-    for (int i = 0; i < fresh.size(); i++) {
-      int count = counts[0][i];
-      if (count == 0) {
-        lost.add(fresh.get(i).after.key());
-      }
-    }
-    return lost;
+              ps.addBatch();
+            }
+            ps.executeBatch();
+            try (java.sql.ResultSet keys = ps.getGeneratedKeys()) {
+              while (keys.next()) {
+                OrderKey k = new OrderKey(Channel.fromWire(keys.getString(2)).orElseThrow(), keys.getString(3), keys.getString(4));
+                Result r = byKey.remove(k);
+                if (r != null) {
+                  r.id = keys.getLong(1);
+                }
+              }
+            }
+          }
+          return null;
+        });
+    return new ArrayList<>(byKey.keySet());
   }
 
   /** Binds status … raw_payload (19 parameters) from {@code index}; returns the next index. */
@@ -214,35 +271,6 @@ public class Orders {
     setLong(ps, i, value == null ? null : value.value());
     ps.setObject(i + 1, value == null ? null : ts(value.at()));
     return i + 2;
-  }
-
-  private Map<OrderKey, Long> ids(List<OrderKey> keys) {
-    Map<OrderKey, Long> out = new java.util.HashMap<>();
-    if (keys.isEmpty()) {
-      return out;
-    }
-    Map<String, List<OrderKey>> byShop = new java.util.HashMap<>();
-    keys.forEach(k -> byShop.computeIfAbsent(k.channel().wire() + "\u0000" + k.shopId(), x -> new ArrayList<>()).add(k));
-    for (List<OrderKey> shopKeys : byShop.values()) {
-      for (List<OrderKey> group : OrderRows.chunks(shopKeys)) {
-      OrderKey first = group.getFirst();
-      jdbc.query(
-          c -> {
-            PreparedStatement ps =
-                c.prepareStatement(
-                    "SELECT id, platform_order_id FROM commerce_order WHERE channel = ? AND shop_id = ?"
-                        + " AND platform_order_id IN (" + OrderRows.placeholders(group.size()) + ")");
-            ps.setString(1, first.channel().wire());
-            ps.setString(2, first.shopId());
-            OrderRows.bind(ps, 3, group.stream().map(OrderKey::platformOrderId).toList());
-            return ps;
-          },
-          rs -> {
-            out.put(new OrderKey(first.channel(), first.shopId(), rs.getString(2)), rs.getLong(1));
-          });
-      }
-    }
-    return out;
   }
 
   private record LineRow(long orderId, int position, OrderLine line) {}
@@ -379,12 +407,14 @@ public class Orders {
     insertRefunds(refunds);
   }
 
-  private void publish(Result r) {
+  /** The order events of what happened to one order, in the order they happened. */
+  private static List<OrderEvent> events(Result r) {
     CanonicalOrder o = r.after;
     OrderKey k = o.key();
     String channel = k.channel().wire();
+    List<OrderEvent> out = new ArrayList<>(r.transitions.size());
     for (OrderTransition t : r.transitions) {
-      Object event =
+      OrderEvent event =
           switch (t) {
             case OrderTransition.Placed p ->
                 new OrderPlaced(r.id, channel, k.shopId(), k.platformOrderId(), o.buyers(), o.status().name(), o.paidFen(),
@@ -402,8 +432,9 @@ public class Orders {
                 new OrderRefunded(r.id, channel, k.shopId(), k.platformOrderId(), o.buyers(), o.paidFen(), x.deltaFen(),
                     x.totalFen(), o.modifiedAt());
           };
-      events.publishEvent(event);
+      out.add(event);
     }
+    return out;
   }
 
   private static Instant firstNonNull(Instant a, Instant b) {

@@ -1,12 +1,16 @@
 package io.pond.identity.intake;
 
+import io.pond.commerce.OrderEvent;
+import io.pond.commerce.OrderEventBatches;
 import io.pond.commerce.OrderPaid;
 import io.pond.commerce.OrderPlaced;
+import io.pond.commerce.OrdersImported;
 import io.pond.identity.Evidence;
 import io.pond.identity.LinkKind;
 import io.pond.identity.ResolvingIdentity;
 import io.pond.platform.Identifier;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -23,9 +27,11 @@ import org.springframework.stereotype.Component;
 class OrderBuyers {
 
   private final ResolvingIdentity identity;
+  private final OrderEventBatches batches;
 
-  OrderBuyers(ResolvingIdentity identity) {
+  OrderBuyers(ResolvingIdentity identity, OrderEventBatches batches) {
     this.identity = identity;
+    this.batches = batches;
   }
 
   @ApplicationModuleListener
@@ -39,9 +45,36 @@ class OrderBuyers {
     resolve(order.channel(), order.orderId(), order.buyers(), order.paidAt());
   }
 
+  /** A bulk-loaded chunk of orders: the same evidence as the single events, resolved in one batch. */
+  @ApplicationModuleListener
+  void on(OrdersImported chunk) {
+    List<Evidence> evidence = new ArrayList<>();
+    for (OrderEvent e : batches.events(chunk.batchId())) {
+      Evidence one =
+          switch (e) {
+            case OrderPlaced p -> evidence(p.channel(), p.orderId(), p.buyers(), p.placedAt());
+            case OrderPaid p -> evidence(p.channel(), p.orderId(), p.buyers(), p.paidAt());
+            default -> null;
+          };
+      if (one != null) {
+        evidence.add(one);
+      }
+    }
+    if (!evidence.isEmpty()) {
+      identity.resolveAll(evidence);
+    }
+  }
+
   private void resolve(String channel, long orderId, List<Identifier> buyers, Instant at) {
+    Evidence evidence = evidence(channel, orderId, buyers, at);
+    if (evidence != null) {
+      identity.resolveAll(List.of(evidence));
+    }
+  }
+
+  private static Evidence evidence(String channel, long orderId, List<Identifier> buyers, Instant at) {
     if (buyers == null || buyers.isEmpty() || at == null) {
-      return;
+      return null;
     }
     String buyerSet =
         buyers.stream()
@@ -49,6 +82,6 @@ class OrderBuyers {
             .map(b -> b.type() + "/" + b.scope() + "/" + b.value())
             .collect(Collectors.joining("|"));
     String key = "order:" + orderId + ":" + EventEvidence.sha256(buyerSet).substring(0, 16);
-    identity.resolveAll(List.of(new Evidence(buyers, LinkKind.TOGETHER, "channel:" + channel, at, key)));
+    return new Evidence(buyers, LinkKind.TOGETHER, "channel:" + channel, at, key);
   }
 }
