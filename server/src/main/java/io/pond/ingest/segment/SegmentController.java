@@ -78,7 +78,8 @@ class SegmentController {
       SegmentMapper.Defaults none = new SegmentMapper.Defaults(json.createObjectNode(), null, null);
       Parsed parsed = mapper.map(0, record, type, none, source.id(), receivedAt);
       Intake.Result result = intake.take(source, "segment", receivedAt, List.of(parsed), false);
-      if (parsed instanceof Parsed.Refused r) {
+      if (!result.rejected().isEmpty()) {
+        Parsed.Refused r = result.rejected().getFirst();
         throw new PondException(ErrorCode.VALIDATION_FAILED, r.rejection().detail(), r.rejection().field());
       }
       answer.put("deduplicated", result.deduplicated() > 0);

@@ -45,7 +45,7 @@ final class SegmentMapper {
       limits.checkEvent(fields.size(message)).ifPresent(r -> {
         throw new RecordException(r);
       });
-      return new Parsed.Valid(index, envelope(message, type, defaults, sourceId, receivedAt));
+      return new Parsed.Valid(index, envelope(message, type, defaults, sourceId, receivedAt), message);
     } catch (RecordException e) {
       return new Parsed.Refused(index, e.rejection(), fields.write(message));
     }

@@ -50,7 +50,7 @@ final class SensorsMapper {
       limits.checkEvent(fields.size(record)).ifPresent(r -> {
         throw new RecordException(r);
       });
-      return new Parsed.Valid(index, envelope((ObjectNode) record, project, sourceId, receivedAt));
+      return new Parsed.Valid(index, envelope((ObjectNode) record, project, sourceId, receivedAt), record);
     } catch (RecordException e) {
       return new Parsed.Refused(index, e.rejection(), fields.write(record));
     }
