@@ -49,7 +49,7 @@ class SegmentController {
     this.writeKeys = writeKeys;
     this.json = json;
     this.fields = new JsonFields(json);
-    this.mapper = new SegmentMapper(fields, limits);
+    this.mapper = new SegmentMapper(fields);
     this.clock = clock;
   }
 
@@ -69,7 +69,7 @@ class SegmentController {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("success", true);
     if (!batch) {
-      ObjectNode record = ((ObjectNode) root).deepCopy();
+      ObjectNode record = (ObjectNode) root;
       record.remove("writeKey");
       if (limits.checkEvent(body.length).isPresent()) {
         throw new PondException(

@@ -53,7 +53,7 @@ class SensorsController {
     this.intake = intake;
     this.writeKeys = writeKeys;
     this.json = json;
-    this.mapper = new SensorsMapper(new JsonFields(json), limits);
+    this.mapper = new SensorsMapper(new JsonFields(json));
     this.clock = clock;
   }
 
