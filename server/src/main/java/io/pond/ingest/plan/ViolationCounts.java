@@ -168,4 +168,10 @@ public class ViolationCounts implements SmartLifecycle {
   public boolean isRunning() {
     return flusher != null;
   }
+
+  /** Stops after the web server, so that the counts of the last requests are written too. */
+  @Override
+  public int getPhase() {
+    return 0;
+  }
 }
