@@ -163,6 +163,16 @@ class SegmentApiTest {
     assertThat(event.status()).isEqualTo(413);
     assertThat(event.code()).isEqualTo("payload_too_large");
 
+    // inside a batch an oversize event (counted in UTF-8 bytes: 11,000 × 3) is quarantined, the rest kept
+    String wide = "鱼".repeat(11_000);
+    Http.Response mixed = http.post("/v1/batch", BASIC,
+        "{\"batch\":[{\"type\":\"track\",\"anonymousId\":\"a\",\"event\":\"Big\",\"properties\":{\"p\":\"" + wide
+            + "\"}},{\"type\":\"track\",\"anonymousId\":\"a\",\"event\":\"Small\"}]}");
+    assertThat(mixed.status()).isEqualTo(200);
+    assertThat(mixed.json().get("accepted").asInt()).isEqualTo(1);
+    assertThat(mixed.json().get("rejected").get(0).get("index").asInt()).isZero();
+    assertThat(mixed.json().get("rejected").get(0).get("reason").asString()).isEqualTo("too_large");
+
     String huge = "x".repeat(501 * 1024);
     Http.Response body = http.post("/v1/batch", BASIC, "{\"batch\":[],\"pad\":\"" + huge + "\"}");
     assertThat(body.status()).isEqualTo(413);

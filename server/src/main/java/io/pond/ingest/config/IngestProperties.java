@@ -37,9 +37,16 @@ public record IngestProperties(
    * @param batchSize events handed to a consumer per transaction
    * @param pollInterval how often a consumer looks for new events when not woken by a commit
    * @param maxBackoff the longest wait before retrying a batch that failed
+   * @param linger after a batch smaller than {@code batchSize}, how long a consumer waits for more
+   *     events before the next one: many small commits then cost one consumer transaction, not one
+   *     each
+   * @param enabled false leaves the consumers stopped (their offsets wait); for benchmarks of
+   *     ingestion alone and for maintenance
    */
   public record Consumers(
       @DefaultValue("500") int batchSize,
       @DefaultValue("1s") Duration pollInterval,
-      @DefaultValue("30s") Duration maxBackoff) {}
+      @DefaultValue("30s") Duration maxBackoff,
+      @DefaultValue("50ms") Duration linger,
+      @DefaultValue("true") boolean enabled) {}
 }

@@ -59,6 +59,11 @@ public class ConsumerDriver implements SmartLifecycle {
   @Override
   public synchronized void start() {
     running = true;
+    if (!settings.enabled()) {
+      log.warn("Event log consumers are disabled (pond.ingest.consumers.enabled=false): {} wait at their offsets",
+          consumers.stream().map(EventLogConsumer::name).toList());
+      return;
+    }
     for (EventLogConsumer consumer : consumers) {
       Thread t = Thread.ofPlatform().name("pond-consumer-" + consumer.name()).daemon(true).unstarted(() -> drive(consumer));
       threads.add(t);
@@ -90,10 +95,15 @@ public class ConsumerDriver implements SmartLifecycle {
     Duration backoff = Duration.ofMillis(100);
     while (running) {
       try {
-        if (step(consumer) == 0) {
+        int handled = step(consumer);
+        if (handled == 0) {
           LockSupport.parkNanos(settings.pollInterval().toNanos());
+        } else if (handled < settings.batchSize()) {
+          Thread.sleep(settings.linger()); // not woken by commits: let more events gather
         }
         backoff = Duration.ofMillis(100);
+      } catch (InterruptedException e) {
+        return;
       } catch (RuntimeException e) {
         if (!running) {
           return;

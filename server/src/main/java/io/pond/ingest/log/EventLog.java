@@ -314,7 +314,8 @@ public class EventLog implements SmartLifecycle {
         Submission s = p.submission();
         int accepted = 0;
         int duplicates = 0;
-        for (EventEnvelope e : s.events()) {
+        for (EncodedEvent x : s.events()) {
+          EventEnvelope e = x.envelope();
           long hash = hash(s.sourceId(), e.messageId());
           String key = s.sourceId() + ":" + e.messageId();
           if (inThisCommit.contains(key) || seen.contains(hash) && stored(s.sourceId(), e.messageId(), hash)) {
@@ -323,7 +324,7 @@ public class EventLog implements SmartLifecycle {
           }
           inThisCommit.add(key);
           newHashes.add(hash);
-          append(e, nextOffset++, hash);
+          append(x, nextOffset++, hash);
           accepted++;
         }
         for (DeadLetter d : s.deadLetters()) {
@@ -413,7 +414,8 @@ public class EventLog implements SmartLifecycle {
     }
   }
 
-  private void append(EventEnvelope e, long offset, long hash) throws SQLException {
+  private void append(EncodedEvent x, long offset, long hash) throws SQLException {
+    EventEnvelope e = x.envelope();
     eventRows.beginRow()
         .append(offset)
         .append(hash)
@@ -425,11 +427,11 @@ public class EventLog implements SmartLifecycle {
         .appendEpochMicros(micros(e.timestamp()))
         .appendEpochMicros(micros(e.receivedAt()))
         .append(e.link().name())
-        .append(json.writeValueAsString(e.identifiers()))
-        .append(e.previous() == null ? null : json.writeValueAsString(e.previous()))
-        .append(json.writeValueAsString(e.properties()))
-        .append(json.writeValueAsString(e.traits()))
-        .append(json.writeValueAsString(e.context()))
+        .append(x.identifiers())
+        .append(x.previous())
+        .append(x.properties())
+        .append(x.traits())
+        .append(x.context())
         .endRow();
     for (Identifier id : e.identifiers()) {
       identifierRows.beginRow().append(offset).append(id.type()).append(id.scope()).append(id.value()).endRow();

@@ -1,6 +1,5 @@
 package io.pond.ingest.log;
 
-import io.pond.ingest.EventEnvelope;
 import java.util.List;
 
 /**
@@ -8,7 +7,7 @@ import java.util.List;
  * letters), committed together in one transaction.
  */
 public record Submission(
-    long sourceId, String sourceName, List<EventEnvelope> events, List<DeadLetter> deadLetters) {
+    long sourceId, String sourceName, List<EncodedEvent> events, List<DeadLetter> deadLetters) {
 
   public Submission {
     events = List.copyOf(events);

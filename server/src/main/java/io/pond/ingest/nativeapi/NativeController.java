@@ -101,10 +101,7 @@ class NativeController {
         if (!item.isObject()) {
           throw RecordException.invalid("type", "each record must be an object");
         }
-        limits.checkEvent(fields.size(item)).ifPresent(r -> {
-          throw new RecordException(r);
-        });
-        parsed.add(new Parsed.Valid(index, envelope(item, source.id(), sentAt, receivedAt)));
+        parsed.add(new Parsed.Valid(index, envelope(item, source.id(), sentAt, receivedAt), item));
       } catch (RecordException e) {
         parsed.add(new Parsed.Refused(index, e.rejection(), fields.write(item)));
       }

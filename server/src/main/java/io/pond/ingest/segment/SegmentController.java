@@ -49,7 +49,7 @@ class SegmentController {
     this.writeKeys = writeKeys;
     this.json = json;
     this.fields = new JsonFields(json);
-    this.mapper = new SegmentMapper(fields, limits);
+    this.mapper = new SegmentMapper(fields);
     this.clock = clock;
   }
 
@@ -69,7 +69,7 @@ class SegmentController {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("success", true);
     if (!batch) {
-      ObjectNode record = ((ObjectNode) root).deepCopy();
+      ObjectNode record = (ObjectNode) root;
       record.remove("writeKey");
       if (limits.checkEvent(body.length).isPresent()) {
         throw new PondException(
@@ -78,7 +78,8 @@ class SegmentController {
       SegmentMapper.Defaults none = new SegmentMapper.Defaults(json.createObjectNode(), null, null);
       Parsed parsed = mapper.map(0, record, type, none, source.id(), receivedAt);
       Intake.Result result = intake.take(source, "segment", receivedAt, List.of(parsed), false);
-      if (parsed instanceof Parsed.Refused r) {
+      if (!result.rejected().isEmpty()) {
+        Parsed.Refused r = result.rejected().getFirst();
         throw new PondException(ErrorCode.VALIDATION_FAILED, r.rejection().detail(), r.rejection().field());
       }
       answer.put("deduplicated", result.deduplicated() > 0);

@@ -4,7 +4,6 @@ import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.LinkKind;
 import io.pond.ingest.envelope.domain.ClockSkew;
 import io.pond.ingest.envelope.domain.IdentifierNames;
-import io.pond.ingest.envelope.domain.IngestLimits;
 import io.pond.ingest.envelope.domain.Rejection;
 import io.pond.ingest.intake.JsonFields;
 import io.pond.ingest.intake.Parsed;
@@ -27,11 +26,9 @@ final class SegmentMapper {
   static final int MAX_MESSAGE_ID = 100;
 
   private final JsonFields fields;
-  private final IngestLimits limits;
 
-  SegmentMapper(JsonFields fields, IngestLimits limits) {
+  SegmentMapper(JsonFields fields) {
     this.fields = fields;
-    this.limits = limits;
   }
 
   /** Request-level values applied to every message of a batch. */
@@ -42,10 +39,7 @@ final class SegmentMapper {
       if (!message.isObject()) {
         throw RecordException.invalid("type", "each message must be a JSON object");
       }
-      limits.checkEvent(fields.size(message)).ifPresent(r -> {
-        throw new RecordException(r);
-      });
-      return new Parsed.Valid(index, envelope(message, type, defaults, sourceId, receivedAt));
+      return new Parsed.Valid(index, envelope(message, type, defaults, sourceId, receivedAt), message);
     } catch (RecordException e) {
       return new Parsed.Refused(index, e.rejection(), fields.write(message));
     }
@@ -139,15 +133,14 @@ final class SegmentMapper {
   }
 
   private Map<String, Object> contextOf(JsonNode m, Defaults defaults) {
-    ObjectNode merged = defaults.context().deepCopy();
-    merged.setAll(fields.object(m, "context"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> merged = (Map<String, Object>) JsonFields.toJava(defaults.context());
+    merged.putAll(fields.map(m, "context"));
     JsonNode integrations = m.get("integrations") != null ? m.get("integrations") : defaults.integrations();
     if (integrations != null && !integrations.isNull()) {
-      merged.set("integrations", integrations);
+      merged.put("integrations", JsonFields.toJava(integrations));
     }
-    ObjectNode holder = fields.mapper().createObjectNode();
-    holder.set("context", merged);
-    return new LinkedHashMap<>(fields.map(holder, "context"));
+    return merged;
   }
 
   private List<Identifier> externalIds(JsonNode m) {

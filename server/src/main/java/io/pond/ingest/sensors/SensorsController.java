@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -52,7 +53,7 @@ class SensorsController {
     this.intake = intake;
     this.writeKeys = writeKeys;
     this.json = json;
-    this.mapper = new SensorsMapper(new JsonFields(json), limits);
+    this.mapper = new SensorsMapper(new JsonFields(json));
     this.clock = clock;
   }
 
@@ -101,16 +102,13 @@ class SensorsController {
     for (int i = 0; i < items.size(); i++) {
       parsed.add(mapper.map(i, items.get(i), project, source.id(), receivedAt));
     }
-    if (debug) {
-      for (Parsed p : parsed) {
-        if (p instanceof Parsed.Refused r) {
-          ProblemDetail problem =
-              Problems.of(ErrorCode.VALIDATION_FAILED, r.rejection().detail(), r.rejection().field());
-          problem.setProperty("reason", r.rejection().reason());
-          problem.setProperty("index", r.index());
-          return ResponseEntity.badRequest().body(problem);
-        }
-      }
+    Optional<Parsed.Refused> refused = debug ? intake.firstRefusal(source, parsed) : Optional.empty();
+    if (refused.isPresent()) {
+      Parsed.Refused r = refused.get();
+      ProblemDetail problem = Problems.of(ErrorCode.VALIDATION_FAILED, r.rejection().detail(), r.rejection().field());
+      problem.setProperty("reason", r.rejection().reason());
+      problem.setProperty("index", r.index());
+      return ResponseEntity.badRequest().body(problem);
     }
     Intake.Result result = intake.take(source, "sensors", receivedAt, parsed, dryRun);
     Map<String, Object> answer = new LinkedHashMap<>();

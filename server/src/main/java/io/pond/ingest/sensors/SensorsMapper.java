@@ -4,7 +4,6 @@ import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.LinkKind;
 import io.pond.ingest.envelope.domain.ClockSkew;
 import io.pond.ingest.envelope.domain.IdentifierNames;
-import io.pond.ingest.envelope.domain.IngestLimits;
 import io.pond.ingest.envelope.domain.Rejection;
 import io.pond.ingest.envelope.domain.SensorsPropertyRules;
 import io.pond.ingest.intake.JsonFields;
@@ -35,11 +34,9 @@ final class SensorsMapper {
   private static final Pattern EVENT_NAME = Pattern.compile("^[a-zA-Z_$][a-zA-Z0-9_$]{0,99}$");
 
   private final JsonFields fields;
-  private final IngestLimits limits;
 
-  SensorsMapper(JsonFields fields, IngestLimits limits) {
+  SensorsMapper(JsonFields fields) {
     this.fields = fields;
-    this.limits = limits;
   }
 
   Parsed map(int index, JsonNode record, String project, long sourceId, Instant receivedAt) {
@@ -47,10 +44,7 @@ final class SensorsMapper {
       if (!record.isObject()) {
         throw RecordException.invalid("type", "each record must be a JSON object");
       }
-      limits.checkEvent(fields.size(record)).ifPresent(r -> {
-        throw new RecordException(r);
-      });
-      return new Parsed.Valid(index, envelope((ObjectNode) record, project, sourceId, receivedAt));
+      return new Parsed.Valid(index, envelope((ObjectNode) record, project, sourceId, receivedAt), record);
     } catch (RecordException e) {
       return new Parsed.Refused(index, e.rejection(), fields.write(record));
     }

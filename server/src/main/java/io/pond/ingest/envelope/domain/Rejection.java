@@ -14,6 +14,8 @@ public record Rejection(String reason, String field, String detail) {
   public static final String INVALID_PROPERTY = "invalid_property";
   public static final String MISSING_IDENTIFIER = "missing_identifier";
   public static final String UNKNOWN_TYPE = "unknown_type";
+  /** Blocked by the source's tracking plan (in {@code block} mode). */
+  public static final String TRACKING_PLAN = "tracking_plan";
 
   public Rejection {
     Objects.requireNonNull(reason, "reason");
