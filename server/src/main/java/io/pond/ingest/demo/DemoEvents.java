@@ -1,5 +1,7 @@
 package io.pond.ingest.demo;
 
+import io.pond.ingest.log.EncodedEvent;
+import tools.jackson.databind.json.JsonMapper;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.EventLogConsumer;
 import io.pond.ingest.LinkKind;
@@ -42,8 +44,10 @@ class DemoEvents implements DemoContributor {
   private final ApiKeys keys;
   private final ConsumerOffsets offsets;
   private final List<EventLogConsumer> consumers;
+  private final JsonMapper json;
 
-  DemoEvents(EventLog log, ApiKeys keys, ConsumerOffsets offsets, List<EventLogConsumer> consumers) {
+  DemoEvents(EventLog log, ApiKeys keys, ConsumerOffsets offsets, List<EventLogConsumer> consumers, JsonMapper json) {
+    this.json = json;
     this.log = log;
     this.keys = keys;
     this.offsets = offsets;
@@ -76,6 +80,10 @@ class DemoEvents implements DemoContributor {
     return behind;
   }
 
+  private List<EncodedEvent> encoded(List<EventEnvelope> batch) {
+    return batch.stream().map(e -> EncodedEvent.of(e, json)).toList();
+  }
+
   @Override
   public void load(DemoWorld world, DemoProgress progress) {
     long sourceId = sourceId();
@@ -86,14 +94,14 @@ class DemoEvents implements DemoContributor {
       eventsOf(world, world.person(i), sourceId, batch);
       persons++;
       if (batch.size() >= BATCH) {
-        log.commit(new Submission(sourceId, SOURCE, batch, List.of()));
+        log.commit(new Submission(sourceId, SOURCE, encoded(batch), List.of()));
         progress.advance(persons);
         persons = 0;
         batch = new ArrayList<>(BATCH + 64);
       }
     }
     if (!batch.isEmpty()) {
-      log.commit(new Submission(sourceId, SOURCE, batch, List.of()));
+      log.commit(new Submission(sourceId, SOURCE, encoded(batch), List.of()));
     }
     progress.advance(persons);
   }
