@@ -1,0 +1,121 @@
+package io.pond.segment.index.domain;
+
+import java.util.OptionalLong;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * A bit-sliced index (O'Neil and Quass, 1997) of non-negative {@code long} values per person: slice
+ * {@code i} holds the persons whose value has bit {@code i} set, and the existence bitmap the persons
+ * that have a value. Range predicates cost one pass over the slices, whatever the number of persons.
+ *
+ * <p>RoaringBitmap's own BSI ships in a separate artifact that is not on Maven Central, so this is a
+ * small one on {@link RoaringBitmap}. Not thread-safe: the owner guards it.
+ */
+public final class BitSlicedIndex {
+
+  private final RoaringBitmap exists = new RoaringBitmap();
+  private RoaringBitmap[] slices = new RoaringBitmap[0];
+
+  /** @throws IllegalArgumentException for a negative value (metrics are counts, fen, days, scores) */
+  public void set(int person, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("a bit-sliced index holds non-negative values, not " + value);
+    }
+    int bits = 64 - Long.numberOfLeadingZeros(value);
+    if (bits > slices.length) {
+      RoaringBitmap[] grown = java.util.Arrays.copyOf(slices, bits);
+      for (int i = slices.length; i < bits; i++) {
+        grown[i] = new RoaringBitmap();
+      }
+      slices = grown;
+    }
+    for (int i = 0; i < slices.length; i++) {
+      if ((value >>> i & 1) == 1) {
+        slices[i].add(person);
+      } else {
+        slices[i].remove(person);
+      }
+    }
+    exists.add(person);
+  }
+
+  public void remove(int person) {
+    if (exists.checkedRemove(person)) {
+      for (RoaringBitmap slice : slices) {
+        slice.remove(person);
+      }
+    }
+  }
+
+  public OptionalLong get(int person) {
+    if (!exists.contains(person)) {
+      return OptionalLong.empty();
+    }
+    long value = 0;
+    for (int i = 0; i < slices.length; i++) {
+      if (slices[i].contains(person)) {
+        value |= 1L << i;
+      }
+    }
+    return OptionalLong.of(value);
+  }
+
+  /** The persons that have a value (a copy). */
+  public RoaringBitmap existence() {
+    return exists.clone();
+  }
+
+  public int bitCount() {
+    return slices.length;
+  }
+
+  /** Persons whose value is within {@code [min, max]}; a null bound is open. */
+  public RoaringBitmap range(Long min, Long max) {
+    RoaringBitmap result = min == null || min <= 0 ? exists.clone() : compare(min, true);
+    if (max != null) {
+      if (max < 0) {
+        return new RoaringBitmap();
+      }
+      result.and(compare(max, false));
+    }
+    return result;
+  }
+
+  /** {@code value >= v} when {@code atLeast}, else {@code value <= v}. */
+  private RoaringBitmap compare(long v, boolean atLeast) {
+    int bits = 64 - Long.numberOfLeadingZeros(v);
+    if (bits > slices.length) { // v exceeds every stored value
+      return atLeast ? new RoaringBitmap() : exists.clone();
+    }
+    RoaringBitmap greater = new RoaringBitmap();
+    RoaringBitmap less = new RoaringBitmap();
+    RoaringBitmap equal = exists.clone();
+    for (int i = slices.length - 1; i >= 0 && !equal.isEmpty(); i--) {
+      if ((v >>> i & 1) == 1) {
+        less.or(RoaringBitmap.andNot(equal, slices[i]));
+        equal.and(slices[i]);
+      } else {
+        greater.or(RoaringBitmap.and(equal, slices[i]));
+        equal.andNot(slices[i]);
+      }
+    }
+    RoaringBitmap result = atLeast ? greater : less;
+    result.or(equal);
+    return result;
+  }
+
+  public void runOptimize() {
+    exists.runOptimize();
+    for (RoaringBitmap slice : slices) {
+      slice.runOptimize();
+    }
+  }
+
+  public long sizeInBytes() {
+    long size = exists.getLongSizeInBytes();
+    for (RoaringBitmap slice : slices) {
+      size += slice.getLongSizeInBytes();
+    }
+    return size;
+  }
+}
