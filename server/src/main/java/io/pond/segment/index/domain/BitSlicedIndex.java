@@ -104,6 +104,36 @@ public final class BitSlicedIndex {
     return result;
   }
 
+  /** Builds an index from persons given in ascending order (bulk loads, benchmarks). */
+  public static final class Builder {
+    private final org.roaringbitmap.RoaringBitmapWriter<RoaringBitmap> exists = org.roaringbitmap.RoaringBitmapWriter.writer().get();
+    private final java.util.List<org.roaringbitmap.RoaringBitmapWriter<RoaringBitmap>> slices = new java.util.ArrayList<>();
+
+    /** @param person greater than the previous one */
+    public Builder add(int person, long value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("a bit-sliced index holds non-negative values, not " + value);
+      }
+      exists.add(person);
+      for (long v = value, i = 0; v != 0; v >>>= 1, i++) {
+        while (slices.size() <= i) {
+          slices.add(org.roaringbitmap.RoaringBitmapWriter.writer().get());
+        }
+        if ((v & 1) == 1) {
+          slices.get((int) i).add(person);
+        }
+      }
+      return this;
+    }
+
+    public BitSlicedIndex build() {
+      BitSlicedIndex index = new BitSlicedIndex();
+      index.exists.or(exists.get());
+      index.slices = slices.stream().map(org.roaringbitmap.RoaringBitmapWriter::get).toArray(RoaringBitmap[]::new);
+      return index;
+    }
+  }
+
   public void runOptimize() {
     exists.runOptimize();
     for (RoaringBitmap slice : slices) {

@@ -63,6 +63,22 @@ public final class PersonIndex {
     tags.put(tag, members.clone());
   }
 
+  // ---- bulk loads (benchmarks, imports): whole bitmaps at once ---------------------------------
+
+  public void putMetric(String name, BitSlicedIndex index) {
+    persons.or(index.existence());
+    metrics.put(name, index);
+  }
+
+  /** Puts a behaviour key's counts; the caller adds the persons with {@link #addPersons}. */
+  public void putBehaviour(String key, DailyCounts counts) {
+    behaviour.put(key, counts);
+  }
+
+  public void addPersons(RoaringBitmap more) {
+    persons.or(more);
+  }
+
   public void dropTag(String tag) {
     tags.remove(tag);
   }
