@@ -210,8 +210,8 @@ public final class SegmentBench implements Callable<Integer>, PondCommand {
   private record Timed(double ms, long result) {}
 
   private Timed time(LongSupplier query) {
-    long result = query.getAsLong(); // warm-up
-    for (int i = 0; i < 2; i++) {
+    long result = query.getAsLong(); // warm-up (JIT), not timed
+    for (int i = 0; i < 10; i++) {
       query.getAsLong();
     }
     double[] ms = new double[repeat];

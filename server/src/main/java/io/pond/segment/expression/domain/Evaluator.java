@@ -56,13 +56,21 @@ public final class Evaluator {
     };
   }
 
-  // PERF: the smallest operand first, so every AND shrinks early; NOTs become AND-NOTs (no complement).
+  // PERF: the smallest operand first, so every AND shrinks early; metric ranges are taken within what
+  // the other operands left (each slice operation then touches only those); NOTs become AND-NOTs.
   private RoaringBitmap and(List<Expression> all) {
-    List<Expression> positives = all.stream().filter(e -> !(e instanceof Expression.Not)).toList();
-    List<Expression> negatives = all.stream().filter(e -> e instanceof Expression.Not).toList();
-    RoaringBitmap result = null;
-    List<RoaringBitmap> parts = new java.util.ArrayList<>(positives.stream().map(this::evaluate).toList());
+    List<RoaringBitmap> parts = new java.util.ArrayList<>();
+    List<Expression.Metric> ranges = new java.util.ArrayList<>();
+    List<Expression> negatives = new java.util.ArrayList<>();
+    for (Expression e : all) {
+      switch (e) {
+        case Expression.Not not -> negatives.add(not.expression());
+        case Expression.Metric m -> ranges.add(m);
+        default -> parts.add(evaluate(e));
+      }
+    }
     parts.sort(java.util.Comparator.comparingLong(RoaringBitmap::getLongCardinality));
+    RoaringBitmap result = null;
     for (RoaringBitmap part : parts) {
       if (result == null) {
         result = part;
@@ -73,11 +81,14 @@ public final class Evaluator {
         return result;
       }
     }
+    for (Expression.Metric m : ranges) {
+      result = index.metricRange(m.name(), m.min(), m.max(), result);
+    }
     if (result == null) {
       result = index.persons();
     }
     for (Expression negative : negatives) {
-      result.andNot(evaluate(((Expression.Not) negative).expression()));
+      result.andNot(evaluate(negative));
     }
     return result;
   }

@@ -71,35 +71,45 @@ public final class BitSlicedIndex {
 
   /** Persons whose value is within {@code [min, max]}; a null bound is open. */
   public RoaringBitmap range(Long min, Long max) {
-    RoaringBitmap result = min == null || min <= 0 ? exists.clone() : compare(min, true);
+    return range(min, max, null);
+  }
+
+  /**
+   * Persons of {@code within} (null: everyone) whose value is within {@code [min, max]}. Restricting
+   * to a found set first makes every slice operation touch only its members.
+   */
+  public RoaringBitmap range(Long min, Long max, RoaringBitmap within) {
+    RoaringBitmap base = within == null ? exists.clone() : RoaringBitmap.and(exists, within);
+    if (max != null && max < 0) {
+      return new RoaringBitmap();
+    }
+    RoaringBitmap result = min == null || min <= 0 ? base : compare(min, true, base.clone());
     if (max != null) {
-      if (max < 0) {
-        return new RoaringBitmap();
-      }
-      result.and(compare(max, false));
+      result = compare(max, false, result);
     }
     return result;
   }
 
-  /** {@code value >= v} when {@code atLeast}, else {@code value <= v}. */
-  private RoaringBitmap compare(long v, boolean atLeast) {
+  /** Of {@code candidates} (consumed), those with {@code value >= v} when {@code atLeast}, else {@code value <= v}. */
+  private RoaringBitmap compare(long v, boolean atLeast, RoaringBitmap candidates) {
     int bits = 64 - Long.numberOfLeadingZeros(v);
     if (bits > slices.length) { // v exceeds every stored value
-      return atLeast ? new RoaringBitmap() : exists.clone();
+      return atLeast ? new RoaringBitmap() : candidates;
     }
-    RoaringBitmap greater = new RoaringBitmap();
-    RoaringBitmap less = new RoaringBitmap();
-    RoaringBitmap equal = exists.clone();
+    RoaringBitmap result = new RoaringBitmap();
+    RoaringBitmap equal = candidates;
     for (int i = slices.length - 1; i >= 0 && !equal.isEmpty(); i--) {
-      if ((v >>> i & 1) == 1) {
-        less.or(RoaringBitmap.andNot(equal, slices[i]));
+      boolean one = (v >>> i & 1) == 1;
+      if (one != atLeast) {
+        // atLeast with bit 0: a 1 here is greater; atMost with bit 1: a 0 here is less
+        result.or(atLeast ? RoaringBitmap.and(equal, slices[i]) : RoaringBitmap.andNot(equal, slices[i]));
+      }
+      if (one) {
         equal.and(slices[i]);
       } else {
-        greater.or(RoaringBitmap.and(equal, slices[i]));
         equal.andNot(slices[i]);
       }
     }
-    RoaringBitmap result = atLeast ? greater : less;
     result.or(equal);
     return result;
   }

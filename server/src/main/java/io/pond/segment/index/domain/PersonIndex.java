@@ -247,8 +247,13 @@ public final class PersonIndex {
   }
 
   public RoaringBitmap metricRange(String name, Long min, Long max) {
+    return metricRange(name, min, max, null);
+  }
+
+  /** Persons of {@code within} (null: everyone) whose metric lies in [min, max]. */
+  public RoaringBitmap metricRange(String name, Long min, Long max, RoaringBitmap within) {
     BitSlicedIndex index = metrics.get(name);
-    return index == null ? new RoaringBitmap() : index.range(min, max);
+    return index == null ? new RoaringBitmap() : index.range(min, max, within);
   }
 
   public OptionalLong metric(int person, String name) {
