@@ -27,10 +27,10 @@ CREATE TABLE segment_tag_history (
     person_id   INT          NOT NULL,
     action      VARCHAR(8)   NOT NULL, -- added | removed
     source      VARCHAR(100) NOT NULL,
-    at          TIMESTAMP WITH TIME ZONE NOT NULL
+    changed_at  TIMESTAMP WITH TIME ZONE NOT NULL
 );
-CREATE INDEX segment_tag_history_person ON segment_tag_history (person_id, at);
-CREATE INDEX segment_tag_history_tag ON segment_tag_history (tag_code, at);
+CREATE INDEX segment_tag_history_person ON segment_tag_history (person_id, changed_at);
+CREATE INDEX segment_tag_history_tag ON segment_tag_history (tag_code, changed_at);
 
 CREATE TABLE segment_definition (
     code        VARCHAR(100)    NOT NULL PRIMARY KEY,
@@ -47,7 +47,7 @@ CREATE TABLE segment_fact (
     person_id   INT           NOT NULL,
     kind        VARCHAR(8)    NOT NULL,
     name        VARCHAR(100)  NOT NULL,
-    value       VARCHAR(500)  NOT NULL,
+    fact_value  VARCHAR(500)  NOT NULL,
     PRIMARY KEY (person_id, kind, name)
 );
 
@@ -56,9 +56,9 @@ CREATE TABLE segment_daily (
     person_id   INT           NOT NULL,
     kind        VARCHAR(8)    NOT NULL,
     counted     VARCHAR(300)  NOT NULL,
-    day         INT           NOT NULL, -- epoch day in the brand's time zone
+    epoch_day   INT           NOT NULL, -- in the brand's time zone
     times       INT           NOT NULL,
-    PRIMARY KEY (person_id, kind, counted, day)
+    PRIMARY KEY (person_id, kind, counted, epoch_day)
 );
 
 -- Orders already counted (an order event delivered again changes nothing).
@@ -69,9 +69,9 @@ CREATE TABLE segment_order_seen (
 
 -- Daily AIPL snapshots: the members of each stage as a serialized RoaringBitmap.
 CREATE TABLE segment_aipl_snapshot (
-    day         DATE        NOT NULL,
+    snapshot_day DATE       NOT NULL,
     stage       VARCHAR(16) NOT NULL,
     members     INT         NOT NULL,
     bitmap      BYTEA       NOT NULL,
-    PRIMARY KEY (day, stage)
+    PRIMARY KEY (snapshot_day, stage)
 );

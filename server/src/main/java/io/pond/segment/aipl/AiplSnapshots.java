@@ -47,26 +47,26 @@ public class AiplSnapshots {
   public LocalDate snapshot() {
     LocalDate today = LocalDate.ofEpochDay(index.today());
     Map<AiplStage, RoaringBitmap> stages = now();
-    jdbc.sql("DELETE FROM segment_aipl_snapshot WHERE day = ?").param(today).update();
+    jdbc.sql("DELETE FROM segment_aipl_snapshot WHERE snapshot_day = ?").param(today).update();
     stages.forEach((stage, members) -> jdbc
-        .sql("INSERT INTO segment_aipl_snapshot (day, stage, members, bitmap) VALUES (?, ?, ?, ?)")
+        .sql("INSERT INTO segment_aipl_snapshot (snapshot_day, stage, members, bitmap) VALUES (?, ?, ?, ?)")
         .params(today, stage.wire(), members.getCardinality(), bytes(members))
         .update());
     return today;
   }
 
   public boolean hasSnapshot(LocalDate day) {
-    return jdbc.sql("SELECT COUNT(*) FROM segment_aipl_snapshot WHERE day = ?").param(day).query(Integer.class).single() > 0;
+    return jdbc.sql("SELECT COUNT(*) FROM segment_aipl_snapshot WHERE snapshot_day = ?").param(day).query(Integer.class).single() > 0;
   }
 
   public List<LocalDate> days() {
-    return jdbc.sql("SELECT DISTINCT day FROM segment_aipl_snapshot ORDER BY day").query(LocalDate.class).list();
+    return jdbc.sql("SELECT DISTINCT snapshot_day FROM segment_aipl_snapshot ORDER BY snapshot_day").query(LocalDate.class).list();
   }
 
   /** The stages of a snapshot; empty when there is none that day. */
   public Map<AiplStage, RoaringBitmap> at(LocalDate day) {
     Map<AiplStage, RoaringBitmap> stages = new EnumMap<>(AiplStage.class);
-    jdbc.sql("SELECT stage, bitmap FROM segment_aipl_snapshot WHERE day = ?").param(day)
+    jdbc.sql("SELECT stage, bitmap FROM segment_aipl_snapshot WHERE snapshot_day = ?").param(day)
         .query((rs, n) -> {
           stages.put(AiplStage.valueOf(rs.getString(1).toUpperCase(java.util.Locale.ROOT)), bitmap(rs.getBytes(2)));
           return null;

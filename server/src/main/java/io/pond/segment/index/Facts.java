@@ -52,10 +52,10 @@ public class Facts {
       jdbc.sql("DELETE FROM segment_fact WHERE person_id = ? AND kind = ? AND name = ?").params(person, kind, name).update();
       return;
     }
-    int updated = jdbc.sql("UPDATE segment_fact SET value = ? WHERE person_id = ? AND kind = ? AND name = ?")
+    int updated = jdbc.sql("UPDATE segment_fact SET fact_value = ? WHERE person_id = ? AND kind = ? AND name = ?")
         .params(value, person, kind, name).update();
     if (updated == 0) {
-      jdbc.sql("INSERT INTO segment_fact (person_id, kind, name, value) VALUES (?, ?, ?, ?)")
+      jdbc.sql("INSERT INTO segment_fact (person_id, kind, name, fact_value) VALUES (?, ?, ?, ?)")
           .params(person, kind, name, value).update();
     }
   }
@@ -74,7 +74,7 @@ public class Facts {
     List<Object[]> updates = new ArrayList<>();
     merged.forEach((k, t) -> updates.add(new Object[] {t, k.get(0), k.get(1), k.get(2), k.get(3)}));
     int[] counts = template.batchUpdate(
-        "UPDATE segment_daily SET times = times + ? WHERE person_id = ? AND kind = ? AND counted = ? AND day = ?", updates);
+        "UPDATE segment_daily SET times = times + ? WHERE person_id = ? AND kind = ? AND counted = ? AND epoch_day = ?", updates);
     List<Object[]> inserts = new ArrayList<>();
     for (int i = 0; i < counts.length; i++) {
       if (counts[i] == 0) {
@@ -83,7 +83,7 @@ public class Facts {
       }
     }
     if (!inserts.isEmpty()) {
-      template.batchUpdate("INSERT INTO segment_daily (person_id, kind, counted, day, times) VALUES (?, ?, ?, ?, ?)", inserts);
+      template.batchUpdate("INSERT INTO segment_daily (person_id, kind, counted, epoch_day, times) VALUES (?, ?, ?, ?, ?)", inserts);
     }
   }
 
@@ -98,7 +98,7 @@ public class Facts {
 
   /** Drops daily counts older than {@code day} (outside the retention window). */
   public int pruneBefore(int day) {
-    return jdbc.sql("DELETE FROM segment_daily WHERE day < ?").param(day).update();
+    return jdbc.sql("DELETE FROM segment_daily WHERE epoch_day < ?").param(day).update();
   }
 
   /**
@@ -108,13 +108,13 @@ public class Facts {
   public void merge(int survivor, int merged, String source) {
     Instant now = clock.instant();
     jdbc.sql("""
-        INSERT INTO segment_fact (person_id, kind, name, value)
-        SELECT ?, m.kind, m.name, m.value FROM segment_fact m
+        INSERT INTO segment_fact (person_id, kind, name, fact_value)
+        SELECT ?, m.kind, m.name, m.fact_value FROM segment_fact m
         WHERE m.person_id = ? AND NOT EXISTS (
           SELECT 1 FROM segment_fact s WHERE s.person_id = ? AND s.kind = m.kind AND s.name = m.name)""")
         .params(survivor, merged, survivor).update();
     jdbc.sql("DELETE FROM segment_fact WHERE person_id = ?").param(merged).update();
-    List<Increment> moved = jdbc.sql("SELECT kind, counted, day, times FROM segment_daily WHERE person_id = ?").param(merged)
+    List<Increment> moved = jdbc.sql("SELECT kind, counted, epoch_day, times FROM segment_daily WHERE person_id = ?").param(merged)
         .query((rs, n) -> new Increment(survivor, rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4))).list();
     jdbc.sql("DELETE FROM segment_daily WHERE person_id = ?").param(merged).update();
     add(moved);
@@ -135,7 +135,7 @@ public class Facts {
   }
 
   public void history(String tag, int person, String action, String source, Instant at) {
-    jdbc.sql("INSERT INTO segment_tag_history (tag_code, person_id, action, source, at) VALUES (?, ?, ?, ?, ?)")
+    jdbc.sql("INSERT INTO segment_tag_history (tag_code, person_id, action, source, changed_at) VALUES (?, ?, ?, ?, ?)")
         .params(tag, person, action, source, ts(at)).update();
   }
 
@@ -159,7 +159,7 @@ public class Facts {
   }
 
   private void read(String where, Map<Integer, Builder> into) {
-    template.query("SELECT person_id, kind, name, value FROM segment_fact" + where, (ResultSet rs) -> {
+    template.query("SELECT person_id, kind, name, fact_value FROM segment_fact" + where, (ResultSet rs) -> {
       Builder b = into.computeIfAbsent(rs.getInt(1), p -> new Builder());
       String name = rs.getString(3);
       String value = rs.getString(4);
@@ -172,7 +172,7 @@ public class Facts {
         default -> { }
       }
     });
-    template.query("SELECT person_id, kind, counted, day, times FROM segment_daily" + where, (ResultSet rs) -> {
+    template.query("SELECT person_id, kind, counted, epoch_day, times FROM segment_daily" + where, (ResultSet rs) -> {
       Builder b = into.computeIfAbsent(rs.getInt(1), p -> new Builder());
       Map<String, Map<Integer, Integer>> target = DID.equals(rs.getString(2)) ? b.behaviour : b.purchases;
       target.computeIfAbsent(rs.getString(3), k -> new TreeMap<>()).merge(rs.getInt(4), rs.getInt(5), Integer::sum);

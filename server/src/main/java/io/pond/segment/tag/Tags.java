@@ -314,8 +314,8 @@ public class Tags {
     });
     template.batchUpdate("INSERT INTO segment_tag_member (tag_code, person_id, since) VALUES (?, ?, ?)", adds);
     template.batchUpdate("DELETE FROM segment_tag_member WHERE tag_code = ? AND person_id = ?", removes);
-    template.batchUpdate("INSERT INTO segment_tag_history (tag_code, person_id, action, source, at) VALUES (?, ?, ?, ?, ?)", addHistory);
-    template.batchUpdate("INSERT INTO segment_tag_history (tag_code, person_id, action, source, at) VALUES (?, ?, ?, ?, ?)", removeHistory);
+    template.batchUpdate("INSERT INTO segment_tag_history (tag_code, person_id, action, source, changed_at) VALUES (?, ?, ?, ?, ?)", addHistory);
+    template.batchUpdate("INSERT INTO segment_tag_history (tag_code, person_id, action, source, changed_at) VALUES (?, ?, ?, ?, ?)", removeHistory);
     RoaringBitmap members = target.clone();
     index.afterCommit(i -> i.replaceTag(code, members));
     return new Change(added.getCardinality(), removed.getCardinality());
@@ -336,7 +336,7 @@ public class Tags {
   public record HistoryEntry(String tag, int personId, String action, String source, Instant at) {}
 
   public List<HistoryEntry> history(String tag, Integer person, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT tag_code, person_id, action, source, at FROM segment_tag_history WHERE 1 = 1");
+    StringBuilder sql = new StringBuilder("SELECT tag_code, person_id, action, source, changed_at FROM segment_tag_history WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
     if (tag != null) {
       sql.append(" AND tag_code = ?");
