@@ -41,6 +41,13 @@ CREATE TABLE segment_definition (
     updated_at  TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
+-- Every person the index knows (seen in any fact, even one since removed): the universe that NOT is
+-- taken against. No primary key: a duplicate from concurrent first sightings is harmless.
+CREATE TABLE segment_person (
+    person_id   INT NOT NULL
+);
+CREATE INDEX segment_person_id ON segment_person (person_id);
+
 -- Facts per person: kind trait | metric | consent | tier | idtype; name (trait, metric, purpose,
 -- program, identifier type) → value (text; metrics as decimal digits, consents true/false).
 CREATE TABLE segment_fact (

@@ -40,6 +40,7 @@ class FactListeners {
   @ApplicationModuleListener
   void on(ProfileChanged change) {
     int p = change.personId();
+    facts.touch(p);
     change.traits().forEach((name, value) -> facts.put(p, Facts.TRAIT, name, value));
     change.metrics().forEach((name, value) -> facts.put(p, Facts.METRIC, name, value == null ? null : Long.toString(value)));
     change.consents().forEach((name, value) -> facts.put(p, Facts.CONSENT, name, value == null ? null : value.toString()));
@@ -62,6 +63,7 @@ class FactListeners {
     List<Facts.Increment> increments = new ArrayList<>();
     increments.add(new Facts.Increment(p, Facts.BOUGHT, PersonIndex.ANY_CATEGORY, day, 1));
     order.categories().forEach(c -> increments.add(new Facts.Increment(p, Facts.BOUGHT, c, day, 1)));
+    facts.touch(p);
     facts.add(increments);
     refreshPresence(p);
     index.afterCommit(i -> increments.forEach(x -> i.purchase(x.person(), x.counted(), x.day(), x.times())));
@@ -91,6 +93,7 @@ class FactListeners {
   void on(TierChanged change) {
     int p = change.person().value();
     String tier = change.toTier() == null || change.toTier().isBlank() ? null : change.toTier();
+    facts.touch(p);
     facts.put(p, Facts.TIER, change.program(), tier);
     index.afterCommit(i -> i.tier(p, change.program(), tier));
   }
@@ -100,7 +103,9 @@ class FactListeners {
     Set<String> types = new TreeSet<>();
     persons.identifiersOf(PersonId.of(person)).forEach(id -> types.add(id.type()));
     Set<String> indexed = index.read(i -> i.identifierTypesOf(person));
+    facts.touch(person);
     if (types.equals(indexed)) {
+      index.afterCommit(i -> i.addPerson(person));
       return;
     }
     for (String old : indexed) {

@@ -46,6 +46,19 @@ public class Facts {
     this.clock = clock;
   }
 
+  /** Records that the index knows the person (the universe of NOT), once. */
+  public void touch(java.util.Collection<Integer> persons) {
+    List<Object[]> rows = persons.stream().distinct().map(p -> new Object[] {p, p}).toList();
+    if (!rows.isEmpty()) {
+      template.batchUpdate(
+          "INSERT INTO segment_person (person_id) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM segment_person WHERE person_id = ?)", rows);
+    }
+  }
+
+  public void touch(int person) {
+    touch(List.of(person));
+  }
+
   /** Sets (value non-null) or removes a fact. */
   public void put(int person, String kind, String name, String value) {
     if (value == null) {
@@ -132,6 +145,8 @@ public class Facts {
     }
     jdbc.sql("DELETE FROM segment_tag_member WHERE person_id = ?").param(merged).update();
     jdbc.sql("UPDATE segment_order_seen SET person_id = ? WHERE person_id = ?").params(survivor, merged).update();
+    jdbc.sql("DELETE FROM segment_person WHERE person_id = ?").param(merged).update();
+    touch(survivor);
   }
 
   public void history(String tag, int person, String action, String source, Instant at) {
@@ -159,6 +174,9 @@ public class Facts {
   }
 
   private void read(String where, Map<Integer, Builder> into) {
+    template.query("SELECT person_id FROM segment_person" + where, (ResultSet rs) -> {
+      into.computeIfAbsent(rs.getInt(1), p -> new Builder());
+    });
     template.query("SELECT person_id, kind, name, fact_value FROM segment_fact" + where, (ResultSet rs) -> {
       Builder b = into.computeIfAbsent(rs.getInt(1), p -> new Builder());
       String name = rs.getString(3);

@@ -8,6 +8,7 @@ import io.pond.platform.errors.PondException;
 import io.pond.segment.audience.Segments;
 import io.pond.segment.expression.ExpressionJson;
 import io.pond.segment.expression.domain.Expression;
+import io.pond.segment.index.Facts;
 import io.pond.segment.index.SegmentIndex;
 import io.pond.segment.model.domain.AiplStage;
 import io.pond.segment.model.domain.ModelTags;
@@ -55,9 +56,11 @@ public class Tags {
   private final Persons persons;
   private final Clock clock;
   private final TransactionTemplate tx;
+  private final Facts facts;
 
   Tags(JdbcClient jdbc, JdbcTemplate template, SegmentIndex index, Segments segments, Persons persons, Clock clock,
-      TransactionTemplate tx) {
+      TransactionTemplate tx, Facts facts) {
+    this.facts = facts;
     this.jdbc = jdbc;
     this.template = template;
     this.index = index;
@@ -312,6 +315,9 @@ public class Tags {
       removes.add(new Object[] {code, p});
       removeHistory.add(new Object[] {code, p, "removed", source, at});
     });
+    List<Integer> addedIds = new ArrayList<>();
+    added.forEach((int p) -> addedIds.add(p));
+    facts.touch(addedIds);
     template.batchUpdate("INSERT INTO segment_tag_member (tag_code, person_id, since) VALUES (?, ?, ?)", adds);
     template.batchUpdate("DELETE FROM segment_tag_member WHERE tag_code = ? AND person_id = ?", removes);
     template.batchUpdate("INSERT INTO segment_tag_history (tag_code, person_id, action, source, changed_at) VALUES (?, ?, ?, ?, ?)", addHistory);

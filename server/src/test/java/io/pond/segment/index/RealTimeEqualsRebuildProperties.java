@@ -50,6 +50,7 @@ class RealTimeEqualsRebuildProperties {
 
   private static ConfigurableApplicationContext context;
   private static final List<Integer> PERSONS = new ArrayList<>();
+  private static final StringBuffer COVERED = new StringBuffer();
   private static final AtomicLong IDS = new AtomicLong(System.nanoTime() % 1_000_000 * 1000);
 
   static synchronized ConfigurableApplicationContext context() {
@@ -117,8 +118,7 @@ class RealTimeEqualsRebuildProperties {
         .forAll(streams())
         .checkAssert(RealTimeEqualsRebuildProperties::liveEqualsRebuild);
     // the streams reached every kind of fact (a property that checked empty indexes would prove nothing)
-    String everything = context().getBean(SegmentIndex.class).read(PersonIndex::fingerprint);
-    assertThat(everything).contains("did:*=", "did:product_viewed|category=tea=", "bought:茶=", "tier:default/gold=",
+    assertThat(COVERED.toString()).contains("did:*=", "did:product_viewed|category=tea=", "bought:茶=", "tier:default/gold=",
         "trait:city=", "metric:spend_fen=", "consent:sms=", "type:wechat_openid=");
   }
 
@@ -168,6 +168,7 @@ class RealTimeEqualsRebuildProperties {
     index.rebuild();
     String rebuilt = index.read(PersonIndex::fingerprint);
     assertThat(live).isEqualTo(rebuilt);
+    COVERED.append(live);
   }
 
   /** Publishes in a transaction and waits until every listener has completed it. */

@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"POND_ADMIN_PASSWORD=correct-horse", "pond.segment.jobs.enabled=false"})
-class SegmentApiTest {
+class SegmentsApiTest {
 
   static final String ADMIN = basic("admin", "correct-horse");
 
@@ -139,6 +139,9 @@ class SegmentApiTest {
     int a = person("ta-" + run, null);
     int b = person("tb-" + run, null);
     int c = person("tc-" + run, null);
+    profile(c, "杭州" + run, 100, false); // known to the index (NOT is taken against the persons it knows)
+    eventually(() -> http.post("/api/v1/segments/preview", analyst,
+        "{\"expression\":{\"trait\":\"city\",\"equals\":\"杭州" + run + "\"}}").json().get("count").asInt(), n -> n == 1);
     assertThat(http.post("/api/v1/tags", operator, "{\"code\":\"vip-" + run + "\",\"kind\":\"manual\"}").status()).isEqualTo(201);
     JsonNode added = http.post("/api/v1/tags/vip-" + run + "/members", operator, "{\"personIds\":[" + a + "]}").json();
     assertThat(added.get("added").asInt()).isEqualTo(1);
