@@ -11,6 +11,7 @@ export default defineConfig({
     port: 5173,
     proxy: {
       '/api': pond,
+      '/v1': pond,
       '/actuator': pond,
       '/v3': pond,
       '/swagger-ui': pond,

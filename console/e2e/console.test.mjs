@@ -49,10 +49,10 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-async function shot(name) {
+async function shot(name, on = page) {
   if (!SHOTS) return;
-  await page.waitForTimeout(300); // let antd finish its entrance animations
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  await on.waitForTimeout(300); // let antd finish its entrance animations
+  await on.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
 async function api(method, path, authorization, body) {
@@ -89,11 +89,11 @@ test('an unknown user sees the sign-in page in Chinese and a wrong password is r
   assert.match(await page.getByTestId('login-error').innerText(), /用户名或密码错误/);
 });
 
-test('the admin signs in and lands on users with the full side menu', async () => {
+test('the admin signs in and lands on customers with the full side menu', async () => {
   await signIn('admin', ADMIN_PASSWORD);
-  await page.waitForURL(/\/users$/);
+  await page.waitForURL(/\/persons$/);
   const menu = page.getByTestId('side-menu');
-  for (const item of ['用户与权限', 'API 密钥', '数据源', '审计日志']) {
+  for (const item of ['客户与 OneID', '订单', '会员与积分', '采集监控', '用户与权限', 'API 密钥', '数据源', '审计日志']) {
     await menu.getByText(item).waitFor();
   }
   assert.equal(await page.getByTestId('account-menu').innerText().then((t) => t.includes('admin')), true);
@@ -101,6 +101,8 @@ test('the admin signs in and lands on users with the full side menu', async () =
 
 test('the admin creates an operator limited to tmall and it is listed with its scope', async () => {
   const username = `e2e-ops-${RUN}`;
+  await page.getByTestId('side-menu').getByText('用户与权限').click();
+  await page.waitForURL(/\/users$/);
   await page.getByTestId('user-create').click();
   await page.getByTestId('user-username').fill(username);
   await page.getByTestId('user-password').fill('operator-pw-1');
@@ -188,12 +190,186 @@ test('signing out ends the session; the operator then sees only what the role al
   assert.equal((await api('GET', '/api/v1/auth/me', `Bearer ${token}`)).json.code, 'session_expired');
 
   await signIn(`e2e-ops-${RUN}`, 'operator-pw-1');
-  await page.waitForURL(/\/sources$/);
+  await page.waitForURL(/\/persons$/);
   const menu = await page.getByTestId('side-menu').innerText();
-  assert.ok(menu.includes('数据源'));
+  assert.ok(menu.includes('数据源') && menu.includes('订单'));
   assert.ok(!menu.includes('用户与权限') && !menu.includes('审计日志'), menu);
   await page.goto(BASE + '/users');
-  await page.waitForURL(/\/sources$/);
+  await page.waitForURL(/\/persons$/);
   await page.getByTestId('account-menu').click();
   await page.getByText('渠道范围: tmall').waitFor();
+});
+
+// ---- customers, orders, loyalty and ingestion pages, on data sent through the real APIs --------
+
+const phone = `139${String(Date.now()).slice(-8)}`;
+const unionid = `o6_e2e_${RUN}`;
+const ouid = `ouid_e2e_${RUN}`;
+let personA;
+let personB;
+
+test('customers: a person found by phone shows its identifiers and the identity graph', async () => {
+  // Evidence through the API: phone + unionid, then unionid + a Taobao ouid, join one person.
+  const first = await api('POST', '/api/v1/identity/evidence', adminBasic, {
+    identifiers: [{ type: 'phone', value: phone }, { type: 'wechat_unionid', value: unionid }], source: 'e2e',
+  });
+  assert.equal(first.status, 200, JSON.stringify(first.json));
+  await api('POST', '/api/v1/identity/evidence', adminBasic, {
+    identifiers: [{ type: 'wechat_unionid', value: unionid }, { type: 'taobao_ouid', scope: 'shop-e2e', value: ouid }], source: 'e2e',
+  });
+  personA = first.json.personId;
+  personB = (await api('POST', '/api/v1/identity/evidence', adminBasic, {
+    identifiers: [{ type: 'member_no', value: `M${RUN}` }], source: 'e2e',
+  })).json.personId;
+
+  await page.evaluate(() => localStorage.removeItem('pond.session')); // the operator of the previous test
+  await signIn('admin', ADMIN_PASSWORD);
+  await page.waitForURL(/\/persons$/);
+  await page.getByTestId('person-search-value').fill(phone);
+  await page.getByTestId('person-search-submit').click();
+  await page.waitForURL(new RegExp(`/persons/${personA}$`));
+  const identifiers = page.getByTestId('person-identifiers');
+  for (const value of [unionid, ouid]) await identifiers.getByText(value).waitFor();
+  // The admin may see PII: the phone is shown in full.
+  await identifiers.getByText(phone).waitFor();
+  await page.getByTestId('person-graph').locator('canvas').waitFor();
+  await shot('person');
+});
+
+test('customers: a manual merge is listed with its evidence and a split restores the person', async () => {
+  await page.getByTestId('person-merge').click();
+  await page.getByTestId('person-merge-other').fill(String(personB));
+  await page.getByTestId('person-merge-ok').click();
+  const merges = page.getByTestId('person-merges');
+  const row = merges.locator('tr', { hasText: String(personB) });
+  await row.waitFor();
+  assert.equal((await api('GET', `/api/v1/persons/${personB}`, adminBasic)).json.mergedInto, personA);
+  await page.getByTestId('person-identifiers').getByText(`M${RUN}`).waitFor();
+
+  await row.getByRole('button').click();
+  await page.locator('.ant-popconfirm:visible .ant-btn-primary').click();
+  await row.getByText(/已于 .* 拆分/).waitFor();
+  assert.equal((await api('GET', `/api/v1/persons/${personB}`, adminBasic)).json.mergedInto ?? null, null);
+  await page.getByTestId('person-identifiers').getByText(`M${RUN}`).waitFor({ state: 'detached' });
+});
+
+test('orders: an order posted through the native API is listed, and its buyer links to the person', async () => {
+  const orderId = `E2E-${RUN}`;
+  const at = new Date().toISOString();
+  const posted = await api('POST', '/api/v1/orders', adminBasic, {
+    channel: 'native', shopId: 'store-1', orderId, status: 'PAID', modifiedAt: at, createdAt: at, paidAt: at, paidFen: 12990,
+    buyers: [{ type: 'phone', value: phone }],
+    lines: [{ lineId: '1', sku: 'SKU-1', title: '山茶花面霜', category: 'skincare', quantity: 1, unitPriceFen: 12990, paidFen: 12990 }],
+  });
+  assert.equal(posted.status, 200, JSON.stringify(posted.json));
+  await page.getByTestId('side-menu').getByText('订单').click();
+  await page.waitForURL(/\/orders$/);
+  const row = page.getByTestId('orders-table').locator('tr', { hasText: orderId });
+  await row.waitFor();
+  assert.match(await row.innerText(), /¥129\.90/);
+  await shot('orders');
+  await row.click();
+  const detail = page.getByTestId('order-detail');
+  await page.locator('.ant-drawer').getByRole('cell', { name: '山茶花面霜' }).waitFor();
+  await detail.getByText(`OneID ${personA}`).waitFor();
+  await page.keyboard.press('Escape');
+});
+
+test('loyalty: an operator adjustment shows in the balance and the explained ledger', async () => {
+  const code = `e2e${RUN}`.slice(0, 30);
+  const created = await api('POST', '/api/v1/loyalty/programs', adminBasic, { code, name: 'E2E 会员计划', config: { refundPolicy: 'only_pending' } });
+  assert.equal(created.status, 201, JSON.stringify(created.json));
+  await page.goto(BASE + `/loyalty?personId=${personA}`);
+  await page.getByTestId('loyalty-program').click();
+  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title*="${code}"]`).click();
+  await page.getByTestId('loyalty-no-account').waitFor();
+  await page.getByTestId('loyalty-adjust').click();
+  await page.getByTestId('loyalty-adjust-points').fill('300');
+  await page.getByTestId('loyalty-adjust-reason').fill('补偿：物流延误');
+  await page.getByTestId('loyalty-adjust-ok').click();
+  await page.getByTestId('loyalty-entries').getByText('补偿：物流延误').waitFor();
+  assert.match(await page.getByTestId('loyalty-available').innerText(), /300/);
+  const balance = (await api('GET', `/api/v1/loyalty/programs/${code}/members/${personA}`, adminBasic)).json;
+  assert.equal(balance.available, 300);
+  await shot('loyalty');
+});
+
+test('ingestion: accepted and quarantined records show per source, with the dead letter and its reason', async () => {
+  const key = await api('POST', '/api/v1/keys', adminBasic, { kind: 'write', name: 'e2e ingest', source: `app-${RUN}` });
+  assert.equal(key.status, 201, JSON.stringify(key.json));
+  const basic = 'Basic ' + Buffer.from(`${key.json.secret}:`).toString('base64');
+  const batch = await api('POST', '/v1/batch', basic, {
+    batch: [
+      { type: 'track', event: 'Product Viewed', anonymousId: `anon-${RUN}`, messageId: `m1-${RUN}` },
+      { type: 'track', anonymousId: `anon-${RUN}`, messageId: `m2-${RUN}` },
+    ],
+  });
+  assert.equal(batch.status, 200, JSON.stringify(batch.json));
+  await page.getByTestId('side-menu').getByText('采集监控').click();
+  await page.waitForURL(/\/ingest$/);
+  const stats = page.getByTestId('ingest-stats').locator('tr', { hasText: `app-${RUN}` });
+  await stats.waitFor();
+  assert.match(await stats.innerText(), /app-[\s\S]*1[\s\S]*0[\s\S]*1/);
+  await page.getByTestId('dead-letters').getByText('event').first().waitFor();
+  await shot('ingest');
+});
+
+// ---- the member center (mobile H5) ---------------------------------------------------------------
+
+test('member center: a member signs in with the SMS code from the outbox, sees the card with a QR code, redeems in the mall', async () => {
+  const memberPhone = `136${String(Date.now()).slice(-8)}`;
+  const program = (await api('GET', '/api/v1/loyalty/programs', adminBasic)).json[0].code;
+  const item = `tea${RUN}`.slice(0, 30);
+  assert.equal((await api('POST', `/api/v1/loyalty/programs/${program}/mall/items`, adminBasic, { code: item, name: '白茶礼盒', points: 100, stock: 5 })).status, 201);
+
+  const m = await context.newPage();
+  await m.setViewportSize({ width: 390, height: 844 });
+  try {
+    await m.goto(BASE + '/m');
+    await m.waitForURL(/\/m\/login/);
+    await m.getByTestId('member-phone').fill(memberPhone);
+    await m.getByTestId('member-send-code').click();
+    await m.getByText(/秒后重发/).waitFor();
+    // development: no SMS provider, so the code is held in the outbox, where an operator reads it
+    const held = (await api('GET', '/api/v1/messages?status=held', adminBasic)).json.items;
+    const sms = held.find((x) => x.recipientMasked === `${memberPhone.slice(0, 3)}****${memberPhone.slice(7)}`);
+    assert.ok(sms, JSON.stringify(held));
+    const code = sms.body.match(/(\d{6})/)[1];
+    await shot('member-login', m);
+    await m.getByTestId('member-code').fill(code);
+    await m.getByTestId('member-sign-in').click();
+    await m.waitForURL(/\/m$/);
+    await m.getByTestId('member-qr').waitFor();
+
+    // the operator grants points to the person OneID knows by that phone; the card follows
+    const person = (await api('GET', `/api/v1/persons/lookup?type=phone&value=${memberPhone}`, adminBasic)).json.personId;
+    const granted = await api('POST', `/api/v1/loyalty/programs/${program}/members/${person}/adjustments`, adminBasic,
+      { idempotencyKey: `e2e-m-${RUN}`, points: 250, reason: '新会员礼' });
+    assert.equal(granted.status, 200, JSON.stringify(granted.json));
+    await m.reload();
+    await m.getByTestId('member-available').getByText('250').waitFor();
+    await shot('member-card', m);
+
+    await m.getByText('积分商城').click();
+    await m.getByTestId(`redeem-${item}`).click();
+    await m.getByTestId('member-redeem-ok').click();
+    await m.getByText('兑换成功').waitFor();
+    await m.getByTestId(`mall-${item}`).getByText('库存 4').waitFor();
+    await m.getByText('积分明细').click();
+    await m.getByTestId('member-points').getByText('-100').waitFor();
+    await m.getByTestId('member-points').getByText(/新会员礼/).waitFor();
+    await shot('member-points', m);
+    assert.equal((await api('GET', `/api/v1/loyalty/programs/${program}/members/${person}`, adminBasic)).json.available, 150);
+
+    await m.getByTestId('member-logout').click();
+    await m.waitForURL(/\/m\/login/);
+  } finally {
+    await m.close();
+  }
+});
+
+test('the operator reads the message outbox in the console', async () => {
+  await page.goto(BASE + '/messages');
+  await page.getByTestId('messages-table').getByText('member_sign_in_code').first().waitFor();
+  await shot('messages');
 });

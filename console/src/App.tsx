@@ -9,7 +9,14 @@ import { ConsoleLayout } from './layout/ConsoleLayout';
 import { AuditPage } from './pages/AuditPage';
 import { KeysPage } from './pages/KeysPage';
 import { LoginPage } from './pages/LoginPage';
+import { IngestPage } from './pages/IngestPage';
+import { LoyaltyPage } from './pages/LoyaltyPage';
+import { MessagesPage } from './pages/MessagesPage';
+import { MemberApp } from './member/MemberApp';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { OrdersPage } from './pages/OrdersPage';
+import { PersonPage } from './pages/PersonPage';
+import { PersonsPage } from './pages/PersonsPage';
 import { SourcesPage } from './pages/SourcesPage';
 import { UsersPage } from './pages/UsersPage';
 import type { Role } from './api';
@@ -34,8 +41,7 @@ function Protected({ roles }: { roles?: Role[] }) {
 }
 
 function Home() {
-  const { me } = useAuth();
-  return <Navigate to={me?.role === 'admin' ? '/users' : '/sources'} replace />;
+  return <Navigate to="/persons" replace />;
 }
 
 export function App() {
@@ -46,14 +52,20 @@ export function App() {
           <BrowserRouter>
             <Routes>
               <Route path="/login" element={<LoginPage />} />
-              {/* Member center (mobile H5) lives under /m/…: its pages come with loyalty and coupons. */}
-              <Route path="/m">
-                <Route path="*" element={<NotFoundPage />} />
-              </Route>
+              {/* Member center (mobile H5): its own sign-in (phone + one-time code) and member token. */}
+              <Route path="/m/*" element={<MemberApp />} />
               <Route element={<Protected />}>
                 <Route element={<ConsoleLayout />}>
                   <Route index element={<Home />} />
                   <Route path="sources" element={<SourcesPage />} />
+                  <Route path="ingest" element={<IngestPage />} />
+                  <Route path="persons" element={<PersonsPage />} />
+                  <Route path="persons/:id" element={<PersonPage />} />
+                  <Route path="orders" element={<OrdersPage />} />
+                  <Route path="loyalty" element={<LoyaltyPage />} />
+                  <Route element={<Protected roles={['admin', 'operator']} />}>
+                    <Route path="messages" element={<MessagesPage />} />
+                  </Route>
                   <Route element={<Protected roles={['admin']} />}>
                     <Route path="users" element={<UsersPage />} />
                     <Route path="keys" element={<KeysPage />} />

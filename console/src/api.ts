@@ -103,3 +103,177 @@ export interface AuditEntry {
   target?: string;
   detail?: string;
 }
+
+/** A helper for query strings: drops empty values. */
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Money is kept in fen; shown in yuan. */
+export const yuan = (fen: number | null | undefined) => (fen == null ? '—' : `¥${(fen / 100).toFixed(2)}`);
+
+// ---- ingestion -------------------------------------------------------------------------------
+
+export interface SourceStats {
+  sourceId: number;
+  source: string;
+  accepted: number;
+  deduplicated: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+}
+
+export interface IngestDeadLetter {
+  id: number;
+  sourceId: number;
+  protocol: string;
+  receivedAt: string;
+  reason: string;
+  field?: string;
+  detail?: string;
+  raw: string;
+}
+
+export interface IngestPage<T> {
+  items: T[];
+  page: number;
+  size: number;
+  total: number;
+}
+
+// ---- identity --------------------------------------------------------------------------------
+
+export interface IdentifierTypeView {
+  name: string;
+  scopeKind: string;
+  strength: string;
+  priority: number;
+  pii: string;
+}
+
+export interface IdentifierView {
+  type: string;
+  scope?: string;
+  value: string;
+  attachedAt?: string;
+}
+
+export interface PersonView {
+  personId: number;
+  mergedInto?: number;
+  identifiers: IdentifierView[];
+}
+
+export interface MergeView {
+  id: number;
+  survivor: number;
+  merged: number;
+  evidence: number;
+  kind: string;
+  source: string;
+  mergedAt: string;
+  splitAt?: string;
+  splitBy?: string;
+  identifiers: number;
+}
+
+export interface GraphView {
+  personId: number;
+  nodes: { id: number; type: string; scope?: string; value: string }[];
+  edges: { from: number; to: number; evidence: number; kind: string; source: string; occurredAt: string }[];
+  merges: MergeView[];
+}
+
+export interface ConflictView {
+  id: number;
+  personA: number;
+  personB: number;
+  type: string;
+  scope?: string;
+  reason: string;
+  evidence: number;
+  foundAt: string;
+  resolvedAt?: string;
+  resolvedBy?: string;
+  resolution?: string;
+}
+
+// ---- orders ----------------------------------------------------------------------------------
+
+export interface OrderView {
+  id: number;
+  channel: string;
+  shopId: string;
+  platformOrderId: string;
+  status: string;
+  rawStatus: string;
+  paidFen: number;
+  discountFen: number;
+  shippingFen: number;
+  refundedFen: number;
+  buyers: { type: string; scope?: string; value: string }[];
+  lines: { lineId: string; sku: string; title: string; category?: string; quantity: number; unitPriceFen: number; paidFen: number; refundStatus: string }[];
+  refunds: { refundId: string; lineId?: string; state: string; amountFen: number; modifiedAt: string }[];
+  createdAt: string;
+  paidAt?: string;
+  completedAt?: string;
+  modifiedAt: string;
+  rawPayload?: string;
+}
+
+export interface OrderPage {
+  items: OrderView[];
+  total: number;
+  page: number;
+  size: number;
+}
+
+export const ORDER_STATUSES = ['CREATED', 'PAID', 'PARTIALLY_SHIPPED', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED', 'CLOSED'];
+export const ORDER_CHANNELS = ['taobao', 'doudian', 'youzan', 'kuaishou', 'wechat_shop', 'jd', 'native'];
+
+// ---- loyalty ---------------------------------------------------------------------------------
+
+export interface ProgramView {
+  code: string;
+  name: string;
+  version: number;
+  config: {
+    tiers: { code: string; name: string; threshold?: number; multiplier?: number }[];
+    qualification?: { measure: string; window: string; windowMonths?: number; downgrade?: string; graceDays?: number };
+    earning?: { rules?: { channel?: string; shop?: string; category?: string; pointsPerYuan: number }[] } & Record<string, unknown>;
+  } & Record<string, unknown>;
+}
+
+export interface Balance {
+  program: string;
+  personId: number;
+  available: number;
+  pending: number;
+  growth: number;
+  tier: string;
+  tierName: string;
+  tierSince?: string;
+  expiringSoon: { expiresOn: string; points: number }[];
+  progress?: { tier: string; value: number; measure: string; nextReviewAt?: string; toKeep: number; projectedTier?: string; nextTier?: string; toNext: number; summary: string };
+}
+
+export interface LedgerEntry {
+  id: number;
+  type: string;
+  points: number;
+  available: number;
+  pending: number;
+  growth: number;
+  source: string;
+  businessType: string;
+  businessId: string;
+  orderKey?: string;
+  rule?: string;
+  multiplier?: string;
+  reason?: string;
+  actor?: string;
+  occurredAt: string;
+}

@@ -1,8 +1,13 @@
 import {
   AuditOutlined,
+  CrownOutlined,
+  IdcardOutlined,
+  ShoppingOutlined,
+  ThunderboltOutlined,
   DatabaseOutlined,
   KeyOutlined,
   LogoutOutlined,
+  MessageOutlined,
   TeamOutlined,
   TranslationOutlined,
   UserOutlined,
@@ -23,6 +28,11 @@ export function ConsoleLayout() {
   const admin = me?.role === 'admin';
 
   const items = [
+    { key: '/persons', icon: <IdcardOutlined />, label: t('menu.persons') },
+    { key: '/orders', icon: <ShoppingOutlined />, label: t('menu.orders') },
+    { key: '/loyalty', icon: <CrownOutlined />, label: t('menu.loyalty') },
+    { key: '/ingest', icon: <ThunderboltOutlined />, label: t('menu.ingest') },
+    (admin || me?.role === 'operator') && { key: '/messages', icon: <MessageOutlined />, label: t('menu.messages') },
     admin && { key: '/users', icon: <TeamOutlined />, label: t('menu.users') },
     admin && { key: '/keys', icon: <KeyOutlined />, label: t('menu.keys') },
     { key: '/sources', icon: <DatabaseOutlined />, label: t('menu.sources') },

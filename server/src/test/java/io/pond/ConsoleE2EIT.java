@@ -36,7 +36,7 @@ class ConsoleE2EIT {
   private static final Pattern HEALTH_URL = Pattern.compile("Health\\s+http://localhost:(\\d+)/actuator/health");
 
   @Test
-  void an_admin_signs_in_manages_users_and_keys_reads_the_audit_log_and_switches_language() throws Exception {
+  void operators_find_customers_merge_and_split_them_browse_orders_adjust_points_and_manage_access() throws Exception {
     assertThat(JAR).exists();
     assumeTrue(jarHasConsole(), "console e2e skipped: the jar has no console (built without Node or with -Dconsole.skip=true)");
     boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));

@@ -125,6 +125,27 @@ class IdentityApiTest {
   }
 
   @Test
+  void split_persons_stay_apart_when_the_old_evidence_comes_again_until_an_operator_merges_them() {
+    String s = "" + System.nanoTime();
+    int anon = resolve(operator, "{\"identifiers\":" + ids("anonymous_id", "web-" + s) + "}").get("personId").asInt();
+    int known = resolve(operator, "{\"identifiers\":" + ids("login_id", "eve-" + s) + "}").get("personId").asInt();
+    String alias = "{\"kind\":\"alias\",\"identifiers\":" + ids("anonymous_id", "web-" + s, "login_id", "eve-" + s) + "}";
+    assertThat(resolve(operator, alias).get("outcome").asString()).isEqualTo("merged");
+    assertThat(http.post("/api/v1/persons/" + anon + "/split", operator, "{}").status()).isEqualTo(200);
+
+    JsonNode again = resolve(operator, alias);
+
+    assertThat(again.get("outcome").asString()).isEqualTo("unchanged");
+    assertThat(again.get("refused").valueStream().map(r -> r.get("reason").asString()).toList()).containsExactly("kept_apart");
+    assertThat(http.get("/api/v1/persons/" + anon, viewer).json().get("keptApartFrom").get(0).asInt()).isEqualTo(known);
+
+    Http.Response manual = http.post("/api/v1/persons/merge", operator, "{\"personIds\":[" + anon + "," + known + "]}");
+    assertThat(manual.status()).as(manual.body()).isEqualTo(200);
+    assertThat(http.get("/api/v1/persons/" + anon, viewer).json().get("keptApartFrom")).isEmpty();
+    assertThat(http.get("/api/v1/persons/" + anon, viewer).json().get("identifiers")).hasSize(2);
+  }
+
+  @Test
   void a_shared_device_records_a_conflict_that_an_operator_resolves_by_merging_by_hand() {
     String s = "" + System.nanoTime();
     int alice = resolve(operator, "{\"identifiers\":" + ids("login_id", "alice-" + s, "device_id", "ipad-" + s) + "}")

@@ -106,6 +106,7 @@ public class GraphRebuild {
             store.insertNodes(nodes);
             store.insertEvidenceNodes(c.edges);
             store.insertMerges(c.merges);
+            store.insertApartPairs(graph.apartPairs());
             store.insertConflicts(c.conflicts);
             for (long[] split : c.splitMerges) {
               store.jdbc().sql("UPDATE identity_merge SET split_at = merged_at WHERE id = ?").param(split[0]).update();
@@ -231,7 +232,8 @@ public class GraphRebuild {
     private JdbcSweep() {}
 
     static void clear(GraphStore store) {
-      for (String table : List.of("identity_identifier", "identity_evidence_node", "identity_merge", "identity_conflict")) {
+      for (String table : List.of("identity_identifier", "identity_evidence_node", "identity_merge", "identity_conflict",
+          "identity_apart")) {
         store.jdbc().sql("DELETE FROM " + table).update();
       }
     }

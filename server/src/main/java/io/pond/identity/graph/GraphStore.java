@@ -30,6 +30,10 @@ class GraphStore {
     return jdbc;
   }
 
+  JdbcTemplate template() {
+    return template;
+  }
+
   record State(long generation, int nextPerson, long nextSeq, long nextMerge, long nextConflict) {}
 
   record NodeRow(int id, String key, String type, String scope, String value, String valueEnc, int person, Instant attachedAt) {}
@@ -51,6 +55,8 @@ class GraphStore {
     final List<MergeRow> merges = new ArrayList<>();
     final List<ConflictRow> conflicts = new ArrayList<>();
     final List<long[]> splitMerges = new ArrayList<>(); // {mergeId}
+    final List<int[]> apartRemoved = new ArrayList<>(); // {personA, personB}, lower id first
+    final List<int[]> apartAdded = new ArrayList<>();
     String splitBy;
     Instant splitAt;
   }
@@ -94,6 +100,11 @@ class GraphStore {
         "SELECT seq, idem_key, kind, source, occurred_at, identifiers, person_id, outcome, reason, actor"
             + " FROM identity_evidence ORDER BY seq",
         (RowCallbackHandler) rs -> each.accept(evidence(rs)));
+  }
+
+  void eachApartPair(Consumer<int[]> each) {
+    template.query("SELECT person_a, person_b FROM identity_apart",
+        (RowCallbackHandler) rs -> each.accept(new int[] {rs.getInt(1), rs.getInt(2)}));
   }
 
   long evidenceCount() {
@@ -150,6 +161,14 @@ class GraphStore {
           });
     }
     insertEvidenceNodes(w.evidenceNodes);
+    if (!w.apartRemoved.isEmpty()) {
+      template.batchUpdate("DELETE FROM identity_apart WHERE person_a = ? AND person_b = ?", w.apartRemoved, 1000,
+          (ps, pair) -> {
+            ps.setInt(1, pair[0]);
+            ps.setInt(2, pair[1]);
+          });
+    }
+    insertApartPairs(w.apartAdded);
     insertMerges(w.merges);
     insertConflicts(w.conflicts);
     if (!w.splitMerges.isEmpty()) {
@@ -189,6 +208,16 @@ class GraphStore {
           (ps, r) -> {
             ps.setInt(1, (int) r[0]);
             ps.setLong(2, r[1]);
+          });
+    }
+  }
+
+  void insertApartPairs(List<int[]> pairs) {
+    if (!pairs.isEmpty()) {
+      template.batchUpdate("INSERT INTO identity_apart (person_a, person_b) VALUES (?, ?)", pairs, 1000,
+          (ps, pair) -> {
+            ps.setInt(1, pair[0]);
+            ps.setInt(2, pair[1]);
           });
     }
   }

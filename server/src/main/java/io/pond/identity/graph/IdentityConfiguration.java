@@ -1,6 +1,7 @@
 package io.pond.identity.graph;
 
 import io.pond.identity.types.IdentifierTypes;
+import io.pond.ingest.EventsByIdentifier;
 import io.pond.platform.audit.AuditLog;
 import io.pond.platform.pii.PiiCipher;
 import java.time.Clock;
@@ -39,8 +40,14 @@ class IdentityConfiguration {
   }
 
   @Bean
-  PersonOperations personOperations(IdentityGraphService graph, AuditLog audit, TransactionTemplate tx, Clock clock) {
-    return new PersonOperations(graph, audit, tx, clock);
+  IdentityPiiStore identityPiiStore(IdentityGraphService graph, TransactionTemplate tx) {
+    return new IdentityPiiStore(graph.store(), tx);
+  }
+
+  @Bean
+  PersonOperations personOperations(
+      IdentityGraphService graph, AuditLog audit, TransactionTemplate tx, Clock clock, EventsByIdentifier events) {
+    return new PersonOperations(graph, audit, tx, clock, events);
   }
 
   @Bean

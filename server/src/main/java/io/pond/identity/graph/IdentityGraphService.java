@@ -153,6 +153,7 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
           }
         });
     graph.reservePersonsBelow(state.nextPerson());
+    store.eachApartPair(pair -> graph.keepApart(pair[0], pair[1]));
     store.eachIdempotencyFingerprint(l.seen::add);
     for (int[] pair : store.openConflictPairs()) {
       graph.knownConflict(pair[0], pair[1]);
@@ -305,7 +306,8 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
         null, refused, rejection);
   }
 
-  private static Identifier masked(Identifier id) {
+  /** A phone or e-mail masked as callers without the right to see personal data are shown it. */
+  static Identifier masked(Identifier id) {
     boolean pii = Identifier.PHONE.equals(id.type()) || Identifier.EMAIL.equals(id.type());
     return pii ? new Identifier(id.type(), id.scope(), PiiCipher.mask(id.value())) : id;
   }
@@ -319,6 +321,7 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
     final int persistedNodes;
     final Map<String, Long> batchKeys = new HashMap<>();
     final Map<Integer, PreparedIdentifier> fresh = new HashMap<>();
+    final Map<Long, int[]> apartTouched = new LinkedHashMap<>();
     final List<Object> published = new ArrayList<>();
     final Instant now = clock.instant();
     long seq;
@@ -474,7 +477,18 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
           seq, now));
     }
 
+    @Override
+    public void apartChanged(int personA, int personB, boolean apart) {
+      apartTouched.put(((long) personA << 32) | personB, new int[] {personA, personB});
+    }
+
     void commit() {
+      for (int[] pair : apartTouched.values()) {
+        writes.apartRemoved.add(pair); // rows are rewritten from the pair's final state in this batch
+        if (graph.keptApart(pair[0], pair[1])) {
+          writes.apartAdded.add(pair);
+        }
+      }
       for (int n = dirty.nextSetBit(0); n >= 0; n = dirty.nextSetBit(n + 1)) {
         Instant attached = Instant.ofEpochSecond(graph.attachedAt(n));
         if (n >= persistedNodes) {

@@ -5,6 +5,9 @@ import io.pond.identity.PersonId;
 import io.pond.identity.PersonSplit;
 import io.pond.identity.Resolution;
 import io.pond.identity.types.domain.IdentifierRules;
+import io.pond.identity.types.domain.PhoneNumbers;
+import io.pond.ingest.EventEnvelope;
+import io.pond.ingest.EventsByIdentifier;
 import io.pond.platform.Identifier;
 import io.pond.platform.audit.AuditLog;
 import io.pond.platform.errors.ErrorCode;
@@ -30,9 +33,12 @@ public class PersonOperations {
   private final AuditLog audit;
   private final Clock clock;
   private final TransactionTemplate tx;
+  private final EventsByIdentifier events;
 
-  public PersonOperations(IdentityGraphService graph, AuditLog audit, TransactionTemplate tx, Clock clock) {
+  public PersonOperations(
+      IdentityGraphService graph, AuditLog audit, TransactionTemplate tx, Clock clock, EventsByIdentifier events) {
     this.graph = graph;
+    this.events = events;
     this.audit = audit;
     this.tx = tx;
     this.clock = clock;
@@ -40,7 +46,8 @@ public class PersonOperations {
 
   public record IdentifierView(String type, String scope, String value, Instant attachedAt) {}
 
-  public record PersonView(int personId, Integer mergedInto, List<IdentifierView> identifiers) {}
+  /** @param keptApartFrom persons an operator split from this one: evidence no longer merges them */
+  public record PersonView(int personId, Integer mergedInto, List<IdentifierView> identifiers, List<Integer> keptApartFrom) {}
 
   public record GraphNode(int id, String type, String scope, String value) {}
 
@@ -55,6 +62,9 @@ public class PersonOperations {
       Instant foundAt, Instant resolvedAt, String resolvedBy, String resolution) {}
 
   public record MergeResult(int personId, List<Integer> merged, String outcome) {}
+
+  /** A person's events, newest first, and how many identifiers they were searched by. */
+  public record EventsView(int personId, int identifiers, List<EventEnvelope> items, int page, int size, long total) {}
 
   public record SplitResult(int personId, int restored, long mergeId, List<IdentifierView> identifiers) {}
 
@@ -76,11 +86,12 @@ public class PersonOperations {
   public PersonView person(PersonId person, boolean revealPii) {
     List<IdentifierView> ids = identifiers(person, revealPii);
     if (!ids.isEmpty()) {
-      return new PersonView(person.value(), null, ids);
+      int[] apart = graph.read(l -> l.graph.apartFrom(person.value()));
+      return new PersonView(person.value(), null, ids, java.util.Arrays.stream(apart).boxed().toList());
     }
     Optional<PersonId> current = graph.current(person);
     if (current.isPresent() && !current.get().equals(person)) {
-      return new PersonView(person.value(), current.get().value(), List.of());
+      return new PersonView(person.value(), current.get().value(), List.of(), List.of());
     }
     throw PondException.notFound("Person", person.value());
   }
@@ -92,6 +103,35 @@ public class PersonOperations {
           return new IdentifierView(id.type(), id.scope(), id.value(), Instant.ofEpochSecond(n.attachedAtSecond()));
         })
         .toList();
+  }
+
+  /**
+   * The events of a person: those that carry any identifier the person holds now — which includes the
+   * identifiers of every person merged into it, and excludes those split off again. A merged-away id
+   * answers with its survivor's events. Personal identifiers are searched in their common spellings
+   * (E.164 and the national digits) and masked in the answer unless {@code revealPii}.
+   */
+  public EventsView events(PersonId person, int page, int size, boolean revealPii) {
+    PersonId current = graph.current(person).orElseThrow(() -> PondException.notFound("Person", person.value()));
+    List<Identifier> held = graph.identifiersOf(current);
+    List<Identifier> search = new ArrayList<>(held.size() + 4);
+    for (Identifier id : held) {
+      if (Identifier.PHONE.equals(id.type())) {
+        PhoneNumbers.spellings(id.value()).forEach(v -> search.add(new Identifier(id.type(), id.scope(), v)));
+      } else {
+        search.add(id);
+      }
+    }
+    EventsByIdentifier.EventPage found = events.eventsCarrying(search, page, size);
+    List<EventEnvelope> items = revealPii ? found.items() : found.items().stream().map(PersonOperations::masked).toList();
+    return new EventsView(current.value(), held.size(), items, found.page(), found.size(), found.total());
+  }
+
+  private static EventEnvelope masked(EventEnvelope e) {
+    Identifier previous = e.previous() == null ? null : IdentityGraphService.masked(e.previous());
+    return new EventEnvelope(e.offset(), e.sourceId(), e.messageId(), e.protocol(), e.type(), e.event(), e.timestamp(),
+        e.receivedAt(), e.identifiers().stream().map(IdentityGraphService::masked).toList(), e.link(), previous, e.properties(),
+        e.traits(), e.context());
   }
 
   public GraphView graphOf(PersonId person, boolean revealPii) {

@@ -32,6 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Identity", description = "OneID: persons, their identifiers and identity graph, merges, splits, conflicts")
 class PersonsController {
 
+  static final int MAX_PAGE_SIZE = 500;
+
   private final PersonOperations operations;
   private final ResolvingIdentity resolving;
   private final Clock clock;
@@ -94,6 +96,19 @@ class PersonsController {
   @Operation(summary = "The identity graph of a person: identifiers as nodes, evidence as edges (source, time), merges")
   PersonOperations.GraphView graph(@PathVariable int id) {
     return operations.graphOf(personId(id), Callers.maySeePii());
+  }
+
+  @GetMapping("/persons/{id}/events")
+  @Operation(summary = "The events of a person over all its identifiers (those of merged persons included), newest first")
+  PersonOperations.EventsView events(
+      @PathVariable int id, @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+    if (page < 0) {
+      throw PondException.invalid("page", "page must be 0 or more");
+    }
+    if (size < 1 || size > MAX_PAGE_SIZE) {
+      throw PondException.invalid("size", "size must be between 1 and " + MAX_PAGE_SIZE);
+    }
+    return operations.events(personId(id), page, size, Callers.maySeePii());
   }
 
   @GetMapping("/persons/{id}/merges")

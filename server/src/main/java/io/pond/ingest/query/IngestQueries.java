@@ -1,7 +1,9 @@
 package io.pond.ingest.query;
 
 import io.pond.ingest.EventEnvelope;
+import io.pond.ingest.EventsByIdentifier;
 import io.pond.ingest.log.EventLog;
+import io.pond.platform.Identifier;
 import io.pond.platform.errors.ErrorCode;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.storage.DuckDbStore;
@@ -12,6 +14,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +24,7 @@ import org.springframework.stereotype.Component;
 
 /** Reads of the event log for the management API: events by identifier, dead letters, statistics. */
 @Component
-public class IngestQueries {
+public class IngestQueries implements EventsByIdentifier {
 
   private final DuckDbStore store;
   private final EventLog eventLog;
@@ -40,12 +44,22 @@ public class IngestQueries {
 
   /** Events that carry the identifier (as actor or as the previous id of a link), newest first. */
   public Page<EventEnvelope> eventsByIdentifier(String type, String scope, String value, int page, int size) {
-    String where = " FROM event_identifier WHERE type = ? AND scope = ? AND value = ?";
+    EventPage p = eventsCarrying(List.of(new Identifier(type, scope, value)), page, size);
+    return new Page<>(p.items(), p.page(), p.size(), p.total());
+  }
+
+  @Override
+  public EventPage eventsCarrying(Collection<Identifier> identifiers, int page, int size) {
+    if (identifiers.isEmpty()) {
+      return new EventPage(List.of(), page, size, 0);
+    }
+    String where = " FROM event_identifier WHERE "
+        + String.join(" OR ", Collections.nCopies(identifiers.size(), "(type = ? AND scope = ? AND value = ?)"));
     return query(
         c -> {
           long total;
           try (PreparedStatement s = c.prepareStatement("SELECT count(DISTINCT log_offset)" + where)) {
-            bind(s, type, scope, value);
+            bind(s, identifiers);
             try (ResultSet rs = s.executeQuery()) {
               rs.next();
               total = rs.getLong(1);
@@ -56,16 +70,16 @@ public class IngestQueries {
               c.prepareStatement(
                   "SELECT " + EventLog.COLUMNS + " FROM event_log WHERE log_offset IN (SELECT log_offset" + where
                       + ") ORDER BY log_offset DESC LIMIT ? OFFSET ?")) {
-            bind(s, type, scope, value);
-            s.setInt(4, size);
-            s.setLong(5, (long) page * size);
+            int next = bind(s, identifiers);
+            s.setInt(next, size);
+            s.setLong(next + 1, (long) page * size);
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
                 items.add(eventLog.map(rs));
               }
             }
           }
-          return new Page<>(items, page, size, total);
+          return new EventPage(items, page, size, total);
         });
   }
 
@@ -134,10 +148,15 @@ public class IngestQueries {
         });
   }
 
-  private static void bind(PreparedStatement s, String type, String scope, String value) throws SQLException {
-    s.setString(1, type);
-    s.setString(2, scope == null ? "" : scope);
-    s.setString(3, value);
+  /** Binds (type, scope, value) per identifier; returns the next parameter index. */
+  private static int bind(PreparedStatement s, Collection<Identifier> identifiers) throws SQLException {
+    int i = 1;
+    for (Identifier id : identifiers) {
+      s.setString(i++, id.type());
+      s.setString(i++, id.scope() == null ? "" : id.scope());
+      s.setString(i++, id.value());
+    }
+    return i;
   }
 
   private interface Work<T> {

@@ -12,6 +12,8 @@ public enum ErrorCode {
   KEY_REVOKED(401, "Key revoked"),
   WRONG_KEY_KIND(401, "Wrong kind of key"),
   SESSION_EXPIRED(401, "Session expired"),
+  CODE_INVALID(401, "Wrong one-time code"),
+  CODE_EXPIRED(401, "One-time code expired"),
   FORBIDDEN(403, "Forbidden"),
   NOT_FOUND(404, "Not found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed"),

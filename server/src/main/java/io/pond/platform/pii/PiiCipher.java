@@ -24,8 +24,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Two sub-keys are derived from the one master key ({@code POND_PII_KEY}): one encrypts, one hashes.
  * A ciphertext is {@code <keyId>:<base64(iv || ciphertext+tag)>}; the key id (8 hex characters of a
- * digest of the master key) lets a rotated store decrypt values written under a retired key (see
- * docs/identity.md, "Key rotation"). Thread-safe.
+ * digest of the master key) lets a rotated store decrypt values written under a retired key: the
+ * cipher is a key ring — the current key encrypts and hashes, retired keys only decrypt and recognise
+ * old hashes. Stores re-key their values through {@link PiiStore} (docs/pii.md). Thread-safe.
  */
 public final class PiiCipher {
 
@@ -56,12 +57,51 @@ public final class PiiCipher {
 
   /** @param masterKey 32 bytes; {@code retired} keys only decrypt values written before a rotation. */
   public PiiCipher(byte[] masterKey, List<byte[]> retired) {
-    this.current = derive(masterKey);
+    this(derive(masterKey), retired.stream().map(PiiCipher::derive).toList());
+  }
+
+  private PiiCipher(Keys current, List<Keys> retired) {
+    this.current = current;
     byId.put(current.id(), current);
-    for (byte[] old : retired) {
-      Keys keys = derive(old);
+    for (Keys keys : retired) {
       byId.putIfAbsent(keys.id(), keys);
     }
+  }
+
+  /**
+   * The key ring after a rotation: {@code newMasterKey} encrypts and hashes from now on, every key of
+   * this ring (the current one included) is kept to decrypt and to recognise old hashes.
+   */
+  public PiiCipher rotatedTo(byte[] newMasterKey) {
+    Keys next = derive(newMasterKey);
+    if (byId.containsKey(next.id())) {
+      throw new IllegalArgumentException("the new PII key is already in the key ring (" + next.id() + ")");
+    }
+    return new PiiCipher(next, List.copyOf(byId.values()));
+  }
+
+  /** The ids of every key in the ring, the current one first. */
+  public List<String> keyIds() {
+    return List.copyOf(byId.keySet());
+  }
+
+  /** The id of the key that sealed a ciphertext (no key needed to read it). */
+  public static String keyIdOf(String ciphertext) {
+    int colon = ciphertext.indexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("not a Pond ciphertext (no key id)");
+    }
+    return ciphertext.substring(0, colon);
+  }
+
+  /**
+   * The value sealed with the current key: unchanged when it already is, else decrypted with the key
+   * that sealed it and encrypted again (a key rotation re-encrypts stored values with this).
+   *
+   * @throws IllegalArgumentException when the key that sealed it is not in the ring
+   */
+  public String reseal(String ciphertext) {
+    return keyIdOf(ciphertext).equals(current.id()) ? ciphertext : encrypt(decrypt(ciphertext));
   }
 
   public PiiCipher(byte[] masterKey) {
@@ -98,7 +138,8 @@ public final class PiiCipher {
     String id = ciphertext.substring(0, colon);
     Keys keys = byId.get(id);
     if (keys == null) {
-      throw new IllegalArgumentException("encrypted with unknown key " + id);
+      throw new IllegalArgumentException("encrypted with unknown key " + id + " (the key ring holds " + String.join(", ", byId.keySet())
+          + "): add the old key to POND_PII_RETIRED_KEYS or as a further line of the key file");
     }
     try {
       byte[] in = Base64.getDecoder().decode(ciphertext.substring(colon + 1));
@@ -118,9 +159,21 @@ public final class PiiCipher {
    * (43 characters). Equal inputs give equal hashes; the hash reveals nothing without the key.
    */
   public String keyedHash(String value) {
+    return keyedHash(current, value);
+  }
+
+  /**
+   * The keyed hashes of a value under every key of the ring, the current key's first: what a stored
+   * match key may hold for this value before, during and after a rotation.
+   */
+  public List<String> keyedHashesUnderEveryKey(String value) {
+    return byId.values().stream().map(k -> keyedHash(k, value)).toList();
+  }
+
+  private String keyedHash(Keys keys, String value) {
     try {
       Mac mac = macs.get();
-      mac.init(current.hashing());
+      mac.init(keys.hashing());
       return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available", e);

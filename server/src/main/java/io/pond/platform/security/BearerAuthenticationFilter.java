@@ -4,6 +4,7 @@ import io.pond.platform.apikey.ApiKeys;
 import io.pond.platform.apikey.domain.KeyCheck;
 import io.pond.platform.apikey.domain.KeyKind;
 import io.pond.platform.errors.ErrorCode;
+import io.pond.platform.member.MemberSessions;
 import io.pond.platform.user.ConsoleSessions;
 import io.pond.platform.user.domain.SessionToken;
 import jakarta.servlet.FilterChain;
@@ -21,7 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates {@code Authorization: Bearer <credential>}: a console session token
- * ({@code pond_cs_…}) or a server key ({@code pond_sk_…}). Other requests pass through untouched.
+ * ({@code pond_cs_…}), a member-center session token ({@code pond_ms_…}) or a server key
+ * ({@code pond_sk_…}). Other requests pass through untouched.
  */
 final class BearerAuthenticationFilter extends OncePerRequestFilter {
 
@@ -29,11 +31,14 @@ final class BearerAuthenticationFilter extends OncePerRequestFilter {
 
   private final ApiKeys keys;
   private final ConsoleSessions sessions;
+  private final MemberSessions members;
   private final AuthenticationEntryPoint entryPoint;
 
-  BearerAuthenticationFilter(ApiKeys keys, ConsoleSessions sessions, AuthenticationEntryPoint entryPoint) {
+  BearerAuthenticationFilter(
+      ApiKeys keys, ConsoleSessions sessions, MemberSessions members, AuthenticationEntryPoint entryPoint) {
     this.keys = keys;
     this.sessions = sessions;
+    this.members = members;
     this.entryPoint = entryPoint;
   }
 
@@ -48,6 +53,8 @@ final class BearerAuthenticationFilter extends OncePerRequestFilter {
     String secret = header.substring(BEARER.length()).trim();
     if (SessionToken.looksLikeOne(secret)) {
       session(secret, request, response, chain);
+    } else if (SessionToken.looksLikeMember(secret)) {
+      member(secret, request, response, chain);
     } else {
       serverKey(secret, request, response, chain);
     }
@@ -67,6 +74,18 @@ final class BearerAuthenticationFilter extends OncePerRequestFilter {
       case ConsoleSessions.Check.Unknown u ->
           refuse(request, response, ErrorCode.INVALID_CREDENTIALS, "This session token is not known.");
     }
+  }
+
+  private void member(String token, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    var session = members.check(token);
+    if (session.isEmpty()) {
+      refuse(request, response, ErrorCode.SESSION_EXPIRED, "This member session has ended; sign in again.");
+      return;
+    }
+    SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+        new MemberPrincipal(session.get().personId()), null, List.of(new SimpleGrantedAuthority(MemberPrincipal.AUTHORITY))));
+    chain.doFilter(request, response);
   }
 
   private void serverKey(String secret, HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -1,7 +1,9 @@
 package io.pond.platform.security;
 
 import io.pond.platform.apikey.ApiKeys;
+import io.pond.platform.member.MemberSessions;
 import io.pond.platform.user.ConsoleSessions;
+import java.util.Arrays;
 import io.pond.platform.user.Users;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -27,7 +29,8 @@ class SecurityConfiguration {
 
   @Bean
   SecurityFilterChain securityFilterChain(
-      HttpSecurity http, ApiKeys keys, ConsoleSessions sessions, ProblemResponses problems) {
+      HttpSecurity http, ApiKeys keys, ConsoleSessions sessions, MemberSessions members, ProblemResponses problems) {
+    String[] staff = Arrays.stream(Role.values()).map(Role::name).toArray(String[]::new);
     http.csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authorizeHttpRequests(
@@ -45,16 +48,21 @@ class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers(HttpMethod.POST, "/api/v1/auth/login")
                     .permitAll()
+                    // the member center: members sign in with a one-time code, then see only themselves
+                    .requestMatchers("/api/v1/member/auth/**")
+                    .permitAll()
+                    .requestMatchers("/api/v1/member/**")
+                    .hasRole("MEMBER")
                     .requestMatchers("/api/v1/keys/**", "/api/v1/keys", "/api/v1/audit", "/api/v1/users/**", "/api/v1/users")
                     .hasRole("ADMIN")
                     .requestMatchers("/api/**", "/actuator/**")
-                    .authenticated()
+                    .hasAnyRole(staff) // never members
                     .anyRequest()
                     .permitAll())
         .httpBasic(basic -> basic.authenticationEntryPoint(problems))
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
         .addFilterBefore(
-            new BearerAuthenticationFilter(keys, sessions, problems), BasicAuthenticationFilter.class);
+            new BearerAuthenticationFilter(keys, sessions, members, problems), BasicAuthenticationFilter.class);
     return http.build();
   }
 

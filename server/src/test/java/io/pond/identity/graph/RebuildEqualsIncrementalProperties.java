@@ -34,7 +34,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * ARCHITECTURE.md, "Identity": a full rebuild gives the same graph as incremental resolution, and
  * replaying evidence changes nothing. Random streams of evidence — junk values, unknown types, shared
  * devices (sticky conflicts), limits with windows, a low hard cap, aliases, signups, binds, unbinds,
- * operator merges and splits, repeated message ids — are resolved incrementally in random batches
+ * operator merges and splits (followed by evidence linking the split persons again, which must keep
+ * them apart), repeated message ids — are resolved incrementally in random batches
  * against the real store; then the identity map (in memory and in the store), a full rebuild, a reload
  * from the store and a replay of the whole stream must all agree, person id for person id.
  */
@@ -113,7 +114,7 @@ class RebuildEqualsIncrementalProperties {
         .withShrinkCycles(20)
         .forAll(streams(), pick(List.of(1, 7, 100)))
         .checkAssert(RebuildEqualsIncrementalProperties::rebuildEqualsIncremental);
-    assertThat(COVERED).contains("merged", "conflict", "detached");
+    assertThat(COVERED).contains("merged", "conflict", "detached", "kept_apart");
   }
 
   static void rebuildEqualsIncremental(List<Op> stream, int batchSize) {
@@ -152,7 +153,13 @@ class RebuildEqualsIncrementalProperties {
           pending.clear();
           service.personOf(s.of()).ifPresent(p -> {
             try {
-              operations.split(p, null, "test");
+              PersonOperations.SplitResult split = operations.split(p, null, "test");
+              // the same kind of evidence that merged them arrives again: they must stay apart
+              Evidence again = new Evidence(
+                  List.of(service.identifiersOf(p).get(0), service.identifiersOf(PersonId.of(split.restored())).get(0)),
+                  LinkKind.TOGETHER, "test", BASE.plus(Duration.ofDays(91)), "relink-" + all.size());
+              all.add(again);
+              service.resolveAll(List.of(again));
             } catch (PondException nothingToSplit) {
               // no merge into this person, or nothing left to move
             }
@@ -173,14 +180,22 @@ class RebuildEqualsIncrementalProperties {
     if (jdbc.sql("SELECT COUNT(*) FROM identity_evidence WHERE outcome = 'detached'").query(Integer.class).single() > 0) {
       COVERED.add("detached");
     }
+    if (jdbc.sql("SELECT COUNT(*) FROM identity_evidence WHERE reason LIKE '%kept_apart%'").query(Integer.class).single() > 0) {
+      COVERED.add("kept_apart");
+    }
     assertThat(inStore(service)).as("the store holds what memory holds").isEqualTo(incremental);
+    List<String> apart = apartInMemory(service);
+    assertThat(apartInStore(service)).as("the store keeps apart what memory keeps apart").isEqualTo(apart);
 
     rebuild.rebuild("test", done -> {});
     assertThat(inMemory(service)).as("rebuild = incremental").isEqualTo(incremental);
     assertThat(inStore(service)).as("rebuilt store = incremental").isEqualTo(incremental);
+    assertThat(apartInMemory(service)).as("rebuild keeps apart what incremental resolution keeps apart").isEqualTo(apart);
+    assertThat(apartInStore(service)).isEqualTo(apart);
 
     service.load();
     assertThat(inMemory(service)).as("reloaded from the store").isEqualTo(incremental);
+    assertThat(apartInMemory(service)).as("reloaded keep-apart pairs").isEqualTo(apart);
 
     List<Resolution> replayed = service.resolveAll(all);
     assertThat(replayed).allSatisfy(r -> assertThat(r.outcome()).isEqualTo(new Resolution.Outcome.Unchanged(true)));
@@ -190,7 +205,8 @@ class RebuildEqualsIncrementalProperties {
 
   static void reset(IdentityGraphService service) {
     var jdbc = service.store().jdbc();
-    for (String table : List.of("identity_evidence", "identity_identifier", "identity_evidence_node", "identity_merge", "identity_conflict")) {
+    for (String table : List.of("identity_evidence", "identity_identifier", "identity_evidence_node", "identity_merge", "identity_conflict",
+        "identity_apart")) {
       jdbc.sql("DELETE FROM " + table).update();
     }
     jdbc.sql("UPDATE identity_state SET generation = generation + 1, next_person = 1, next_seq = 1, next_merge = 1, next_conflict = 1")
@@ -206,6 +222,15 @@ class RebuildEqualsIncrementalProperties {
       }
       return out;
     });
+  }
+
+  static List<String> apartInMemory(IdentityGraphService service) {
+    return service.read(l -> l.graph.apartPairs().stream().map(p -> p[0] + "/" + p[1]).toList());
+  }
+
+  static List<String> apartInStore(IdentityGraphService service) {
+    return service.store().jdbc().sql("SELECT person_a, person_b FROM identity_apart ORDER BY person_a, person_b")
+        .query((rs, n) -> rs.getInt(1) + "/" + rs.getInt(2)).list();
   }
 
   static Map<String, Integer> inStore(IdentityGraphService service) {

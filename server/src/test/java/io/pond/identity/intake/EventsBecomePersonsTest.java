@@ -65,6 +65,34 @@ class EventsBecomePersonsTest {
     assertThat(values).contains("sensors-user-9", "sensors-anon-9");
   }
 
+  @Test
+  void a_persons_events_are_those_of_all_its_identifiers_paged_newest_first() throws Exception {
+    Http http = new Http(port);
+    assertThat(http.post("/v1/track", WRITE, """
+        {"messageId":"e-1","anonymousId":"anon-e","event":"Opened App"}""").status()).isEqualTo(200);
+    assertThat(http.post("/v1/track", WRITE, """
+        {"messageId":"e-2","userId":"member-e","event":"Paid",
+         "context":{"externalIds":[{"id":"13900139000","type":"phone","collection":"users","encoding":"none"}]}}""")
+        .status()).isEqualTo(200);
+    assertThat(http.post("/v1/track", WRITE, """
+        {"messageId":"e-3","anonymousId":"someone-else","event":"Opened App"}""").status()).isEqualTo(200);
+    // the anonymous visitor and the member become one person (two persons merged)
+    assertThat(http.post("/v1/alias", WRITE, """
+        {"messageId":"e-4","anonymousId":"anon-e","previousId":"anon-e","userId":"member-e"}""").status()).isEqualTo(200);
+    int person = awaitPerson(http, "login_id", "member-e", 3).get("personId").asInt();
+
+    JsonNode first = http.get("/api/v1/persons/" + person + "/events?size=2", ADMIN).json();
+    JsonNode second = http.get("/api/v1/persons/" + person + "/events?size=2&page=1", ADMIN).json();
+
+    assertThat(first.get("total").asLong()).isEqualTo(3);
+    assertThat(first.get("identifiers").asInt()).isEqualTo(3);
+    List<String> ids = new java.util.ArrayList<>();
+    first.get("items").forEach(e -> ids.add(e.get("messageId").asString()));
+    second.get("items").forEach(e -> ids.add(e.get("messageId").asString()));
+    assertThat(ids).containsExactly("e-4", "e-2", "e-1");
+    assertThat(http.get("/api/v1/persons/" + person + "/events?size=0", ADMIN).code()).isEqualTo("validation_failed");
+  }
+
   private static JsonNode awaitPerson(Http http, String type, String value, int identifiers) throws InterruptedException {
     long deadline = System.nanoTime() + 20_000_000_000L;
     Http.Response last = null;

@@ -62,8 +62,47 @@ class PiiCipherTest {
   void the_key_file_is_generated_once_owner_only_and_reused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     java.nio.file.Path file = dir.resolve("keys").resolve("pii.key");
-    byte[] first = PiiConfiguration.keyFile(file);
-    assertThat(PiiConfiguration.keyFile(file)).isEqualTo(first);
+    byte[] first = PiiKeys.keyFile(file).get(0);
+    assertThat(PiiKeys.keyFile(file).get(0)).isEqualTo(first);
+    assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+  }
+
+  @Test
+  void a_rotated_ring_reseals_old_values_under_the_new_key_and_recognises_old_hashes() {
+    String old = cipher.encrypt("alice@example.com");
+    PiiCipher rotated = cipher.rotatedTo(key(2));
+
+    String resealed = rotated.reseal(old);
+
+    assertThat(PiiCipher.keyIdOf(resealed)).isEqualTo(rotated.keyId()).isNotEqualTo(cipher.keyId());
+    assertThat(rotated.reseal(resealed)).isSameAs(resealed);
+    assertThat(new PiiCipher(key(2)).decrypt(resealed)).isEqualTo("alice@example.com");
+    assertThat(rotated.keyIds()).containsExactly(rotated.keyId(), cipher.keyId());
+    assertThat(rotated.keyedHashesUnderEveryKey("alice@example.com"))
+        .containsExactly(rotated.keyedHash("alice@example.com"), cipher.keyedHash("alice@example.com"));
+    assertThatThrownBy(() -> rotated.rotatedTo(key(1))).hasMessageContaining("already in the key ring");
+  }
+
+  @Test
+  void a_value_under_a_key_missing_from_the_ring_names_the_key_and_the_setting() {
+    String sealed = cipher.encrypt("+8613800138000");
+    assertThatThrownBy(() -> new PiiCipher(key(2), List.of(key(3))).reseal(sealed))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown key " + cipher.keyId())
+        .hasMessageContaining("POND_PII_RETIRED_KEYS");
+  }
+
+  @Test
+  void the_key_file_takes_a_new_current_key_on_top_of_the_retired_ones(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("keys").resolve("pii.key");
+    byte[] first = PiiKeys.keyFile(file).get(0);
+
+    PiiKeys.addCurrentKey(file, key(5), List.of(first));
+
+    assertThat(PiiKeys.keyFile(file)).containsExactly(key(5), first);
     assertThat(java.nio.file.Files.getPosixFilePermissions(file))
         .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
             java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);

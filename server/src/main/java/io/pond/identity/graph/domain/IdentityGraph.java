@@ -25,6 +25,9 @@ public final class IdentityGraph {
 
   public static final int NO_PERSON = 0;
 
+  /** The note of evidence that would have joined persons an operator split apart. */
+  public static final String KEPT_APART = "kept_apart";
+
   /**
    * The rules of one identifier type as the graph needs them.
    *
@@ -58,6 +61,12 @@ public final class IdentityGraph {
     void personsMerged(int survivor, int merged, int[] movedNodes);
 
     void conflictFound(int personA, int personB, String type, String scope, String reason);
+
+    /**
+     * Two persons started or stopped being kept apart (a split keeps them apart, an operator's merge
+     * ends it, a merge hands the merged person's pairs to the survivor).
+     */
+    default void apartChanged(int personA, int personB, boolean apart) {}
   }
 
   public static final Changes IGNORE =
@@ -87,10 +96,16 @@ public final class IdentityGraph {
   private long[] attachedAt;
 
   private int nextPerson = 1;
-  private int[][] members = new int[1024][];
+  // PERF: a person's members are a circular list threaded through next[] (head[person] is one of them),
+  // so persons cost no objects: millions of tiny member arrays kept the garbage collector busy.
+  private int[] next;
+  private int[] head = new int[1024];
   private int[] size = new int[1024];
   private int personCount;
   private final Set<Long> conflictPairs = new HashSet<>();
+  // Persons an operator split apart: automatic evidence never joins them again (rare, so boxed sets).
+  private final Set<Long> apartPairs = new HashSet<>();
+  private final Map<Integer, Set<Integer>> apartOf = new HashMap<>();
 
   /** @param hardCap the most identifiers one person may hold, whatever the evidence */
   public IdentityGraph(int hardCap, int expectedNodes) {
@@ -104,6 +119,7 @@ public final class IdentityGraph {
     typeOf = new short[capacity];
     scopeOf = new int[capacity];
     attachedAt = new long[capacity];
+    next = new int[capacity];
     nodeIndex = new HashMap<>(Math.max(16, (int) (expectedNodes / 0.75f) + 1));
     scope("");
   }
@@ -174,6 +190,7 @@ public final class IdentityGraph {
       typeOf = Arrays.copyOf(typeOf, capacity);
       scopeOf = Arrays.copyOf(scopeOf, capacity);
       attachedAt = Arrays.copyOf(attachedAt, capacity);
+      next = Arrays.copyOf(next, capacity);
     }
     int node = nodeCount++;
     typeOf[node] = (short) type;
@@ -200,6 +217,29 @@ public final class IdentityGraph {
   /** Remembers a conflict that is already recorded, so that it is not recorded again. */
   public void knownConflict(int personA, int personB) {
     conflictPairs.add(pair(personA, personB));
+  }
+
+  /** Puts a stored keep-apart pair back (loading from the store). */
+  public void keepApart(int personA, int personB) {
+    keepApart(personA, personB, IGNORE);
+  }
+
+  /** Whether automatic evidence is forbidden to join these two persons (an operator split them). */
+  public boolean keptApart(int personA, int personB) {
+    return !apartPairs.isEmpty() && apartPairs.contains(pair(personA, personB));
+  }
+
+  /** Every keep-apart pair as {@code {lower, higher}} person ids, sorted. */
+  public List<int[]> apartPairs() {
+    List<int[]> out = new ArrayList<>(apartPairs.size());
+    apartPairs.stream().sorted().forEach(p -> out.add(new int[] {(int) (p >>> 32), (int) (long) p}));
+    return out;
+  }
+
+  /** The persons kept apart from this one, sorted. */
+  public int[] apartFrom(int person) {
+    Set<Integer> others = apartOf.get(person);
+    return others == null ? new int[0] : others.stream().mapToInt(Integer::intValue).sorted().toArray();
   }
 
   public int nodeCount() {
@@ -239,7 +279,38 @@ public final class IdentityGraph {
     if (person <= 0 || person >= nextPerson || person >= size.length || size[person] == 0) {
       return new int[0];
     }
-    return Arrays.copyOf(members[person], size[person]);
+    int[] out = new int[size[person]];
+    fill(person, out);
+    return out;
+  }
+
+  /** Writes the members of a person into {@code out} (large enough); returns how many. */
+  private int fill(int person, int[] out) {
+    int n = head[person];
+    int count = size[person];
+    for (int i = 0; i < count; i++) {
+      out[i] = n;
+      n = next[n];
+    }
+    return count;
+  }
+
+  private int[] groupBuffer = new int[8];
+  private int[] otherBuffer = new int[8];
+
+  /** The members of a person in a reused buffer (the graph is single-writer). */
+  private int[] membersOf(int person, boolean other) {
+    int[] buffer = other ? otherBuffer : groupBuffer;
+    if (buffer.length < size[person]) {
+      buffer = new int[Math.max(size[person], buffer.length * 2)];
+      if (other) {
+        otherBuffer = buffer;
+      } else {
+        groupBuffer = buffer;
+      }
+    }
+    fill(person, buffer);
+    return buffer;
   }
 
   public int size(int person) {
@@ -277,7 +348,7 @@ public final class IdentityGraph {
       int n = order[o];
       int p = personOf[n];
       if (p == NO_PERSON) {
-        int[] groupMembers = group == NO_PERSON ? pending : members[group];
+        int[] groupMembers = group == NO_PERSON ? pending : membersOf(group, false);
         int groupSize = group == NO_PERSON ? pendingSize : size[group];
         attachedAt[n] = atSecond;
         String refusal = canAdd(groupMembers, groupSize, n, atSecond);
@@ -292,9 +363,13 @@ public final class IdentityGraph {
           attached = true;
         }
       } else if (p != group) {
-        int[] groupMembers = group == NO_PERSON ? pending : members[group];
+        if (group != NO_PERSON && keptApart(group, p)) {
+          notes = note(notes, KEPT_APART); // an operator split them: only an operator joins them again
+          continue;
+        }
+        int[] groupMembers = group == NO_PERSON ? pending : membersOf(group, false);
         int groupSize = group == NO_PERSON ? pendingSize : size[group];
-        Guard guard = mergeGuard(groupMembers, groupSize, members[p], size[p], atSecond);
+        Guard guard = mergeGuard(groupMembers, groupSize, membersOf(p, true), size[p], atSecond);
         if (guard == null) {
           if (group == NO_PERSON) {
             group = p;
@@ -349,7 +424,8 @@ public final class IdentityGraph {
 
   /**
    * An operator's merge: the persons of the given nodes become one, whatever the sticky and limit
-   * rules say (the operator reviewed them); only the hard cap still applies.
+   * rules say (the operator reviewed them), even persons kept apart by an earlier split (the merge
+   * ends that); only the hard cap still applies.
    */
   public Result forceMerge(int[] nodes, Changes changes) {
     int group = NO_PERSON;
@@ -365,6 +441,7 @@ public final class IdentityGraph {
       } else if (size[group] + size[p] > hardCap) {
         notes.add("hard_cap");
       } else {
+        clearApart(group, p, changes);
         group = merge(group, p, changes);
         merged = true;
       }
@@ -396,7 +473,8 @@ public final class IdentityGraph {
   /**
    * Undoes a merge: the given nodes (those of the merged person, as the merge recorded them) leave the
    * person that holds the first of them and form the restored person again — with its old id when
-   * that id is free, otherwise a new one.
+   * that id is free, otherwise a new one. The two persons are then kept apart: evidence that linked
+   * them (or will) no longer merges them; an operator's merge may.
    */
   public Result split(int[] nodes, int restoredPerson, Changes changes) {
     int from = NO_PERSON;
@@ -426,6 +504,7 @@ public final class IdentityGraph {
       join(moving[i], target);
       changes.nodeChanged(moving[i]);
     }
+    keepApart(from, target, changes);
     return new Result(target, Kind.DETACHED, List.of(), null);
   }
 
@@ -449,11 +528,18 @@ public final class IdentityGraph {
     return sameType >= rule.maxPerPerson() ? "limit:" + rule.name() : null;
   }
 
-  /** Why two groups may not merge: identified is sticky, type limits, the hard cap. Null when they may. */
+  /**
+   * Why two groups may not merge: identified is sticky, type limits, the hard cap. Null when they may.
+   * A sticky conflict wins over a limit, and among several the highest-priority type is named, so that
+   * what is recorded does not depend on how member lists happen to be ordered.
+   */
   private Guard mergeGuard(int[] a, int aSize, int[] b, int bSize, long at) {
     if (aSize + bSize > hardCap) {
       return new Guard("hard_cap", false, null, null);
     }
+    TypeRule sticky = null;
+    int stickyNode = -1;
+    TypeRule limit = null;
     for (int i = 0; i < aSize; i++) {
       int x = a[i];
       TypeRule rule = rules.get(typeOf[x]);
@@ -464,8 +550,11 @@ public final class IdentityGraph {
         int y = b[j];
         if (typeOf[y] == typeOf[x] && scopeOf[y] == scopeOf[x]) {
           if (rule.strong()) {
-            String type = rule.name();
-            return new Guard("sticky:" + type, true, type, scopes.get(scopeOf[x]));
+            if (sticky == null || rule.priority() > rules.get(typeOf[stickyNode]).priority()) {
+              stickyNode = x;
+              sticky = rule;
+            }
+            break;
           }
           shared = true;
           if (inWindow(y, rule, at)) {
@@ -480,12 +569,15 @@ public final class IdentityGraph {
             inA++;
           }
         }
-        if (inA + inB > rule.maxPerPerson()) {
-          return new Guard("limit:" + rule.name(), false, null, null);
+        if (inA + inB > rule.maxPerPerson() && (limit == null || rule.priority() > limit.priority())) {
+          limit = rule;
         }
       }
     }
-    return null;
+    if (sticky != null) {
+      return new Guard("sticky:" + sticky.name(), true, sticky.name(), scopes.get(scopeOf[stickyNode]));
+    }
+    return limit == null ? null : new Guard("limit:" + limit.name(), false, null, null);
   }
 
   private boolean inWindow(int node, TypeRule rule, long at) {
@@ -498,16 +590,54 @@ public final class IdentityGraph {
   private int merge(int a, int b, Changes changes) {
     int survivor = Math.min(a, b);
     int merged = Math.max(a, b);
-    int[] moved = Arrays.copyOf(members[merged], size[merged]);
+    int[] moved = new int[size[merged]];
+    fill(merged, moved);
     for (int n : moved) {
-      join(n, survivor);
+      personOf[n] = survivor;
       changes.nodeChanged(n);
     }
+    // splice the two circular lists into one
+    int s = head[survivor];
+    int m = head[merged];
+    int afterS = next[s];
+    next[s] = next[m];
+    next[m] = afterS;
+    size[survivor] += size[merged];
     size[merged] = 0;
-    members[merged] = null;
     personCount--;
+    Set<Integer> apart = apartOf.get(merged);
+    if (apart != null) {
+      for (int other : apart.toArray(new Integer[0])) {
+        clearApart(merged, other, changes);
+        keepApart(survivor, other, changes);
+      }
+    }
     changes.personsMerged(survivor, merged, moved);
     return survivor;
+  }
+
+  private void keepApart(int a, int b, Changes changes) {
+    if (a != b && apartPairs.add(pair(a, b))) {
+      apartOf.computeIfAbsent(a, k -> new HashSet<>()).add(b);
+      apartOf.computeIfAbsent(b, k -> new HashSet<>()).add(a);
+      changes.apartChanged(Math.min(a, b), Math.max(a, b), true);
+    }
+  }
+
+  private void clearApart(int a, int b, Changes changes) {
+    if (apartPairs.remove(pair(a, b))) {
+      forget(a, b);
+      forget(b, a);
+      changes.apartChanged(Math.min(a, b), Math.max(a, b), false);
+    }
+  }
+
+  private void forget(int person, int other) {
+    Set<Integer> set = apartOf.get(person);
+    set.remove(other);
+    if (set.isEmpty()) {
+      apartOf.remove(person);
+    }
   }
 
   private int createPerson(int[] nodes, int count, Changes changes) {
@@ -527,7 +657,7 @@ public final class IdentityGraph {
     if (person >= size.length) {
       int capacity = Math.max(size.length * 2, person + 1);
       size = Arrays.copyOf(size, capacity);
-      members = Arrays.copyOf(members, capacity);
+      head = Arrays.copyOf(head, capacity);
     }
   }
 
@@ -535,30 +665,31 @@ public final class IdentityGraph {
     ensurePerson(person);
     if (size[person] == 0) {
       personCount++;
+      head[person] = node;
+      next[node] = node;
+    } else {
+      int h = head[person];
+      next[node] = next[h];
+      next[h] = node;
     }
-    int[] list = members[person];
-    if (list == null) {
-      list = new int[2];
-    } else if (size[person] == list.length) {
-      list = Arrays.copyOf(list, list.length * 2);
-    }
-    list[size[person]++] = node;
-    members[person] = list;
+    size[person]++;
     personOf[node] = person;
   }
 
   private void leave(int node, int person) {
-    int[] list = members[person];
-    for (int i = 0; i < size[person]; i++) {
-      if (list[i] == node) {
-        list[i] = list[--size[person]];
-        break;
+    if (size[person] == 1) {
+      personCount--;
+    } else {
+      int before = node;
+      while (next[before] != node) { // bounded by the person's size
+        before = next[before];
+      }
+      next[before] = next[node];
+      if (head[person] == node) {
+        head[person] = next[node];
       }
     }
-    if (size[person] == 0) {
-      members[person] = null;
-      personCount--;
-    }
+    size[person]--;
     personOf[node] = NO_PERSON;
   }
 

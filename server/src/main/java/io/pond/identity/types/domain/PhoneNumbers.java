@@ -45,4 +45,16 @@ public final class PhoneNumbers {
     }
     return "+" + d;
   }
+
+  /**
+   * How clients commonly write a number whose E.164 form is given: itself and, for a mainland mobile,
+   * the 11 national digits and {@code 86} + those digits (for matching raw values kept elsewhere, such
+   * as the event log).
+   */
+  public static java.util.List<String> spellings(String e164) {
+    if (e164.startsWith("+86") && e164.length() == 14) {
+      return java.util.List.of(e164, e164.substring(3), e164.substring(1));
+    }
+    return java.util.List.of(e164, e164.substring(1));
+  }
 }

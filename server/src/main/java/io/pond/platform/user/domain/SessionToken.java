@@ -15,6 +15,8 @@ import java.util.random.RandomGenerator;
 public record SessionToken(String value) {
 
   public static final String PREFIX = "pond_cs_";
+  /** Member-center sessions ({@code pond_ms_…}): a member signed in with a one-time code. */
+  public static final String MEMBER_PREFIX = "pond_ms_";
   private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final int RANDOM_CHARS = 43;
 
@@ -24,7 +26,16 @@ public record SessionToken(String value) {
 
   /** A fresh token; {@code random} must be a secure generator. */
   public static SessionToken generate(RandomGenerator random) {
-    StringBuilder sb = new StringBuilder(PREFIX);
+    return generate(random, PREFIX);
+  }
+
+  /** A fresh member-center token. */
+  public static SessionToken generateMember(RandomGenerator random) {
+    return generate(random, MEMBER_PREFIX);
+  }
+
+  private static SessionToken generate(RandomGenerator random, String prefix) {
+    StringBuilder sb = new StringBuilder(prefix);
     for (int i = 0; i < RANDOM_CHARS; i++) {
       sb.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
     }
@@ -34,6 +45,11 @@ public record SessionToken(String value) {
   /** Whether a presented bearer credential is shaped like a session token (rather than an API key). */
   public static boolean looksLikeOne(String credential) {
     return credential.startsWith(PREFIX);
+  }
+
+  /** Whether a presented bearer credential is shaped like a member-center session token. */
+  public static boolean looksLikeMember(String credential) {
+    return credential.startsWith(MEMBER_PREFIX);
   }
 
   public String hash() {
@@ -47,6 +63,6 @@ public record SessionToken(String value) {
 
   @Override
   public String toString() {
-    return PREFIX + "…";
+    return value.substring(0, PREFIX.length()) + "…";
   }
 }

@@ -202,4 +202,73 @@ class IdentityGraphTest {
     assertThat(r.kind()).isEqualTo(Kind.MERGED);
     assertThat(graph.personCount()).isEqualTo(1);
   }
+
+  @Test
+  void after_a_split_the_same_evidence_no_longer_merges_the_two_persons() {
+    int web = n("anonymous_id", "web");
+    int alice = n("login_id", "alice");
+    link(1, web);
+    link(1, alice, n("anonymous_id", "app"));
+    link(2, alice, web);
+    graph.split(new int[] {alice, n("anonymous_id", "app")}, 2, changes);
+
+    IdentityGraph.Result again = link(3, alice, web);
+
+    assertThat(again.kind()).isEqualTo(Kind.UNCHANGED);
+    assertThat(again.notes()).containsExactly(IdentityGraph.KEPT_APART);
+    assertThat(graph.personOf(alice)).isEqualTo(2);
+    assertThat(graph.personOf(web)).isEqualTo(1);
+    assertThat(graph.keptApart(1, 2)).isTrue();
+  }
+
+  @Test
+  void a_person_that_merges_later_stays_apart_from_the_person_split_from_it() {
+    int web = n("anonymous_id", "web");
+    int alice = n("login_id", "alice");
+    link(1, web);
+    link(1, alice);
+    link(2, alice, web);
+    graph.split(new int[] {alice}, 2, changes);
+    int other = n("anonymous_id", "other");
+    link(3, other);
+    link(4, other, web); // person 3 merges into person 1, which is kept apart from 2
+
+    IdentityGraph.Result r = link(5, other, alice);
+
+    assertThat(r.notes()).containsExactly(IdentityGraph.KEPT_APART);
+    assertThat(graph.personOf(other)).isEqualTo(1);
+    assertThat(graph.personOf(alice)).isEqualTo(2);
+  }
+
+  @Test
+  void the_survivor_of_a_merge_inherits_the_merged_persons_keep_apart_pairs() {
+    int a = n("anonymous_id", "a");
+    int b = n("anonymous_id", "b");
+    int c = n("anonymous_id", "c");
+    link(1, a);
+    link(1, b);
+    link(1, c);
+    link(2, c, b); // person 3 (c) into person 2 (b)
+    graph.split(new int[] {c}, 3, changes); // 2 and 3 apart
+    link(3, a, b); // person 2 into person 1: the pair moves to 1
+
+    assertThat(graph.apartPairs()).containsExactly(new int[] {1, 3});
+    assertThat(link(4, a, c).notes()).containsExactly(IdentityGraph.KEPT_APART);
+  }
+
+  @Test
+  void an_operator_merge_joins_persons_kept_apart_and_ends_the_pair() {
+    int web = n("anonymous_id", "web");
+    int alice = n("login_id", "alice");
+    link(1, web);
+    link(1, alice);
+    link(2, alice, web);
+    graph.split(new int[] {alice}, 2, changes);
+
+    IdentityGraph.Result r = graph.forceMerge(new int[] {alice, web}, changes);
+
+    assertThat(r.kind()).isEqualTo(Kind.MERGED);
+    assertThat(graph.personOf(alice)).isEqualTo(graph.personOf(web));
+    assertThat(graph.apartPairs()).isEmpty();
+  }
 }

@@ -1,0 +1,47 @@
+package io.pond.commerce.order;
+
+import io.pond.commerce.OrderContactErasure;
+import io.pond.platform.Identifier;
+import java.util.Collection;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/** {@link OrderContactErasure}: scrubs raw payloads and personal buyer identifiers, keeps the money. */
+@Component
+class OrderContactEraser implements OrderContactErasure {
+
+  private final JdbcTemplate jdbc;
+
+  OrderContactEraser(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  @Override
+  @Transactional
+  public int eraseContacts(Collection<Long> orderIds, String pseudonym) {
+    String note = "{\"erased\":true,\"pseudonym\":\"" + pseudonym.replace("\"", "") + "\"}";
+    int changed = 0;
+    for (List<Long> chunk : OrderRows.chunks(List.copyOf(orderIds))) {
+      String in = OrderRows.placeholders(chunk.size());
+      Object[] noteAndIds = new Object[chunk.size() + 2];
+      noteAndIds[0] = note;
+      noteAndIds[1] = note;
+      for (int i = 0; i < chunk.size(); i++) {
+        noteAndIds[i + 2] = chunk.get(i);
+      }
+      changed += jdbc.update(
+          "UPDATE commerce_order SET raw_payload = ? WHERE (raw_payload IS NULL OR raw_payload <> ?) AND id IN (" + in + ")",
+          noteAndIds);
+      Object[] ids = new Object[chunk.size() + 2];
+      ids[0] = Identifier.PHONE;
+      ids[1] = Identifier.EMAIL;
+      for (int i = 0; i < chunk.size(); i++) {
+        ids[i + 2] = chunk.get(i);
+      }
+      jdbc.update("DELETE FROM commerce_order_buyer WHERE id_type IN (?, ?) AND order_id IN (" + in + ")", ids);
+    }
+    return changed;
+  }
+}

@@ -1,0 +1,407 @@
+package io.pond.profile.metrics;
+
+import io.pond.commerce.OrderLookup;
+import io.pond.commerce.OrderSummary;
+import io.pond.profile.config.ProfileProperties;
+import io.pond.profile.metrics.domain.ClvModel;
+import io.pond.profile.metrics.domain.MetricsCalculator;
+import io.pond.profile.metrics.domain.OrderFact;
+import io.pond.profile.metrics.domain.PersonMetrics;
+import io.pond.profile.metrics.domain.RfmScoring;
+import io.pond.profile.person.Attribution;
+import io.pond.profile.person.PersonLocks;
+import io.pond.profile.person.ProfileEvents;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.LongConsumer;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Orders as the profile counts them and the metrics computed from them. Every order event refreshes
+ * the order from commerce (its current state, so late or repeated events do no harm), attributes it
+ * to a person through OneID and recomputes that person's metrics from their stored orders with
+ * {@link MetricsCalculator}; {@link #recomputeAll} does the same for every order and person, so the
+ * live path and a recompute agree by construction.
+ */
+@Component
+public class Metrics {
+
+  static final int PAGE = 500;
+
+  private final JdbcClient jdbc;
+  private final OrderLookup orders;
+  private final Attribution attribution;
+  private final PersonLocks locks;
+  private final ProfileEvents events;
+  private final Clock clock;
+  private final ProfileProperties settings;
+  private final ClvModel clv;
+  private final TransactionTemplate tx;
+
+  Metrics(JdbcClient jdbc, OrderLookup orders, Attribution attribution, PersonLocks locks, ProfileEvents events, Clock clock,
+      ProfileProperties settings, TransactionTemplate tx) {
+    this.jdbc = jdbc;
+    this.orders = orders;
+    this.attribution = attribution;
+    this.locks = locks;
+    this.events = events;
+    this.clock = clock;
+    this.settings = settings;
+    this.clv = settings.clv().model();
+    this.tx = tx;
+  }
+
+  // ---- orders ------------------------------------------------------------------------------------
+
+  /** An order changed in commerce: refresh it, attribute it, recompute whom it concerns. */
+  public void orderChanged(long orderId) {
+    Optional<OrderSummary> order = orders.find(orderId);
+    if (order.isEmpty()) {
+      return;
+    }
+    Optional<Integer> person = attribution.personOf(order.get()); // outside our transaction (see Attribution)
+    RfmScoring scoring = scoring();
+    tx.executeWithoutResult(s -> {
+      Integer previous = personOfOrder(orderId);
+      Integer target = person.orElse(previous);
+      locks.lock(ints(target, previous));
+      store(order.get(), target);
+      if (target != null) {
+        recomputeLocked(target, scoring);
+      }
+      if (previous != null && !previous.equals(target)) {
+        recomputeLocked(previous, scoring);
+      }
+    });
+  }
+
+  /**
+   * Orders that arrived before identity knew their buyers (identity resolves them on its own thread)
+   * and were changed within {@code window}: attributed now if identity knows them meanwhile. The server
+   * runs this every few seconds; answers how many were attributed.
+   */
+  public int attributePending(Duration window) {
+    Timestamp since = Timestamp.from(clock.instant().minus(window));
+    List<Long> pending = jdbc.sql("SELECT order_id FROM profile_order WHERE person_id IS NULL AND has_buyers = TRUE"
+            + " AND updated_at >= ? ORDER BY order_id LIMIT " + PAGE)
+        .param(since).query(Long.class).list();
+    int attributed = 0;
+    for (OrderSummary o : orders.findAll(pending)) {
+      if (attribution.personOf(o).isPresent()) {
+        orderChanged(o.orderId());
+        attributed++;
+      }
+    }
+    return attributed;
+  }
+
+  /** Moves orders between persons (a merge: all of them; a split: those whose buyers now resolve elsewhere). */
+  public void moveAll(int from, int to) {
+    jdbc.sql("UPDATE profile_order SET person_id = ? WHERE person_id = ?").params(to, from).update();
+  }
+
+  /** After a split: re-attributes the person's orders by their buyers; answers the persons that gained orders. */
+  public List<Integer> reattribute(int person) {
+    List<Long> ids = jdbc.sql("SELECT order_id FROM profile_order WHERE person_id = ?").param(person).query(Long.class).list();
+    List<Integer> gained = new ArrayList<>();
+    for (OrderSummary o : orders.findAll(ids)) {
+      Optional<Integer> now = attribution.known(o.buyers());
+      if (now.isPresent() && now.get() != person) {
+        jdbc.sql("UPDATE profile_order SET person_id = ? WHERE order_id = ?").params(now.get(), o.orderId()).update();
+        gained.add(now.get());
+      }
+    }
+    return gained.stream().distinct().toList();
+  }
+
+  public List<Long> orderIdsOf(int person) {
+    return jdbc.sql("SELECT order_id FROM profile_order WHERE person_id = ? ORDER BY placed_at, order_id")
+        .param(person).query(Long.class).list();
+  }
+
+  /** An order as the timeline shows it. */
+  public record OrderView(long orderId, String channel, String shopId, String platformOrderId, String status, boolean paid,
+      long paidFen, long refundedFen, Instant placedAt, Instant paidAt) {}
+
+  /** A refund as the timeline shows it. */
+  public record RefundView(long orderId, String channel, String refundId, String state, long amountFen, Instant at) {}
+
+  public List<OrderView> latestOrders(int person, int limit) {
+    return jdbc.sql("SELECT order_id, channel, shop_id, platform_order_id, status, paid, paid_fen, refunded_fen, placed_at, paid_at"
+            + " FROM profile_order WHERE person_id = ? ORDER BY placed_at DESC, order_id DESC LIMIT ?")
+        .params(person, limit)
+        .query((rs, n) -> new OrderView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+            rs.getBoolean(6), rs.getLong(7), rs.getLong(8), rs.getTimestamp(9).toInstant(), instant(rs, 10)))
+        .list();
+  }
+
+  public List<RefundView> latestRefunds(int person, int limit) {
+    return jdbc.sql("SELECT r.order_id, o.channel, r.refund_id, r.state, r.amount_fen, r.at FROM profile_refund r"
+            + " JOIN profile_order o ON o.order_id = r.order_id WHERE o.person_id = ? ORDER BY r.at DESC, r.order_id DESC LIMIT ?")
+        .params(person, limit)
+        .query((rs, n) -> new RefundView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+            rs.getTimestamp(6).toInstant()))
+        .list();
+  }
+
+  private Integer personOfOrder(long orderId) {
+    return jdbc.sql("SELECT person_id FROM profile_order WHERE order_id = ?").param(orderId)
+        .query((rs, n) -> {
+          int p = rs.getInt(1);
+          return rs.wasNull() ? null : p;
+        })
+        .optional().orElse(null);
+  }
+
+  private void store(OrderSummary o, Integer person) {
+    Instant now = clock.instant();
+    jdbc.sql("INSERT INTO profile_order (order_id, channel, shop_id, platform_order_id, status, paid, paid_fen, refunded_fen,"
+            + " placed_at, has_buyers, updated_at) VALUES (?, ?, ?, ?, ?, FALSE, 0, 0, ?, FALSE, ?) ON CONFLICT DO NOTHING")
+        .params(o.orderId(), o.channel(), o.shopId(), o.platformOrderId(), o.status(), Timestamp.from(o.placedAt()),
+            Timestamp.from(now))
+        .update();
+    jdbc.sql("SELECT order_id FROM profile_order WHERE order_id = ? FOR UPDATE").param(o.orderId()).query(Long.class).single();
+    jdbc.sql("UPDATE profile_order SET person_id = ?, status = ?, paid = ?, paid_fen = ?, refunded_fen = ?, placed_at = ?,"
+            + " paid_at = ?, has_buyers = ?, updated_at = ? WHERE order_id = ?")
+        .param(1, person, Types.INTEGER)
+        .param(2, o.status())
+        .param(3, o.paid())
+        .param(4, o.paidFen())
+        .param(5, o.refundedFen())
+        .param(6, Timestamp.from(o.placedAt()))
+        .param(7, o.paidAt() == null ? null : Timestamp.from(o.paidAt()), Types.TIMESTAMP)
+        .param(8, !o.buyers().isEmpty())
+        .param(9, Timestamp.from(now))
+        .param(10, o.orderId())
+        .update();
+    jdbc.sql("DELETE FROM profile_order_category WHERE order_id = ?").param(o.orderId()).update();
+    Map<String, Long> categories = new HashMap<>();
+    for (OrderSummary.Line l : o.lines()) {
+      if (l.category() != null && !l.category().isBlank()) {
+        categories.merge(truncate(l.category().trim(), 200), l.paidFen(), Long::sum);
+      }
+    }
+    categories.forEach((category, fen) ->
+        jdbc.sql("INSERT INTO profile_order_category (order_id, category, paid_fen) VALUES (?, ?, ?)")
+            .params(o.orderId(), category, fen).update());
+    jdbc.sql("DELETE FROM profile_refund WHERE order_id = ?").param(o.orderId()).update();
+    for (OrderSummary.Refund r : o.refunds()) {
+      jdbc.sql("INSERT INTO profile_refund (order_id, refund_id, state, amount_fen, at) VALUES (?, ?, ?, ?, ?)")
+          .params(o.orderId(), r.refundId(), r.state(), r.amountFen(), Timestamp.from(r.modifiedAt())).update();
+    }
+  }
+
+  // ---- metrics -----------------------------------------------------------------------------------
+
+  /** Recomputes one person's metrics (after a merge, a split, an erasure); publishes what changed. */
+  public void recompute(int person) {
+    RfmScoring scoring = scoring();
+    tx.executeWithoutResult(s -> {
+      locks.lock(person);
+      recomputeLocked(person, scoring);
+    });
+  }
+
+  /** The stored metrics of a person ({@link PersonMetrics#NONE} without paid orders). */
+  public PersonMetrics of(int person) {
+    return jdbc.sql("SELECT order_count, spend_fen, refunded_fen, aov_fen, refund_rate_permille, first_order_day, last_order_day,"
+            + " recency_days, rfm_r, rfm_f, rfm_m, clv_fen, favourite_channel, favourite_category FROM profile_metrics"
+            + " WHERE person_id = ?")
+        .param(person)
+        .query((rs, n) -> new PersonMetrics(rs.getInt(1), rs.getLong(2), rs.getLong(3), nLong(rs, 4), nInt(rs, 5), nInt(rs, 6),
+            nInt(rs, 7), nInt(rs, 8), nInt(rs, 9), nInt(rs, 10), nInt(rs, 11), nLong(rs, 12), rs.getString(13), rs.getString(14)))
+        .optional()
+        .orElse(PersonMetrics.NONE);
+  }
+
+  /** When the stored metrics were computed (null when never). */
+  public Instant computedAt(int person) {
+    return jdbc.sql("SELECT computed_at FROM profile_metrics WHERE person_id = ?").param(person)
+        .query((rs, n) -> rs.getTimestamp(1).toInstant()).optional().orElse(null);
+  }
+
+  private void recomputeLocked(int person, RfmScoring scoring) {
+    LocalDate today = LocalDate.now(clock);
+    PersonMetrics next = MetricsCalculator.compute(facts(person), today, clock.getZone(), scoring, clv);
+    PersonMetrics before = of(person);
+    if (next.equals(before)) {
+      return;
+    }
+    jdbc.sql("DELETE FROM profile_metrics WHERE person_id = ?").param(person).update();
+    if (next.orderCount() > 0) {
+      jdbc.sql("INSERT INTO profile_metrics (person_id, order_count, spend_fen, refunded_fen, aov_fen, refund_rate_permille,"
+              + " first_order_day, last_order_day, recency_days, rfm_r, rfm_f, rfm_m, clv_fen, favourite_channel,"
+              + " favourite_category, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          .params(person, next.orderCount(), next.spendFen(), next.refundedFen(), next.aovFen(), next.refundRatePermille(),
+              next.firstOrderDay(), next.lastOrderDay(), next.recencyDays(), next.rfmR(), next.rfmF(), next.rfmM(), next.clvFen(),
+              next.favouriteChannel(), next.favouriteCategory(), Timestamp.from(clock.instant()))
+          .update();
+    }
+    events.changed(person, diff(before.favourites(), next.favourites()), diff(before.metrics(), next.metrics()), null);
+  }
+
+  private static <V> Map<String, V> diff(Map<String, V> before, Map<String, V> after) {
+    Map<String, V> out = new LinkedHashMap<>();
+    after.forEach((k, v) -> {
+      if (!Objects.equals(before.get(k), v)) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
+  List<OrderFact> facts(int person) {
+    Map<Long, Map<String, Long>> categories = new HashMap<>();
+    jdbc.sql("SELECT c.order_id, c.category, c.paid_fen FROM profile_order_category c JOIN profile_order o"
+            + " ON o.order_id = c.order_id WHERE o.person_id = ?")
+        .param(person)
+        .query(rs -> {
+          categories.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
+        });
+    return jdbc.sql("SELECT order_id, channel, paid, paid_fen, refunded_fen, placed_at, paid_at FROM profile_order"
+            + " WHERE person_id = ?")
+        .param(person)
+        .query((rs, n) -> new OrderFact(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4), rs.getLong(5),
+            rs.getTimestamp(6).toInstant(), instant(rs, 7), categories.get(rs.getLong(1))))
+        .list();
+  }
+
+  // ---- RFM cut points ----------------------------------------------------------------------------
+
+  /** The scoring in force: the configured thresholds, or the stored quintiles in quintile mode. */
+  public RfmScoring scoring() {
+    if (!settings.rfm().quintiles()) {
+      return settings.rfm().thresholds();
+    }
+    Map<String, long[]> cuts = new HashMap<>();
+    jdbc.sql("SELECT dimension, cuts FROM profile_rfm_cuts").query(rs -> {
+      cuts.put(rs.getString(1), Arrays.stream(rs.getString(2).split(",")).mapToLong(Long::parseLong).toArray());
+    });
+    if (cuts.size() < 3) {
+      return settings.rfm().thresholds();
+    }
+    return new RfmScoring(cuts.get("r"), cuts.get("f"), cuts.get("m"));
+  }
+
+  /** Recomputes the quintile cut points from every buyer's recency, frequency and net spend. */
+  public RfmScoring recomputeQuintiles() {
+    LocalDate today = LocalDate.now(clock);
+    List<long[]> rows = new ArrayList<>();
+    jdbc.sql("SELECT COUNT(*), SUM(paid_fen) - SUM(refunded_fen), MAX(COALESCE(paid_at, placed_at)) FROM profile_order"
+            + " WHERE paid = TRUE AND person_id IS NOT NULL GROUP BY person_id")
+        .query(rs -> {
+          LocalDate last = rs.getTimestamp(3).toInstant().atZone(clock.getZone()).toLocalDate();
+          rows.add(new long[] {Math.max(0, ChronoUnit.DAYS.between(last, today)), rs.getLong(1), rs.getLong(2)});
+        });
+    RfmScoring q = RfmScoring.quintiles(rows.stream().mapToLong(r -> r[0]).toArray(), rows.stream().mapToLong(r -> r[1]).toArray(),
+        rows.stream().mapToLong(r -> r[2]).toArray());
+    if (q == null) {
+      return settings.rfm().thresholds();
+    }
+    tx.executeWithoutResult(s -> {
+      jdbc.sql("DELETE FROM profile_rfm_cuts").update();
+      Timestamp now = Timestamp.from(clock.instant());
+      for (Object[] d : new Object[][] {{"r", q.recencyDays()}, {"f", q.frequency()}, {"m", q.monetaryFen()}}) {
+        String csv = String.join(",", Arrays.stream((long[]) d[1]).mapToObj(Long::toString).toList());
+        jdbc.sql("INSERT INTO profile_rfm_cuts (dimension, cuts, computed_at) VALUES (?, ?, ?)").params(d[0], csv, now).update();
+      }
+    });
+    return q;
+  }
+
+  // ---- recompute ----------------------------------------------------------------------------------
+
+  /** What a recompute did. */
+  public record Report(long orders, long persons) {}
+
+  /**
+   * Refreshes every order from commerce and re-attributes it, then (quintile mode) recomputes the RFM
+   * cut points, then every person's metrics. Progress counts orders, then persons.
+   */
+  public Report recomputeAll(LongConsumer orderProgress, LongConsumer personProgress) {
+    long done = 0;
+    long after = 0;
+    while (true) {
+      List<OrderSummary> page = orders.page(after, PAGE);
+      if (page.isEmpty()) {
+        break;
+      }
+      Map<Long, Optional<Integer>> persons = new LinkedHashMap<>();
+      for (OrderSummary o : page) {
+        persons.put(o.orderId(), attribution.personOf(o));
+      }
+      tx.executeWithoutResult(s -> {
+        for (OrderSummary o : page) {
+          Integer target = persons.get(o.orderId()).orElseGet(() -> personOfOrder(o.orderId()));
+          store(o, target);
+        }
+      });
+      done += page.size();
+      after = page.get(page.size() - 1).orderId();
+      orderProgress.accept(done);
+    }
+    long persons = recomputeMetricsAll(personProgress);
+    return new Report(done, persons);
+  }
+
+  /** Recomputes every person's metrics (the periodic job: recency, RFM and CLV move with the calendar). */
+  public long recomputeMetricsAll(LongConsumer progress) {
+    RfmScoring scoring = settings.rfm().quintiles() ? recomputeQuintiles() : settings.rfm().thresholds();
+    TreeSet<Integer> all = new TreeSet<>(jdbc.sql("SELECT DISTINCT person_id FROM profile_order WHERE person_id IS NOT NULL")
+        .query(Integer.class).list());
+    all.addAll(jdbc.sql("SELECT person_id FROM profile_metrics").query(Integer.class).list());
+    List<Integer> ids = new ArrayList<>(all);
+    for (int i = 0; i < ids.size(); i += PAGE) {
+      List<Integer> batch = ids.subList(i, Math.min(ids.size(), i + PAGE));
+      tx.executeWithoutResult(s -> {
+        locks.lock(batch.stream().mapToInt(Integer::intValue).toArray());
+        batch.forEach(p -> recomputeLocked(p, scoring));
+      });
+      progress.accept(Math.min(ids.size(), i + PAGE));
+    }
+    return ids.size();
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------------
+
+  private static int[] ints(Integer... values) {
+    return Arrays.stream(values).filter(Objects::nonNull).mapToInt(Integer::intValue).toArray();
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    Timestamp t = rs.getTimestamp(column);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static Long nLong(ResultSet rs, int column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  private static Integer nInt(ResultSet rs, int column) throws SQLException {
+    int v = rs.getInt(column);
+    return rs.wasNull() ? null : v;
+  }
+}

@@ -1,0 +1,49 @@
+package io.pond.profile.metrics;
+
+import io.pond.commerce.OrderCancelled;
+import io.pond.commerce.OrderCompleted;
+import io.pond.commerce.OrderPaid;
+import io.pond.commerce.OrderPlaced;
+import io.pond.commerce.OrderRefunded;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Commerce's order events keep the metrics current. Each event only says "this order changed": the
+ * order's current state is read from commerce, so duplicate or out-of-order deliveries (the listeners
+ * run asynchronously, through the durable publication registry) leave the same result.
+ */
+@Component
+class OrderFeed {
+
+  private final Metrics metrics;
+
+  OrderFeed(Metrics metrics) {
+    this.metrics = metrics;
+  }
+
+  @ApplicationModuleListener
+  void on(OrderPlaced e) {
+    metrics.orderChanged(e.orderId());
+  }
+
+  @ApplicationModuleListener
+  void on(OrderPaid e) {
+    metrics.orderChanged(e.orderId());
+  }
+
+  @ApplicationModuleListener
+  void on(OrderCompleted e) {
+    metrics.orderChanged(e.orderId());
+  }
+
+  @ApplicationModuleListener
+  void on(OrderCancelled e) {
+    metrics.orderChanged(e.orderId());
+  }
+
+  @ApplicationModuleListener
+  void on(OrderRefunded e) {
+    metrics.orderChanged(e.orderId());
+  }
+}
