@@ -103,6 +103,10 @@ final class OrderEventCodec {
         out.writeLong(p.discountFen());
         out.writeLong(p.shippingFen());
         instant(out, p.paidAt());
+        out.writeShort(p.categories().size());
+        for (String category : p.categories()) {
+          out.writeUTF(category);
+        }
       }
       case OrderCompleted c -> {
         out.writeLong(c.paidFen());
@@ -138,7 +142,18 @@ final class OrderEventCodec {
     }
     return switch (tag) {
       case PLACED -> new OrderPlaced(orderId, channel, shop, platformOrderId, buyers, in.readUTF(), in.readLong(), instant(in));
-      case PAID -> new OrderPaid(orderId, channel, shop, platformOrderId, buyers, in.readLong(), in.readLong(), in.readLong(), instant(in));
+      case PAID -> {
+        long paid = in.readLong();
+        long discount = in.readLong();
+        long shipping = in.readLong();
+        Instant paidAt = instant(in);
+        int nCategories = in.readShort();
+        List<String> categories = new ArrayList<>(nCategories);
+        for (int i = 0; i < nCategories; i++) {
+          categories.add(in.readUTF());
+        }
+        yield new OrderPaid(orderId, channel, shop, platformOrderId, buyers, paid, discount, shipping, paidAt, categories);
+      }
       case COMPLETED -> new OrderCompleted(orderId, channel, shop, platformOrderId, buyers, in.readLong(), in.readLong(), instant(in));
       case CANCELLED ->
           new OrderCancelled(orderId, channel, shop, platformOrderId, buyers, in.readUTF(), in.readBoolean(), in.readLong(), in.readLong(),

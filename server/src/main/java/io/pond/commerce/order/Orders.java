@@ -421,7 +421,8 @@ public class Orders {
                     firstNonNull(o.times().createdAt(), o.modifiedAt()));
             case OrderTransition.Paid p ->
                 new OrderPaid(r.id, channel, k.shopId(), k.platformOrderId(), o.buyers(), o.paidFen(), o.discountFen(),
-                    o.shippingFen(), firstNonNull(o.times().paidAt(), o.modifiedAt()));
+                    o.shippingFen(), firstNonNull(o.times().paidAt(), o.modifiedAt()),
+                    o.lineList().stream().map(l -> l.category()).filter(c -> c != null && !c.isBlank()).distinct().toList());
             case OrderTransition.Completed c ->
                 new OrderCompleted(r.id, channel, k.shopId(), k.platformOrderId(), o.buyers(), o.paidFen(), o.refundedFen(),
                     firstNonNull(o.times().completedAt(), o.modifiedAt()));

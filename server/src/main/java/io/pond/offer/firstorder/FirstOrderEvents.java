@@ -1,6 +1,9 @@
 package io.pond.offer.firstorder;
 
+import io.pond.commerce.OrderEvent;
+import io.pond.commerce.OrderEventBatches;
 import io.pond.commerce.OrderPaid;
+import io.pond.commerce.OrdersImported;
 import io.pond.identity.PersonId;
 import io.pond.identity.Persons;
 import io.pond.platform.Identifier;
@@ -20,11 +23,23 @@ class FirstOrderEvents {
   private final FirstOrders firstOrders;
   private final Persons persons;
   private final JdbcClient jdbc;
+  private final OrderEventBatches batches;
 
-  FirstOrderEvents(FirstOrders firstOrders, Persons persons, JdbcClient jdbc) {
+  FirstOrderEvents(FirstOrders firstOrders, Persons persons, JdbcClient jdbc, OrderEventBatches batches) {
+    this.batches = batches;
     this.firstOrders = firstOrders;
     this.persons = persons;
     this.jdbc = jdbc;
+  }
+
+  /** Imported orders (history included) count too: a person who bought before is not a new customer. */
+  @ApplicationModuleListener
+  void on(OrdersImported chunk) {
+    for (OrderEvent e : batches.events(chunk.batchId())) {
+      if (e instanceof OrderPaid paid) {
+        on(paid);
+      }
+    }
   }
 
   @ApplicationModuleListener

@@ -26,6 +26,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return ResponseEntity.status(e.code().status()).body(Problems.of(e));
   }
 
+  /** A method-level role check ({@code @PreAuthorize}) said no: 403 like the URL rules, not 500. */
+  @ExceptionHandler(org.springframework.security.access.AccessDeniedException.class)
+  ResponseEntity<ProblemDetail> denied(org.springframework.security.access.AccessDeniedException e) {
+    return ResponseEntity.status(403)
+        .body(Problems.of(ErrorCode.FORBIDDEN, "Your role does not allow this.", null));
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e) {
     log.error("Unexpected error", e);

@@ -2,9 +2,12 @@ package io.pond.profile.metrics;
 
 import io.pond.commerce.OrderCancelled;
 import io.pond.commerce.OrderCompleted;
+import io.pond.commerce.OrderEvent;
+import io.pond.commerce.OrderEventBatches;
 import io.pond.commerce.OrderPaid;
 import io.pond.commerce.OrderPlaced;
 import io.pond.commerce.OrderRefunded;
+import io.pond.commerce.OrdersImported;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 
@@ -17,9 +20,17 @@ import org.springframework.stereotype.Component;
 class OrderFeed {
 
   private final Metrics metrics;
+  private final OrderEventBatches batches;
 
-  OrderFeed(Metrics metrics) {
+  OrderFeed(Metrics metrics, OrderEventBatches batches) {
     this.metrics = metrics;
+    this.batches = batches;
+  }
+
+  /** An imported chunk: every order it changed, once. */
+  @ApplicationModuleListener
+  void on(OrdersImported chunk) {
+    batches.events(chunk.batchId()).stream().mapToLong(OrderEvent::orderId).distinct().forEach(metrics::orderChanged);
   }
 
   @ApplicationModuleListener

@@ -1,0 +1,164 @@
+package io.pond.segment.index;
+
+import io.pond.commerce.OrderEvent;
+import io.pond.commerce.OrderEventBatches;
+import io.pond.commerce.OrderPaid;
+import io.pond.commerce.OrdersImported;
+import io.pond.identity.PersonId;
+import io.pond.identity.PersonSplit;
+import io.pond.identity.Persons;
+import io.pond.identity.PersonsMerged;
+import io.pond.loyalty.TierChanged;
+import io.pond.platform.Identifier;
+import io.pond.profile.ProfileChanged;
+import io.pond.segment.index.domain.PersonFacts;
+import io.pond.segment.index.domain.PersonIndex;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the stored facts and the bitmaps current from other modules' events: profile changes, paid
+ * orders, merges and splits, tier changes. Each listener runs in its own transaction after the
+ * publishing one committed (Spring Modulith's durable registry redelivers after a crash); the bitmaps
+ * change after this transaction commits.
+ */
+@Component
+class FactListeners {
+
+  private final Facts facts;
+  private final SegmentIndex index;
+  private final Persons persons;
+  private final OrderEventBatches batches;
+
+  FactListeners(Facts facts, SegmentIndex index, Persons persons, OrderEventBatches batches) {
+    this.facts = facts;
+    this.index = index;
+    this.persons = persons;
+    this.batches = batches;
+  }
+
+  @ApplicationModuleListener
+  void on(ProfileChanged change) {
+    int p = change.personId();
+    facts.touch(p);
+    change.traits().forEach((name, value) -> facts.put(p, Facts.TRAIT, name, value));
+    change.metrics().forEach((name, value) -> facts.put(p, Facts.METRIC, name, value == null ? null : Long.toString(value)));
+    change.consents().forEach((name, value) -> facts.put(p, Facts.CONSENT, name, value == null ? null : value.toString()));
+    index.afterCommit(i -> {
+      i.addPerson(p);
+      change.traits().forEach((name, value) -> i.trait(p, name, value));
+      change.metrics().forEach((name, value) -> i.metric(p, name, value));
+      change.consents().forEach((name, value) -> i.consent(p, name, value));
+    });
+  }
+
+  @ApplicationModuleListener
+  void on(OrderPaid order) {
+    paid(order);
+  }
+
+  /** Imported orders arrive as one event per chunk; the chunk's paid orders count like single ones. */
+  @ApplicationModuleListener
+  void on(OrdersImported chunk) {
+    for (OrderEvent e : batches.events(chunk.batchId())) {
+      if (e instanceof OrderPaid paid) {
+        paid(paid);
+      }
+    }
+  }
+
+  private void paid(OrderPaid order) {
+    int p = awaitPerson(order.buyers()).orElseThrow(() -> new IllegalStateException(
+        "no person for the buyers of order " + order.orderId() + " yet; redelivered at the next start"));
+    if (!facts.firstTimeSeen(order.orderId(), p)) {
+      return;
+    }
+    int day = index.epochDay(order.paidAt());
+    List<Facts.Increment> increments = new ArrayList<>();
+    increments.add(new Facts.Increment(p, Facts.BOUGHT, PersonIndex.ANY_CATEGORY, day, 1));
+    order.categories().forEach(c -> increments.add(new Facts.Increment(p, Facts.BOUGHT, c, day, 1)));
+    facts.touch(p);
+    facts.add(increments);
+    refreshPresence(p);
+    index.afterCommit(i -> increments.forEach(x -> i.purchase(x.person(), x.counted(), x.day(), x.times())));
+  }
+
+  @ApplicationModuleListener
+  void on(PersonsMerged merged) {
+    int survivor = merged.survivor().value();
+    int gone = merged.merged().value();
+    facts.merge(survivor, gone, "merge:" + merged.mergeId());
+    refreshPresence(survivor);
+    PersonFacts now = facts.of(survivor);
+    index.afterCommit(i -> {
+      i.remove(gone);
+      i.load(survivor, now);
+    });
+  }
+
+  /** Facts stay with {@code from} (profile republishes what it moves back); presence follows the identifiers. */
+  @ApplicationModuleListener
+  void on(PersonSplit split) {
+    refreshPresence(split.from().value());
+    refreshPresence(split.restored().value());
+  }
+
+  @ApplicationModuleListener
+  void on(TierChanged change) {
+    int p = change.person().value();
+    String tier = change.toTier() == null || change.toTier().isBlank() ? null : change.toTier();
+    facts.touch(p);
+    facts.put(p, Facts.TIER, change.program(), tier);
+    index.afterCommit(i -> i.tier(p, change.program(), tier));
+  }
+
+  /** Stores and indexes which identifier types the person holds now (channel presence), if changed. */
+  void refreshPresence(int person) {
+    Set<String> types = new TreeSet<>();
+    persons.identifiersOf(PersonId.of(person)).forEach(id -> types.add(id.type()));
+    Set<String> indexed = index.read(i -> i.identifierTypesOf(person));
+    facts.touch(person);
+    if (types.equals(indexed)) {
+      index.afterCommit(i -> i.addPerson(person));
+      return;
+    }
+    for (String old : indexed) {
+      if (!types.contains(old)) {
+        facts.put(person, Facts.IDTYPE, old, null);
+      }
+    }
+    for (String type : types) {
+      if (!indexed.contains(type)) {
+        facts.put(person, Facts.IDTYPE, type, "true");
+      }
+    }
+    index.afterCommit(i -> i.identifierTypes(person, types));
+  }
+
+  /** The person of the first buyer identifier that has one, waiting a while for identity to resolve them. */
+  private Optional<Integer> awaitPerson(List<Identifier> buyers) {
+    long deadline = System.nanoTime() + index.properties().attributionWait().toNanos();
+    while (true) {
+      for (Identifier buyer : buyers == null ? List.<Identifier>of() : buyers) {
+        Optional<PersonId> person = persons.personOf(buyer);
+        if (person.isPresent()) {
+          return Optional.of(person.get().value());
+        }
+      }
+      if (System.nanoTime() > deadline || buyers == null || buyers.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+  }
+}

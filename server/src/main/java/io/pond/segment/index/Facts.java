@@ -1,0 +1,217 @@
+package io.pond.segment.index;
+
+import io.pond.segment.index.domain.PersonFacts;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The stored facts the bitmap index is built from ({@code segment_fact}, {@code segment_daily},
+ * {@code segment_tag_member}): written in the transaction of the change that caused them, read whole at
+ * start-up and by a rebuild. Upserts are an UPDATE, then an INSERT of the rows it did not find (portable
+ * between H2 and PostgreSQL); one writer per person at a time is assumed (listeners and the event
+ * consumer touch different kinds).
+ */
+@Component
+public class Facts {
+
+  public static final String TRAIT = "trait";
+  public static final String METRIC = "metric";
+  public static final String CONSENT = "consent";
+  public static final String TIER = "tier";
+  public static final String IDTYPE = "idtype";
+  public static final String DID = "did";
+  public static final String BOUGHT = "bought";
+
+  private final JdbcClient jdbc;
+  private final JdbcTemplate template;
+  private final Clock clock;
+
+  Facts(JdbcClient jdbc, JdbcTemplate template, Clock clock) {
+    this.jdbc = jdbc;
+    this.template = template;
+    this.clock = clock;
+  }
+
+  /** Records that the index knows the person (the universe of NOT), once. */
+  public void touch(java.util.Collection<Integer> persons) {
+    List<Object[]> rows = persons.stream().distinct().map(p -> new Object[] {p, p}).toList();
+    if (!rows.isEmpty()) {
+      template.batchUpdate(
+          "INSERT INTO segment_person (person_id) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM segment_person WHERE person_id = ?)", rows);
+    }
+  }
+
+  public void touch(int person) {
+    touch(List.of(person));
+  }
+
+  /** Sets (value non-null) or removes a fact. */
+  public void put(int person, String kind, String name, String value) {
+    if (value == null) {
+      jdbc.sql("DELETE FROM segment_fact WHERE person_id = ? AND kind = ? AND name = ?").params(person, kind, name).update();
+      return;
+    }
+    int updated = jdbc.sql("UPDATE segment_fact SET fact_value = ? WHERE person_id = ? AND kind = ? AND name = ?")
+        .params(value, person, kind, name).update();
+    if (updated == 0) {
+      jdbc.sql("INSERT INTO segment_fact (person_id, kind, name, fact_value) VALUES (?, ?, ?, ?)")
+          .params(person, kind, name, value).update();
+    }
+  }
+
+  /** A daily count to add: (person, kind, counted, day) += times. */
+  public record Increment(int person, String kind, String counted, int day, int times) {}
+
+  public void add(List<Increment> increments) {
+    if (increments.isEmpty()) {
+      return;
+    }
+    Map<List<Object>, Integer> merged = new java.util.LinkedHashMap<>();
+    for (Increment i : increments) {
+      merged.merge(List.of(i.person(), i.kind(), i.counted(), i.day()), i.times(), Integer::sum);
+    }
+    List<Object[]> updates = new ArrayList<>();
+    merged.forEach((k, t) -> updates.add(new Object[] {t, k.get(0), k.get(1), k.get(2), k.get(3)}));
+    int[] counts = template.batchUpdate(
+        "UPDATE segment_daily SET times = times + ? WHERE person_id = ? AND kind = ? AND counted = ? AND epoch_day = ?", updates);
+    List<Object[]> inserts = new ArrayList<>();
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 0) {
+        Object[] u = updates.get(i);
+        inserts.add(new Object[] {u[1], u[2], u[3], u[4], u[0]});
+      }
+    }
+    if (!inserts.isEmpty()) {
+      template.batchUpdate("INSERT INTO segment_daily (person_id, kind, counted, epoch_day, times) VALUES (?, ?, ?, ?, ?)", inserts);
+    }
+  }
+
+  /** Marks an order as counted; false when it was counted before. */
+  public boolean firstTimeSeen(long orderId, int person) {
+    if (jdbc.sql("SELECT COUNT(*) FROM segment_order_seen WHERE order_id = ?").param(orderId).query(Integer.class).single() > 0) {
+      return false;
+    }
+    jdbc.sql("INSERT INTO segment_order_seen (order_id, person_id) VALUES (?, ?)").params(orderId, person).update();
+    return true;
+  }
+
+  /** Drops daily counts older than {@code day} (outside the retention window). */
+  public int pruneBefore(int day) {
+    return jdbc.sql("DELETE FROM segment_daily WHERE epoch_day < ?").param(day).update();
+  }
+
+  /**
+   * Moves everything of {@code merged} to {@code survivor}: the survivor's own facts win, counts add
+   * up, tags unite (with history). Returns nothing; the caller reloads both persons into the index.
+   */
+  public void merge(int survivor, int merged, String source) {
+    Instant now = clock.instant();
+    jdbc.sql("""
+        INSERT INTO segment_fact (person_id, kind, name, fact_value)
+        SELECT ?, m.kind, m.name, m.fact_value FROM segment_fact m
+        WHERE m.person_id = ? AND NOT EXISTS (
+          SELECT 1 FROM segment_fact s WHERE s.person_id = ? AND s.kind = m.kind AND s.name = m.name)""")
+        .params(survivor, merged, survivor).update();
+    jdbc.sql("DELETE FROM segment_fact WHERE person_id = ?").param(merged).update();
+    List<Increment> moved = jdbc.sql("SELECT kind, counted, epoch_day, times FROM segment_daily WHERE person_id = ?").param(merged)
+        .query((rs, n) -> new Increment(survivor, rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4))).list();
+    jdbc.sql("DELETE FROM segment_daily WHERE person_id = ?").param(merged).update();
+    add(moved);
+    List<String> gained = jdbc.sql("""
+        SELECT m.tag_code FROM segment_tag_member m WHERE m.person_id = ? AND NOT EXISTS (
+          SELECT 1 FROM segment_tag_member s WHERE s.person_id = ? AND s.tag_code = m.tag_code)""")
+        .params(merged, survivor).query(String.class).list();
+    List<String> lost = jdbc.sql("SELECT tag_code FROM segment_tag_member WHERE person_id = ?").param(merged).query(String.class).list();
+    for (String tag : gained) {
+      jdbc.sql("INSERT INTO segment_tag_member (tag_code, person_id, since) VALUES (?, ?, ?)").params(tag, survivor, ts(now)).update();
+      history(tag, survivor, "added", source, now);
+    }
+    for (String tag : lost) {
+      history(tag, merged, "removed", source, now);
+    }
+    jdbc.sql("DELETE FROM segment_tag_member WHERE person_id = ?").param(merged).update();
+    jdbc.sql("UPDATE segment_order_seen SET person_id = ? WHERE person_id = ?").params(survivor, merged).update();
+    jdbc.sql("DELETE FROM segment_person WHERE person_id = ?").param(merged).update();
+    touch(survivor);
+  }
+
+  public void history(String tag, int person, String action, String source, Instant at) {
+    jdbc.sql("INSERT INTO segment_tag_history (tag_code, person_id, action, source, changed_at) VALUES (?, ?, ?, ?, ?)")
+        .params(tag, person, action, source, ts(at)).update();
+  }
+
+  static OffsetDateTime ts(Instant at) {
+    return at.atOffset(ZoneOffset.UTC);
+  }
+
+  /** The stored facts of one person. */
+  public PersonFacts of(int person) {
+    Map<Integer, Builder> one = new HashMap<>();
+    read(" WHERE person_id = " + person, one);
+    Builder b = one.get(person);
+    return b == null ? PersonFacts.empty() : b.build();
+  }
+
+  /** Every person's stored facts, one person at a time (in no particular order). */
+  public void forEach(BiConsumer<Integer, PersonFacts> sink) {
+    Map<Integer, Builder> all = new HashMap<>();
+    read("", all);
+    all.forEach((p, b) -> sink.accept(p, b.build()));
+  }
+
+  private void read(String where, Map<Integer, Builder> into) {
+    template.query("SELECT person_id FROM segment_person" + where, (ResultSet rs) -> {
+      into.computeIfAbsent(rs.getInt(1), p -> new Builder());
+    });
+    template.query("SELECT person_id, kind, name, fact_value FROM segment_fact" + where, (ResultSet rs) -> {
+      Builder b = into.computeIfAbsent(rs.getInt(1), p -> new Builder());
+      String name = rs.getString(3);
+      String value = rs.getString(4);
+      switch (rs.getString(2)) {
+        case TRAIT -> b.traits.put(name, value);
+        case METRIC -> b.metrics.put(name, Long.parseLong(value));
+        case CONSENT -> b.consents.put(name, Boolean.parseBoolean(value));
+        case TIER -> b.tiers.put(name, value);
+        case IDTYPE -> b.types.add(name);
+        default -> { }
+      }
+    });
+    template.query("SELECT person_id, kind, counted, epoch_day, times FROM segment_daily" + where, (ResultSet rs) -> {
+      Builder b = into.computeIfAbsent(rs.getInt(1), p -> new Builder());
+      Map<String, Map<Integer, Integer>> target = DID.equals(rs.getString(2)) ? b.behaviour : b.purchases;
+      target.computeIfAbsent(rs.getString(3), k -> new TreeMap<>()).merge(rs.getInt(4), rs.getInt(5), Integer::sum);
+    });
+    template.query("SELECT person_id, tag_code FROM segment_tag_member" + where, (ResultSet rs) -> {
+      into.computeIfAbsent(rs.getInt(1), p -> new Builder()).tags.add(rs.getString(2));
+    });
+  }
+
+  private static final class Builder {
+    final Map<String, String> traits = new HashMap<>();
+    final Map<String, Long> metrics = new HashMap<>();
+    final Map<String, Boolean> consents = new HashMap<>();
+    final Map<String, String> tiers = new HashMap<>();
+    final Set<String> types = new HashSet<>();
+    final Set<String> tags = new HashSet<>();
+    final Map<String, Map<Integer, Integer>> behaviour = new HashMap<>();
+    final Map<String, Map<Integer, Integer>> purchases = new HashMap<>();
+
+    PersonFacts build() {
+      return new PersonFacts(traits, metrics, consents, tiers, types, tags, behaviour, purchases);
+    }
+  }
+}

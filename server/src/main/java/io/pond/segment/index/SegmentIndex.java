@@ -1,0 +1,128 @@
+package io.pond.segment.index;
+
+import io.pond.segment.index.domain.PersonIndex;
+import io.pond.segment.model.domain.ModelRules;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The one in-memory {@link PersonIndex} of this node, guarded by a read-write lock. Built from the
+ * stored facts when the application is ready (and by {@link #rebuild()}); kept current by the
+ * listeners, which change the stored facts in their transaction and the bitmaps only after it commits,
+ * so that a rolled-back or replayed transaction never counts twice in memory.
+ */
+@Component
+@EnableConfigurationProperties(SegmentProperties.class)
+public class SegmentIndex {
+
+  private static final Logger log = LoggerFactory.getLogger(SegmentIndex.class);
+
+  private final Facts facts;
+  private final Clock clock;
+  private final SegmentProperties properties;
+  private final ModelRules rules;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private volatile PersonIndex index = new PersonIndex();
+  private volatile Duration lastBuild = Duration.ZERO;
+
+  SegmentIndex(Facts facts, Clock clock, SegmentProperties properties) {
+    this.facts = facts;
+    this.clock = clock;
+    this.properties = properties;
+    this.rules = properties.models().rules(); // fails start-up on invalid model settings
+  }
+
+  @EventListener(ApplicationReadyEvent.class)
+  void buildAtStart() {
+    Report report = rebuild();
+    log.info("Segment index built from stored facts: {} persons, {} MB of bitmaps in {} ms",
+        report.persons(), report.bytes() / (1 << 20), report.took().toMillis());
+  }
+
+  /** What a build did. */
+  public record Report(int persons, long bytes, Duration took) {}
+
+  /** Builds a new index from the stored facts and swaps it in. */
+  public Report rebuild() {
+    long started = System.nanoTime();
+    PersonIndex fresh = new PersonIndex();
+    lock.writeLock().lock(); // changes that commit meanwhile wait, so none is lost between read and swap
+    try {
+      facts.forEach(fresh::load);
+      fresh.pruneBefore(today() - properties.retentionDays() + 1);
+      fresh.runOptimize();
+      index = fresh;
+    } finally {
+      lock.writeLock().unlock();
+    }
+    lastBuild = Duration.ofNanos(System.nanoTime() - started);
+    return new Report(fresh.personCount(), fresh.sizeInBytes(), lastBuild);
+  }
+
+  public Duration lastBuild() {
+    return lastBuild;
+  }
+
+  /** Reads the index under the read lock. */
+  public <T> T read(Function<PersonIndex, T> query) {
+    lock.readLock().lock();
+    try {
+      return query.apply(index);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Changes the index after the current transaction commits (at once outside a transaction). */
+  public void afterCommit(Consumer<PersonIndex> change) {
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+        @Override
+        public void afterCommit() {
+          write(change);
+        }
+      });
+    } else {
+      write(change);
+    }
+  }
+
+  public void write(Consumer<PersonIndex> change) {
+    lock.writeLock().lock();
+    try {
+      change.accept(index);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Today's epoch day in the brand's time zone. */
+  public int today() {
+    return (int) LocalDate.now(clock).toEpochDay();
+  }
+
+  public int epochDay(java.time.Instant at) {
+    return (int) at.atZone(clock.getZone()).toLocalDate().toEpochDay();
+  }
+
+  public ModelRules rules() {
+    return rules;
+  }
+
+  public SegmentProperties properties() {
+    return properties;
+  }
+}

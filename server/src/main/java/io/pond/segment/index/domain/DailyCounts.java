@@ -1,0 +1,127 @@
+package io.pond.segment.index.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.roaringbitmap.FastAggregation;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * How many times each person did one thing (an event, an order in a category) per day, as bitmaps in
+ * a thermometer code: level {@code k} of a day holds the persons who did it more than {@code k} times
+ * that day. Most persons do a thing once a day, so level 0 carries nearly everything and higher levels
+ * are tiny. "At least N times in days [from, to]" is a threshold count over the levels with bitmap
+ * ANDs and ORs only. Not thread-safe: the owner guards it.
+ */
+public final class DailyCounts {
+
+  private final TreeMap<Integer, List<RoaringBitmap>> days = new TreeMap<>();
+
+  /** Records {@code times} more occurrences of the person on the day. */
+  public void add(int person, int day, int times) {
+    List<RoaringBitmap> levels = days.computeIfAbsent(day, d -> new ArrayList<>(1));
+    int level = 0;
+    for (int added = 0; added < times; level++) {
+      if (level == levels.size()) {
+        levels.add(new RoaringBitmap());
+      }
+      if (levels.get(level).checkedAdd(person)) {
+        added++;
+      }
+    }
+  }
+
+  /** How many times the person did it on the day. */
+  public int count(int person, int day) {
+    List<RoaringBitmap> levels = days.get(day);
+    int count = 0;
+    if (levels != null) {
+      while (count < levels.size() && levels.get(count).contains(person)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** Persons who did it at least {@code times} times (at least 1) on days {@code from..to} inclusive. */
+  public RoaringBitmap atLeast(int times, int from, int to) {
+    return atLeast(List.of(this), times, from, to);
+  }
+
+  /**
+   * Persons whose occurrences, summed over several counts (e.g. one per property value), reach
+   * {@code times} on days {@code from..to}.
+   */
+  public static RoaringBitmap atLeast(List<DailyCounts> counts, int times, int from, int to) {
+    List<List<RoaringBitmap>> windows = new ArrayList<>();
+    for (DailyCounts c : counts) {
+      windows.addAll(c.days.subMap(from, true, to, true).values());
+    }
+    if (times <= 1) {
+      List<RoaringBitmap> firsts = new ArrayList<>(windows.size());
+      windows.forEach(levels -> firsts.add(levels.get(0)));
+      return firsts.isEmpty() ? new RoaringBitmap() : FastAggregation.or(firsts.iterator());
+    }
+    // reached[k]: persons counted at least k+1 times so far; each level adds one to its members
+    RoaringBitmap[] reached = new RoaringBitmap[times];
+    int units = 0;
+    for (List<RoaringBitmap> levels : windows) {
+      for (RoaringBitmap level : levels) {
+        units++;
+        for (int k = Math.min(times, units) - 1; k >= 1; k--) {
+          if (reached[k - 1] != null) {
+            RoaringBitmap more = RoaringBitmap.and(reached[k - 1], level);
+            reached[k] = reached[k] == null ? more : RoaringBitmap.or(reached[k], more);
+          }
+        }
+        reached[0] = reached[0] == null ? level.clone() : RoaringBitmap.or(reached[0], level);
+      }
+    }
+    return reached[times - 1] == null ? new RoaringBitmap() : reached[times - 1];
+  }
+
+  /** Every person who did it on any day. */
+  public RoaringBitmap anyDay() {
+    return atLeast(1, Integer.MIN_VALUE, Integer.MAX_VALUE);
+  }
+
+  public void remove(int person) {
+    days.values().forEach(levels -> levels.forEach(level -> level.remove(person)));
+  }
+
+  /** Forgets days before {@code day} (older than the longest window anyone may ask for). */
+  public void pruneBefore(int day) {
+    days.headMap(day, false).clear();
+  }
+
+  /** (day, count) for the person, for moving a person's history on a merge. */
+  public Map<Integer, Integer> countsOf(int person) {
+    Map<Integer, Integer> out = new TreeMap<>();
+    for (int day : days.keySet()) {
+      int c = count(person, day);
+      if (c > 0) {
+        out.put(day, c);
+      }
+    }
+    return out;
+  }
+
+  public boolean isEmpty() {
+    return days.isEmpty();
+  }
+
+  public void runOptimize() {
+    days.values().forEach(levels -> levels.forEach(RoaringBitmap::runOptimize));
+  }
+
+  public long sizeInBytes() {
+    long size = 0;
+    for (List<RoaringBitmap> levels : days.values()) {
+      for (RoaringBitmap level : levels) {
+        size += level.getLongSizeInBytes() + 16;
+      }
+    }
+    return size;
+  }
+}
