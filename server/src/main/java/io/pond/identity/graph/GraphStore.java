@@ -120,10 +120,12 @@ class GraphStore {
   java.util.Optional<EvidenceRow> evidenceByKey(String idemKey) {
     return jdbc.sql(
             "SELECT seq, idem_key, kind, source, occurred_at, identifiers, person_id, outcome, reason, actor"
-                + " FROM identity_evidence WHERE idem_hash = ? AND idem_key = ?")
+                + " FROM identity_evidence WHERE idem_hash = ? AND idem_key = ? ORDER BY seq")
         .params(io.pond.identity.graph.domain.LongHashSet.fingerprint(idemKey), idemKey)
         .query((rs, n) -> evidence(rs))
-        .optional();
+        .list()
+        .stream()
+        .findFirst(); // the first application counts (stores written before 0.x may hold a key twice)
   }
 
   void write(Writes w) {

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -95,7 +96,8 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
     this.store = store;
     this.types = types;
     this.cipher = cipher;
-    this.tx = tx;
+    this.tx = new TransactionTemplate(tx.getTransactionManager(), tx);
+    this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.events = events;
     this.clock = clock;
     this.hardCap = hardCap;
@@ -208,7 +210,13 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
     }
   }
 
-  /** Runs a write under the writer lock in one transaction; reloads the graph when it fails. */
+  /**
+   * Runs a write under the writer lock in a transaction of its own (REQUIRES_NEW, even when the caller
+   * is inside a transaction, as event listeners and the event-log consumer are) that commits before the
+   * lock is released. Joining the caller's transaction would let the next writer see the in-memory graph
+   * of a write that is not committed yet (or is rolled back later): it would miss the evidence in the
+   * store and record the same idempotency key a second time. Reloads the graph when the write fails.
+   */
   <T> T write(Supplier<T> work) {
     loaded();
     lock.writeLock().lock();

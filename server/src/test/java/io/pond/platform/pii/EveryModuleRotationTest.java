@@ -1,0 +1,111 @@
+package io.pond.platform.pii;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pond.messaging.Messages;
+import io.pond.platform.Identifier;
+import io.pond.platform.cli.Jobs;
+import io.pond.profile.trait.Traits;
+import io.pond.profile.trait.domain.TraitWrite;
+import io.pond.support.Cli;
+import io.pond.support.IsolatedStores;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** {@code pond pii rotate-key} re-keys the personal data of profile, messaging and the member center too. */
+@ExtendWith(Cli.class)
+class EveryModuleRotationTest {
+
+  private static final Instant AT = Instant.parse("2026-03-01T00:00:00Z");
+  private static final String PHONE = "+8613800138000";
+  private static final int PERSON = 7;
+
+  private final Path dataDir = IsolatedStores.newDataDir("pii-modules-" + UUID.randomUUID());
+  private final Path keyFile = dataDir.resolve("keys").resolve("pii.key");
+
+  private void storePersonalData() {
+    Jobs.withContext(dataDir.toString(), context -> {
+      Traits traits = context.getBean(Traits.class);
+      traits.write(PERSON, List.of(new TraitWrite("email", "alice@example.com", "operator", AT),
+          new TraitWrite("city", "上海", "operator", AT)), "test");
+      traits.write(PERSON, List.of(new TraitWrite("email", "alice@example.org", "operator", AT.plusSeconds(60))), "test");
+      context.getBean(Messages.class).send(new Messages.Outgoing("sms", Identifier.global(Identifier.PHONE, PHONE),
+          "test", "your code is 123456", true));
+      PiiCipher cipher = context.getBean(PiiCipher.class);
+      context.getBean(JdbcClient.class)
+          .sql("INSERT INTO member_otp (phone_hash, code_hash, created_at, expires_at, attempts) VALUES (?, ?, ?, ?, 0)")
+          .params(cipher.keyedHash(PHONE), cipher.keyedHash(PHONE + ":123456"), Timestamp.from(AT), Timestamp.from(AT.plusSeconds(300)))
+          .update();
+      return null;
+    });
+  }
+
+  private List<String> stored(String sql) {
+    return Jobs.withContext(dataDir.toString(), context -> context.getBean(JdbcClient.class).sql(sql).query(String.class).list());
+  }
+
+  /** What a reader sees after the rotation: traits, trait history, the outbox (matched by hash), codes. */
+  private void assertStillReadable() {
+    Jobs.withContext(dataDir.toString(), context -> {
+      PiiCipher cipher = context.getBean(PiiCipher.class);
+      Traits traits = context.getBean(Traits.class);
+      assertThat(traits.list(PERSON, true)).extracting(Traits.TraitView::value).containsExactly("上海", "alice@example.org");
+      assertThat(traits.changes(PERSON, 10, true)).extracting(Traits.ChangeView::value)
+          .contains("alice@example.com", "alice@example.org");
+      JdbcClient jdbc = context.getBean(JdbcClient.class);
+      List<String> bodies = jdbc.sql("SELECT body_enc FROM message_outbox WHERE recipient_hash = ?")
+          .param(cipher.keyedHash(PHONE)).query(String.class).list();
+      assertThat(bodies).hasSize(1);
+      assertThat(cipher.decrypt(bodies.get(0))).isEqualTo("your code is 123456");
+      String recipient = jdbc.sql("SELECT recipient_enc FROM message_outbox").query(String.class).single();
+      assertThat(cipher.decrypt(recipient)).isEqualTo(PHONE);
+      return null;
+    });
+  }
+
+  @Test
+  void traits_their_history_and_outbox_messages_still_decrypt_and_match_after_a_rotation_and_without_the_old_key() throws Exception {
+    storePersonalData();
+    String oldKeyId = PiiCipher.keyIdOf(stored("SELECT value_enc FROM profile_trait WHERE value_enc IS NOT NULL").get(0));
+    List<String> oldHashes = stored("SELECT recipient_hash FROM message_outbox");
+
+    Cli.Run run = Cli.pond("pii", "rotate-key", "--no-progress", "--batch", "1", "--data-dir", dataDir.toString());
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("profile traits: 1 rows re-keyed", "profile trait history: 2 rows re-keyed",
+        "message outbox: 1 rows re-keyed", "member center sign-in codes: 1 rows re-keyed");
+    List<String> sealed = stored("SELECT value_enc FROM profile_trait WHERE value_enc IS NOT NULL"
+        + " UNION ALL SELECT value_enc FROM profile_trait_change WHERE value_enc IS NOT NULL"
+        + " UNION ALL SELECT recipient_enc FROM message_outbox UNION ALL SELECT body_enc FROM message_outbox");
+    assertThat(sealed).hasSize(5).allSatisfy(v -> assertThat(PiiCipher.keyIdOf(v)).isNotEqualTo(oldKeyId));
+    assertThat(stored("SELECT recipient_hash FROM message_outbox")).doesNotContainAnyElementsOf(oldHashes);
+    assertThat(stored("SELECT phone_hash FROM member_otp")).as("live codes are invalidated").isEmpty();
+    assertStillReadable();
+
+    Files.write(keyFile, Files.readAllLines(keyFile).subList(0, 1)); // the old key can go
+    assertStillReadable();
+  }
+
+  @Test
+  void a_rotation_run_again_with_resume_changes_no_module_s_rows() {
+    storePersonalData();
+    assertThat(Cli.pond("pii", "rotate-key", "--no-progress", "--data-dir", dataDir.toString()).code()).isZero();
+    List<String> after = stored("SELECT recipient_hash || recipient_enc || body_enc FROM message_outbox"
+        + " UNION ALL SELECT value_enc FROM profile_trait_change WHERE value_enc IS NOT NULL");
+
+    Cli.Run again = Cli.pond("pii", "rotate-key", "--resume", "--no-progress", "--data-dir", dataDir.toString());
+
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains("profile traits: 0 rows re-keyed", "profile trait history: 0 rows re-keyed",
+        "message outbox: 0 rows re-keyed", "loyalty connector secrets: 0 rows re-keyed");
+    assertThat(stored("SELECT recipient_hash || recipient_enc || body_enc FROM message_outbox"
+        + " UNION ALL SELECT value_enc FROM profile_trait_change WHERE value_enc IS NOT NULL")).isEqualTo(after);
+  }
+}
