@@ -219,11 +219,25 @@ public class PointsLedger {
         });
   }
 
+  /**
+   * Locks the person's account; the account of a person merged into another (OneID merge, see
+   * {@link AccountMerges}) is closed and points at the survivor's, which is locked instead.
+   */
   private Optional<Account> lock(long programId, int personId) {
-    return jdbc.sql("SELECT * FROM loyalty_account WHERE program_id = ? AND person_id = ? FOR UPDATE")
-        .params(programId, personId)
-        .query(PointsLedger::account)
-        .optional();
+    record Row(Account account, Integer mergedInto) {}
+    int person = personId;
+    for (int hops = 0; hops < 100; hops++) {
+      Optional<Row> row =
+          jdbc.sql("SELECT * FROM loyalty_account WHERE program_id = ? AND person_id = ? FOR UPDATE")
+              .params(programId, person)
+              .query((rs, n) -> new Row(account(rs, n), (Integer) rs.getObject("merged_into_person")))
+              .optional();
+      if (row.isEmpty() || row.get().mergedInto() == null) {
+        return row.map(Row::account);
+      }
+      person = row.get().mergedInto();
+    }
+    throw new IllegalStateException("account merges of person " + personId + " form a cycle");
   }
 
   /** Creates the account in its own short transaction; a concurrent creation is not an error. */
@@ -306,7 +320,7 @@ public class PointsLedger {
   }
 
   /** Appends an entry, moves the account's running totals and records the change for sync. */
-  private long post(Locked a, Draft d) {
+  long post(Locked a, Draft d) {
     GeneratedKeyHolder keys = new GeneratedKeyHolder();
     jdbc.sql(
             "INSERT INTO loyalty_entry (account_id, program_id, type, points, delta_available, delta_pending, delta_growth, source,"
@@ -346,7 +360,7 @@ public class PointsLedger {
     return text == null || text.length() <= 500 ? text : text.substring(0, 497) + "…";
   }
 
-  private void saveAccount(Locked a, String kind, Long entryId) {
+  void saveAccount(Locked a, String kind, Long entryId) {
     Account x = a.account;
     long seq = x.changeSeq() + 1;
     a.account =
@@ -375,7 +389,7 @@ public class PointsLedger {
   }
 
   /** Takes {@code points} from a lot for an entry (negative: gives them back). */
-  private void allocate(long entryId, long lotId, long points) {
+  void allocate(long entryId, long lotId, long points) {
     if (points == 0) {
       return;
     }
@@ -389,7 +403,7 @@ public class PointsLedger {
     }
   }
 
-  private List<Lots.Balance> availableLots(Locked a, Long except) {
+  List<Lots.Balance> availableLots(Locked a, Long except) {
     return jdbc.sql("SELECT id, remaining, expires_at FROM loyalty_lot WHERE account_id = ? AND pending = FALSE AND remaining > 0")
         .param(a.account.id())
         .query((rs, n) -> new Lots.Balance(rs.getLong(1), rs.getLong(2), instant(rs.getTimestamp(3))))
@@ -856,7 +870,7 @@ public class PointsLedger {
     return measures(a.account.id(), from, a.now.plusMillis(1)).of(a.config.qualification().measure());
   }
 
-  private void upgradeIfQualified(Locked a) {
+  void upgradeIfQualified(Locked a) {
     long value = currentValue(a);
     int qualified = TierPolicy.qualifiedLevel(a.config, value);
     if (qualified > a.account.tier()) {
@@ -874,7 +888,7 @@ public class PointsLedger {
     }
   }
 
-  private void changeTier(Locked a, int level, String reason, boolean review) {
+  void changeTier(Locked a, int level, String reason, boolean review) {
     changeTier(a, level, reason, review, a.now);
   }
 
