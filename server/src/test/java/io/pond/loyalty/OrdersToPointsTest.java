@@ -3,76 +3,24 @@ package io.pond.loyalty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pond.identity.Evidence;
-import io.pond.identity.PersonId;
-import io.pond.identity.Persons;
-import io.pond.identity.ResolvingIdentity;
 import io.pond.loyalty.ledger.AccountMerges;
-import io.pond.loyalty.orders.OrderFacts;
 import io.pond.loyalty.program.domain.ProgramConfig;
 import io.pond.platform.Identifier;
-import io.pond.support.Http;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Commerce's orders earn points end to end: an order pushed through the POS adapter becomes pending
  * points for a member, its completion makes them available after the return window, a refund claws
  * back; OneID merges join accounts.
  */
-class OrdersToPointsTest extends LoyaltyTestSupport {
+class OrdersToPointsTest extends OrdersTestSupport {
 
-  private static final String ADMIN = Http.basic("admin", "loyalty-admin-pw");
-
-  @Autowired ResolvingIdentity identity;
-  @Autowired Persons persons;
-  @Autowired OrderFacts facts;
   @Autowired AccountMerges merges;
-  @Autowired JdbcClient jdbc;
-
-  private PersonRef personWith(Identifier identifier) {
-    PersonId id =
-        identity.resolve(Evidence.together("test", clock.instant(), UUID.randomUUID().toString(), identifier)).person().orElseThrow();
-    return new PersonRef(id.value());
-  }
-
-  private PersonRef member(String program, Identifier identifier) {
-    PersonRef person = personWith(identifier);
-    ledger.ensureAccount(programs.get(program), person.value());
-    return person;
-  }
-
-  private static Identifier buyer(String value) {
-    return Identifier.scoped(Identifier.TAOBAO_OPEN_UID, "app-1", value);
-  }
-
-  private Http.Response pushOrder(String orderId, String buyerId, String status, long paidFen, Instant modifiedAt, String extra) {
-    String body =
-        "{\"channel\":\"taobao\",\"shopId\":\"flagship\",\"orderId\":\"" + orderId + "\",\"status\":\"" + status + "\",\"modifiedAt\":\""
-            + modifiedAt + "\",\"paidFen\":" + paidFen + ",\"paidAt\":\"" + START + "\",\"buyers\":[{\"type\":\"taobao_open_uid\",\"scope\":\"app-1\","
-            + "\"value\":\"" + buyerId + "\"}]" + extra + "}";
-    Http.Response r = new Http(port).post("/api/v1/orders", ADMIN, body);
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
-    return r;
-  }
-
-  static void eventually(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met within 20 s").isLessThan(deadline);
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
 
   @Test
   void a_pushed_order_earns_pending_points_activates_on_completion_and_a_refund_claws_back() {
