@@ -56,6 +56,7 @@ public class PointsLedger {
   private final Programs programs;
   private final Clock clock;
   private final ApplicationEventPublisher events;
+  private final PostingCombiner combiner = new PostingCombiner();
 
   public PointsLedger(
       JdbcClient jdbc, PlatformTransactionManager transactions, Programs programs, Clock clock, ApplicationEventPublisher events) {
@@ -129,6 +130,8 @@ public class PointsLedger {
     final ProgramConfig config;
     final Instant now;
     Account account;
+    /** The transaction the account is locked in (savepoints of combined postings). */
+    org.springframework.transaction.TransactionStatus status;
 
     Locked(Programs.Program program, Account account, Instant now) {
       this.program = program;
@@ -200,14 +203,24 @@ public class PointsLedger {
     if (create) {
       ensureAccount(program, person.value());
     }
-    return inTransaction(
-        status -> {
-          Optional<Account> account = lock(program.id(), person.value());
-          if (account.isEmpty()) {
-            throw PondException.notFound("loyalty account of person", person.value() + " in program " + programCode);
-          }
-          return work.apply(new Locked(program, account.get(), clock.instant()));
-        });
+    if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+      // PERF: postings to one account are combined into one transaction when they queue up (a hot account)
+      return combiner.submit(
+          program.id() + "/" + person.value(),
+          batch -> inTransaction(status -> batch.apply(locked(program, person, status))),
+          work);
+    }
+    return inTransaction(status -> work.apply(locked(program, person, status)));
+  }
+
+  private Locked locked(Programs.Program program, PersonRef person, org.springframework.transaction.TransactionStatus status) {
+    Optional<Account> account = lock(program.id(), person.value());
+    if (account.isEmpty()) {
+      throw PondException.notFound("loyalty account of person", person.value() + " in program " + program.code());
+    }
+    Locked locked = new Locked(program, account.get(), clock.instant());
+    locked.status = status;
+    return locked;
   }
 
   public <T> T withAccountId(long accountId, Function<Locked, T> work) {
@@ -686,7 +699,7 @@ public class PointsLedger {
         });
   }
 
-  private Outcome.Posted earnAvailable(Locked a, String type, Key key, long points, String rule, String reason, String actor, Instant at) {
+  Outcome.Posted earnAvailable(Locked a, String type, Key key, long points, String rule, String reason, String actor, Instant at) {
     long availableBefore = a.account.available();
     long entryId = post(a, new Draft(type, points, 0, 0, key, null, null, rule, null, reason, actor, at));
     long lotId = newLot(a, entryId, points, false, null, ExpiryPolicy.expiresAt(a.config.expiry(), at, clock.getZone()), null);

@@ -1,0 +1,134 @@
+package io.pond.loyalty.ledger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.springframework.transaction.TransactionStatus;
+
+/**
+ * Group commit per account. Changes to one account are serial (its row is locked until commit), so a
+ * hot account could take no more postings per second than the disk takes commits. Callers that find
+ * another thread already posting to the account queue their work instead; the thread that holds the
+ * account's lane runs everything queued (up to {@link #MAX_BATCH}) in one transaction under one lock,
+ * each piece of work in its own savepoint, and every caller gets its answer only after that
+ * transaction committed: an acknowledgement still means durable.
+ *
+ * <p>A piece of work that throws is rolled back to its savepoint (the in-memory account state too)
+ * and its caller gets the exception; the others commit. When the transaction itself fails, every
+ * caller of the batch gets the failure.
+ */
+final class PostingCombiner {
+
+  static final int MAX_BATCH = 256;
+
+  private record Work(Function<PointsLedger.Locked, ?> work, CompletableFuture<Object> done) {}
+
+  private static final class Lane {
+    final Queue<Work> queue = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean leading = new AtomicBoolean();
+  }
+
+  private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+
+  /**
+   * Runs {@code work} on the locked account, combined with other callers' work on the same account.
+   *
+   * @param inTransaction runs the batch in one transaction (retried on lock conflicts) with the account locked
+   */
+  @SuppressWarnings("unchecked")
+  <T> T submit(String account, LockedTransaction inTransaction, Function<PointsLedger.Locked, T> work) {
+    Lane lane = lanes.computeIfAbsent(account, k -> new Lane());
+    Work mine = new Work(work, new CompletableFuture<>());
+    lane.queue.add(mine);
+    while (true) {
+      if (!mine.done().isDone() && lane.leading.compareAndSet(false, true)) {
+        try {
+          runBatch(lane, inTransaction);
+        } finally {
+          lane.leading.set(false);
+        }
+      }
+      try {
+        return (T) mine.done().get(2, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException stillQueued) {
+        // the lane's holder has not reached it yet; take the lane when it is free
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      } finally {
+        if (mine.done().isDone() && lane.queue.isEmpty() && !lane.leading.get()) {
+          lanes.remove(account, lane);
+        }
+      }
+    }
+  }
+
+  /** Runs a batch of work on one locked account in one transaction. */
+  interface LockedTransaction {
+    void run(Function<PointsLedger.Locked, Void> batch);
+  }
+
+  private static void runBatch(Lane lane, LockedTransaction inTransaction) {
+    List<Work> batch = new ArrayList<>();
+    for (Work w; batch.size() < MAX_BATCH && (w = lane.queue.poll()) != null; ) {
+      batch.add(w);
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    Object[] results = new Object[batch.size()];
+    RuntimeException[] failures = new RuntimeException[batch.size()];
+    try {
+      inTransaction.run(
+          locked -> {
+            java.util.Arrays.fill(results, null);
+            java.util.Arrays.fill(failures, null);
+            for (int i = 0; i < batch.size(); i++) {
+              if (batch.size() == 1) {
+                results[i] = batch.get(i).work().apply(locked);
+                continue;
+              }
+              TransactionStatus status = locked.status;
+              Object savepoint = status.createSavepoint();
+              PointsLedger.Account before = locked.account;
+              try {
+                results[i] = batch.get(i).work().apply(locked);
+                status.releaseSavepoint(savepoint);
+              } catch (RuntimeException e) {
+                status.rollbackToSavepoint(savepoint);
+                locked.account = before;
+                failures[i] = e;
+              }
+            }
+            return null;
+          });
+    } catch (RuntimeException | Error e) {
+      batch.forEach(w -> w.done().completeExceptionally(e));
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      if (failures[i] != null) {
+        batch.get(i).done().completeExceptionally(failures[i]);
+      } else {
+        batch.get(i).done().complete(results[i]);
+      }
+    }
+  }
+}
