@@ -130,8 +130,6 @@ public class PointsLedger {
     final ProgramConfig config;
     final Instant now;
     Account account;
-    /** The transaction the account is locked in (savepoints of combined postings). */
-    org.springframework.transaction.TransactionStatus status;
 
     Locked(Programs.Program program, Account account, Instant now) {
       this.program = program;
@@ -207,20 +205,18 @@ public class PointsLedger {
       // PERF: postings to one account are combined into one transaction when they queue up (a hot account)
       return combiner.submit(
           program.id() + "/" + person.value(),
-          batch -> inTransaction(status -> batch.apply(locked(program, person, status))),
+          batch -> inTransaction(status -> batch.apply(locked(program, person))),
           work);
     }
-    return inTransaction(status -> work.apply(locked(program, person, status)));
+    return inTransaction(status -> work.apply(locked(program, person)));
   }
 
-  private Locked locked(Programs.Program program, PersonRef person, org.springframework.transaction.TransactionStatus status) {
+  private Locked locked(Programs.Program program, PersonRef person) {
     Optional<Account> account = lock(program.id(), person.value());
     if (account.isEmpty()) {
       throw PondException.notFound("loyalty account of person", person.value() + " in program " + program.code());
     }
-    Locked locked = new Locked(program, account.get(), clock.instant());
-    locked.status = status;
-    return locked;
+    return new Locked(program, account.get(), clock.instant());
   }
 
   public <T> T withAccountId(long accountId, Function<Locked, T> work) {

@@ -12,19 +12,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import org.springframework.transaction.TransactionStatus;
 
 /**
  * Group commit per account. Changes to one account are serial (its row is locked until commit), so a
  * hot account could take no more postings per second than the disk takes commits. Callers that find
  * another thread already posting to the account queue their work instead; the thread that holds the
  * account's lane runs everything queued (up to {@link #MAX_BATCH}) in one transaction under one lock,
- * each piece of work in its own savepoint, and every caller gets its answer only after that
- * transaction committed: an acknowledgement still means durable.
+ * and every caller gets its answer only after that transaction committed: an acknowledgement still
+ * means durable.
  *
- * <p>A piece of work that throws is rolled back to its savepoint (the in-memory account state too)
- * and its caller gets the exception; the others commit. When the transaction itself fails, every
- * caller of the batch gets the failure.
+ * <p>When a piece of work throws, the batch's transaction is rolled back (with the events its work
+ * published) and run again without it; its caller gets the exception. When the transaction itself
+ * fails, every caller of the batch gets the failure.
  */
 final class PostingCombiner {
 
@@ -85,50 +84,55 @@ final class PostingCombiner {
     void run(Function<PointsLedger.Locked, Void> batch);
   }
 
+  /** One piece of work threw: the batch's transaction is rolled back and run again without it. */
+  private static final class WorkFailed extends RuntimeException {
+    final int index;
+    final RuntimeException cause;
+
+    WorkFailed(int index, RuntimeException cause) {
+      super(null, null, false, false);
+      this.index = index;
+      this.cause = cause;
+    }
+  }
+
   private static void runBatch(Lane lane, LockedTransaction inTransaction) {
     List<Work> batch = new ArrayList<>();
     for (Work w; batch.size() < MAX_BATCH && (w = lane.queue.poll()) != null; ) {
       batch.add(w);
     }
-    if (batch.isEmpty()) {
-      return;
-    }
-    Object[] results = new Object[batch.size()];
-    RuntimeException[] failures = new RuntimeException[batch.size()];
-    try {
-      inTransaction.run(
-          locked -> {
-            java.util.Arrays.fill(results, null);
-            java.util.Arrays.fill(failures, null);
-            for (int i = 0; i < batch.size(); i++) {
-              if (batch.size() == 1) {
-                results[i] = batch.get(i).work().apply(locked);
-                continue;
+    while (!batch.isEmpty()) {
+      Object[] results = new Object[batch.size()];
+      List<Work> running = batch;
+      try {
+        inTransaction.run(
+            locked -> {
+              for (int i = 0; i < running.size(); i++) {
+                try {
+                  results[i] = running.get(i).work().apply(locked);
+                } catch (RuntimeException e) {
+                  if (running.size() == 1) {
+                    throw e;
+                  }
+                  throw new WorkFailed(i, e);
+                }
               }
-              TransactionStatus status = locked.status;
-              Object savepoint = status.createSavepoint();
-              PointsLedger.Account before = locked.account;
-              try {
-                results[i] = batch.get(i).work().apply(locked);
-                status.releaseSavepoint(savepoint);
-              } catch (RuntimeException e) {
-                status.rollbackToSavepoint(savepoint);
-                locked.account = before;
-                failures[i] = e;
-              }
-            }
-            return null;
-          });
-    } catch (RuntimeException | Error e) {
-      batch.forEach(w -> w.done().completeExceptionally(e));
-      return;
-    }
-    for (int i = 0; i < batch.size(); i++) {
-      if (failures[i] != null) {
-        batch.get(i).done().completeExceptionally(failures[i]);
-      } else {
-        batch.get(i).done().complete(results[i]);
+              return null;
+            });
+      } catch (WorkFailed failed) {
+        // PERF: rare (validation passed before the work was queued); rolling back the whole batch keeps
+        // every caller's work as if in its own transaction, events included
+        batch = new ArrayList<>(running);
+        batch.remove(failed.index).done().completeExceptionally(failed.cause);
+        continue;
+      } catch (RuntimeException | Error e) {
+        running.forEach(w -> w.done().completeExceptionally(e));
+        return;
       }
+      for (int i = 0; i < running.size(); i++) {
+        running.get(i).done().complete(results[i]);
+      }
+      return;
     }
   }
 }
