@@ -41,6 +41,7 @@ public class EarningImport {
   private final Programs programs;
   private final Clock clock;
   private final ApplicationEventPublisher events;
+  private final boolean postgres;
 
   EarningImport(JdbcTemplate jdbc, PointsLedger ledger, Programs programs, Clock clock, ApplicationEventPublisher events) {
     this.jdbc = jdbc;
@@ -48,6 +49,8 @@ public class EarningImport {
     this.programs = programs;
     this.clock = clock;
     this.events = events;
+    this.postgres =
+        Boolean.TRUE.equals(jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")));
   }
 
   /** One posting to import; {@code businessId} is unique per source. */
@@ -79,6 +82,10 @@ public class EarningImport {
   private record Row(long accountId, long available, long changeSeq, Integer mergedInto) {}
 
   private Result chunk(Programs.Program program, String source, List<Earning> chunk) {
+    if (postgres) {
+      // PERF: a generic plan for the IN-list lookups, cached while the tables were small, is a sequential scan
+      jdbc.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+    }
     Instant now = clock.instant();
     Map<String, Earning> byKey = new LinkedHashMap<>();
     chunk.forEach(e -> byKey.putIfAbsent(e.businessId(), e));
