@@ -57,6 +57,7 @@ public class PointsLedger {
   private final Clock clock;
   private final ApplicationEventPublisher events;
   private final PostingCombiner combiner = new PostingCombiner();
+  private final java.util.Set<String> knownAccounts = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public PointsLedger(
       JdbcClient jdbc, PlatformTransactionManager transactions, Programs programs, Clock clock, ApplicationEventPublisher events) {
@@ -251,6 +252,11 @@ public class PointsLedger {
 
   /** Creates the account in its own short transaction; a concurrent creation is not an error. */
   public void ensureAccount(Programs.Program program, int personId) {
+    // PERF: accounts are never deleted, so one seen to exist needs no query on the next posting
+    String known = program.id() + "/" + personId;
+    if (knownAccounts.contains(known)) {
+      return;
+    }
     boolean exists =
         jdbc.sql("SELECT COUNT(*) FROM loyalty_account WHERE program_id = ? AND person_id = ?")
                 .params(program.id(), personId)
@@ -258,6 +264,9 @@ public class PointsLedger {
                 .single()
             > 0;
     if (exists) {
+      if (knownAccounts.size() < 1_000_000) {
+        knownAccounts.add(known);
+      }
       return;
     }
     Instant now = clock.instant();

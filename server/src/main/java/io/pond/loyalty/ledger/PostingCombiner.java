@@ -8,8 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -48,34 +46,33 @@ final class PostingCombiner {
     Lane lane = lanes.computeIfAbsent(account, k -> new Lane());
     Work mine = new Work(work, new CompletableFuture<>());
     lane.queue.add(mine);
-    while (true) {
-      if (!mine.done().isDone() && lane.leading.compareAndSet(false, true)) {
-        try {
-          runBatch(lane, inTransaction);
-        } finally {
-          lane.leading.set(false);
-        }
-      }
+    // Whoever takes the lane runs batches until the queue is empty, then lets go and looks again: work
+    // queued while the lane was held is either seen by that look or its own caller takes the lane.
+    while (!lane.queue.isEmpty() && lane.leading.compareAndSet(false, true)) {
       try {
-        return (T) mine.done().get(2, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException stillQueued) {
-        // the lane's holder has not reached it yet; take the lane when it is free
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
+        while (!lane.queue.isEmpty()) {
+          runBatch(lane, inTransaction);
         }
-        if (e.getCause() instanceof Error err) {
-          throw err;
-        }
-        throw new IllegalStateException(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
       } finally {
-        if (mine.done().isDone() && lane.queue.isEmpty() && !lane.leading.get()) {
-          lanes.remove(account, lane);
-        }
+        lane.leading.set(false);
       }
+    }
+    if (lane.queue.isEmpty()) {
+      lanes.remove(account, lane);
+    }
+    try {
+      return (T) mine.done().get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
