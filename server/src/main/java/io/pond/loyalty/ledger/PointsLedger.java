@@ -56,6 +56,8 @@ public class PointsLedger {
   private final Programs programs;
   private final Clock clock;
   private final ApplicationEventPublisher events;
+  private final PostingCombiner combiner = new PostingCombiner();
+  private final java.util.Set<String> knownAccounts = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public PointsLedger(
       JdbcClient jdbc, PlatformTransactionManager transactions, Programs programs, Clock clock, ApplicationEventPublisher events) {
@@ -200,14 +202,22 @@ public class PointsLedger {
     if (create) {
       ensureAccount(program, person.value());
     }
-    return inTransaction(
-        status -> {
-          Optional<Account> account = lock(program.id(), person.value());
-          if (account.isEmpty()) {
-            throw PondException.notFound("loyalty account of person", person.value() + " in program " + programCode);
-          }
-          return work.apply(new Locked(program, account.get(), clock.instant()));
-        });
+    if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+      // PERF: postings to one account are combined into one transaction when they queue up (a hot account)
+      return combiner.submit(
+          program.id() + "/" + person.value(),
+          batch -> inTransaction(status -> batch.apply(locked(program, person))),
+          work);
+    }
+    return inTransaction(status -> work.apply(locked(program, person)));
+  }
+
+  private Locked locked(Programs.Program program, PersonRef person) {
+    Optional<Account> account = lock(program.id(), person.value());
+    if (account.isEmpty()) {
+      throw PondException.notFound("loyalty account of person", person.value() + " in program " + program.code());
+    }
+    return new Locked(program, account.get(), clock.instant());
   }
 
   public <T> T withAccountId(long accountId, Function<Locked, T> work) {
@@ -219,15 +229,34 @@ public class PointsLedger {
         });
   }
 
+  /**
+   * Locks the person's account; the account of a person merged into another (OneID merge, see
+   * {@link AccountMerges}) is closed and points at the survivor's, which is locked instead.
+   */
   private Optional<Account> lock(long programId, int personId) {
-    return jdbc.sql("SELECT * FROM loyalty_account WHERE program_id = ? AND person_id = ? FOR UPDATE")
-        .params(programId, personId)
-        .query(PointsLedger::account)
-        .optional();
+    record Row(Account account, Integer mergedInto) {}
+    int person = personId;
+    for (int hops = 0; hops < 100; hops++) {
+      Optional<Row> row =
+          jdbc.sql("SELECT * FROM loyalty_account WHERE program_id = ? AND person_id = ? FOR UPDATE")
+              .params(programId, person)
+              .query((rs, n) -> new Row(account(rs, n), (Integer) rs.getObject("merged_into_person")))
+              .optional();
+      if (row.isEmpty() || row.get().mergedInto() == null) {
+        return row.map(Row::account);
+      }
+      person = row.get().mergedInto();
+    }
+    throw new IllegalStateException("account merges of person " + personId + " form a cycle");
   }
 
   /** Creates the account in its own short transaction; a concurrent creation is not an error. */
   public void ensureAccount(Programs.Program program, int personId) {
+    // PERF: accounts are never deleted, so one seen to exist needs no query on the next posting
+    String known = program.id() + "/" + personId;
+    if (knownAccounts.contains(known)) {
+      return;
+    }
     boolean exists =
         jdbc.sql("SELECT COUNT(*) FROM loyalty_account WHERE program_id = ? AND person_id = ?")
                 .params(program.id(), personId)
@@ -235,6 +264,9 @@ public class PointsLedger {
                 .single()
             > 0;
     if (exists) {
+      if (knownAccounts.size() < 1_000_000) {
+        knownAccounts.add(known);
+      }
       return;
     }
     Instant now = clock.instant();
@@ -306,7 +338,7 @@ public class PointsLedger {
   }
 
   /** Appends an entry, moves the account's running totals and records the change for sync. */
-  private long post(Locked a, Draft d) {
+  long post(Locked a, Draft d) {
     GeneratedKeyHolder keys = new GeneratedKeyHolder();
     jdbc.sql(
             "INSERT INTO loyalty_entry (account_id, program_id, type, points, delta_available, delta_pending, delta_growth, source,"
@@ -346,7 +378,7 @@ public class PointsLedger {
     return text == null || text.length() <= 500 ? text : text.substring(0, 497) + "…";
   }
 
-  private void saveAccount(Locked a, String kind, Long entryId) {
+  void saveAccount(Locked a, String kind, Long entryId) {
     Account x = a.account;
     long seq = x.changeSeq() + 1;
     a.account =
@@ -375,7 +407,7 @@ public class PointsLedger {
   }
 
   /** Takes {@code points} from a lot for an entry (negative: gives them back). */
-  private void allocate(long entryId, long lotId, long points) {
+  void allocate(long entryId, long lotId, long points) {
     if (points == 0) {
       return;
     }
@@ -389,7 +421,7 @@ public class PointsLedger {
     }
   }
 
-  private List<Lots.Balance> availableLots(Locked a, Long except) {
+  List<Lots.Balance> availableLots(Locked a, Long except) {
     return jdbc.sql("SELECT id, remaining, expires_at FROM loyalty_lot WHERE account_id = ? AND pending = FALSE AND remaining > 0")
         .param(a.account.id())
         .query((rs, n) -> new Lots.Balance(rs.getLong(1), rs.getLong(2), instant(rs.getTimestamp(3))))
@@ -672,7 +704,7 @@ public class PointsLedger {
         });
   }
 
-  private Outcome.Posted earnAvailable(Locked a, String type, Key key, long points, String rule, String reason, String actor, Instant at) {
+  Outcome.Posted earnAvailable(Locked a, String type, Key key, long points, String rule, String reason, String actor, Instant at) {
     long availableBefore = a.account.available();
     long entryId = post(a, new Draft(type, points, 0, 0, key, null, null, rule, null, reason, actor, at));
     long lotId = newLot(a, entryId, points, false, null, ExpiryPolicy.expiresAt(a.config.expiry(), at, clock.getZone()), null);
@@ -856,7 +888,7 @@ public class PointsLedger {
     return measures(a.account.id(), from, a.now.plusMillis(1)).of(a.config.qualification().measure());
   }
 
-  private void upgradeIfQualified(Locked a) {
+  void upgradeIfQualified(Locked a) {
     long value = currentValue(a);
     int qualified = TierPolicy.qualifiedLevel(a.config, value);
     if (qualified > a.account.tier()) {
@@ -874,7 +906,7 @@ public class PointsLedger {
     }
   }
 
-  private void changeTier(Locked a, int level, String reason, boolean review) {
+  void changeTier(Locked a, int level, String reason, boolean review) {
     changeTier(a, level, reason, review, a.now);
   }
 

@@ -1,0 +1,260 @@
+package io.pond.loyalty.bench;
+
+import io.pond.loyalty.PersonRef;
+import io.pond.loyalty.ledger.EarningImport;
+import io.pond.loyalty.ledger.LedgerQueries;
+import io.pond.loyalty.ledger.PointsLedger;
+import io.pond.loyalty.program.Programs;
+import io.pond.loyalty.program.domain.ProgramConfig;
+import io.pond.platform.cli.Jobs;
+import io.pond.platform.cli.PondCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pond bench ledger}: the points ledger on PostgreSQL next to {@code pgbench}'s built-in
+ * TPC-B-like script on the same server, with durable commits ({@code synchronous_commit} as the server
+ * has it, normally {@code on}). Measures earn/redeem postings on many accounts, the same on one hot
+ * account, and a batched earning import; prints the figures and the ratio to pgbench on the last line.
+ */
+@Command(name = "ledger", mixinStandardHelpOptions = true, description = "Points ledger tx/s on PostgreSQL next to pgbench's TPC-B-like script.")
+public final class LedgerBench implements Callable<Integer>, PondCommand {
+
+  private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql://([^:/]+)(?::(\\d+))?/([^?]+).*");
+  private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+)");
+  private static final String SCHEMA = "pond_ledger_bench";
+
+  @Override
+  public String group() {
+    return "bench";
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--db-url", description = "PostgreSQL server and database to use (created if missing; default: POND_DB_URL's server, database pond_bench)")
+  String dbUrl;
+
+  @Option(names = "--seconds", description = "Length of each timed run (default ${DEFAULT-VALUE})", defaultValue = "15")
+  int seconds;
+
+  @Option(names = "--clients", description = "Concurrent clients, for Pond and for pgbench (default ${DEFAULT-VALUE})", defaultValue = "16")
+  int clients;
+
+  @Option(names = "--accounts", description = "Member accounts (default ${DEFAULT-VALUE})", defaultValue = "10000")
+  int accounts;
+
+  @Option(names = "--import-postings", description = "Postings in the batched import (default ${DEFAULT-VALUE})", defaultValue = "200000")
+  int importPostings;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    String url = dbUrl != null ? dbUrl : defaultUrl();
+    Matcher m = JDBC_URL.matcher(url);
+    if (!m.matches()) {
+      out.println("--db-url must look like jdbc:postgresql://host[:port]/database, not " + url);
+      return 2;
+    }
+    String host = m.group(1);
+    String port = m.group(2) == null ? "5432" : m.group(2);
+    String database = m.group(3);
+    String user = env("POND_DB_USER", "postgres");
+    String password = env("POND_DB_PASSWORD", "");
+    createDatabase(host, port, database, user, password);
+    String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
+    String durability;
+    try (Connection c = DriverManager.getConnection(url, user, password);
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+      s.execute("CREATE SCHEMA " + SCHEMA);
+      try (ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
+        rs.next();
+        durability = rs.getString(1);
+      }
+    }
+    out.printf(Locale.ROOT, "ledger bench on %s (schema %s), synchronous_commit=%s, %d clients, %d s per run, load %s%n", url, SCHEMA,
+        durability, clients, seconds, loadAverage());
+
+    Path dataDir = Files.createTempDirectory("pond-bench-ledger");
+    System.setProperty("POND_DB_URL", schemaUrl);
+    double[] pond;
+    try {
+      pond = Jobs.withContext(dataDir.toString(), context -> runPond(context, out));
+    } finally {
+      System.clearProperty("POND_DB_URL");
+      try (Stream<Path> paths = Files.walk(dataDir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    double pgbench = pgbench(host, port, database, user, password, out);
+    out.printf(Locale.ROOT,
+        "ledger bench: earn/redeem %.0f tx/s, pgbench tpcb-like %.0f tx/s, ratio pond/pgbench %.2f; hot account %.0f tx/s; batched import %.0f postings/s (load %s)%n",
+        pond[0], pgbench, pond[0] / pgbench, pond[1], pond[2], loadAverage());
+    return 0;
+  }
+
+  private double[] runPond(org.springframework.context.ConfigurableApplicationContext context, PrintWriter out) {
+    Programs programs = context.getBean(Programs.class);
+    PointsLedger ledger = context.getBean(PointsLedger.class);
+    EarningImport importer = context.getBean(EarningImport.class);
+    LedgerQueries queries = context.getBean(LedgerQueries.class);
+    String program = "bench";
+    programs.create(
+        program, "ledger bench",
+        new ProgramConfig(null, null,
+            new ProgramConfig.Earning(BigDecimal.ONE, BigDecimal.ONE, List.of(), List.of(), null, null,
+                Map.of("review", new ProgramConfig.EventReward(10L, 0))),
+            null, null, null, null, null, null),
+        "bench");
+
+    // batched import: every account gets a starting balance, so that redemptions succeed
+    List<EarningImport.Earning> earnings = new ArrayList<>(importPostings);
+    Instant now = Instant.now();
+    for (int i = 0; i < importPostings; i++) {
+      earnings.add(new EarningImport.Earning(new PersonRef(1 + i % accounts), "seed-" + i, 1_000, "bench seed", now));
+    }
+    long t0 = System.nanoTime();
+    EarningImport.Result imported = importer.run(program, "bench", earnings);
+    double importRate = imported.posted() / ((System.nanoTime() - t0) / 1e9);
+    out.printf(Locale.ROOT, "batched import: %d postings in %.2f s = %.0f postings/s%n", imported.posted(), (System.nanoTime() - t0) / 1e9, importRate);
+
+    double spread = timed(out, "earn/redeem on " + accounts + " accounts", () -> 1 + ThreadLocalRandom.current().nextInt(accounts), ledger, program);
+    double hot = timed(out, "earn/redeem on one hot account", () -> 1, ledger, program);
+
+    List<Long> ids = queries.accountIds();
+    long drifts = 0;
+    for (int i = 0; i < ids.size(); i += Math.max(1, ids.size() / 200)) {
+      drifts += queries.reconcile(ids.get(i)).size();
+    }
+    out.printf(Locale.ROOT, "reconcile of %d sampled accounts: %s%n", Math.min(ids.size(), 200), drifts == 0 ? "no drift" : drifts + " drifts");
+    return new double[] {spread, hot, importRate};
+  }
+
+  /** {@code clients} threads post for {@code seconds}: half earn (an event), half redeem 10 points. */
+  private double timed(PrintWriter out, String label, java.util.function.IntSupplier account, PointsLedger ledger, String program) {
+    AtomicLong done = new AtomicLong();
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      Thread t =
+          Thread.ofPlatform().start(() -> {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            while (System.nanoTime() < end) {
+              PersonRef person = new PersonRef(account.getAsInt());
+              String id = UUID.randomUUID().toString();
+              PointsLedger.Outcome outcome =
+                  random.nextBoolean()
+                      ? ledger.earnEvent(program, person, "review", new PointsLedger.Key("bench", "review", id), Instant.now())
+                      : ledger.redeem(program, person, new PointsLedger.Key("bench", "redemption", id), 10, "bench", "bench");
+              if (outcome instanceof PointsLedger.Outcome.Posted) {
+                done.incrementAndGet();
+              }
+            }
+          });
+      threads.add(t);
+    }
+    long start = System.nanoTime();
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    double rate = done.get() / ((System.nanoTime() - start) / 1e9);
+    out.printf(Locale.ROOT, "%s: %d postings = %.0f tx/s (load %s)%n", label, done.get(), rate, loadAverage());
+    return rate;
+  }
+
+  private double pgbench(String host, String port, String database, String user, String password, PrintWriter out)
+      throws IOException, InterruptedException {
+    int scale = Math.max(1, clients);
+    run(List.of("pgbench", "-i", "-q", "-s", Integer.toString(scale), "-h", host, "-p", port, "-U", user, database), password);
+    String report =
+        run(List.of("pgbench", "-b", "tpcb-like", "-c", Integer.toString(clients), "-j", Integer.toString(Math.min(clients, 4)),
+            "-T", Integer.toString(seconds), "-h", host, "-p", port, "-U", user, database), password);
+    Matcher tps = TPS.matcher(report);
+    if (!tps.find()) {
+      throw new IllegalStateException("pgbench printed no tps:\n" + report);
+    }
+    double rate = Double.parseDouble(tps.group(1));
+    out.printf(Locale.ROOT, "pgbench tpcb-like, scale %d: %.0f tx/s (load %s)%n", scale, rate, loadAverage());
+    return rate;
+  }
+
+  private static String run(List<String> command, String password) throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (!password.isEmpty()) {
+      builder.environment().put("PGPASSWORD", password);
+    }
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+    }
+    return output;
+  }
+
+  private static void createDatabase(String host, String port, String database, String user, String password) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", user, password);
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database.replace("'", "''") + "'")) {
+        if (rs.next()) {
+          return;
+        }
+      }
+      s.execute("CREATE DATABASE \"" + database.replace("\"", "") + "\"");
+    }
+  }
+
+  private static String defaultUrl() {
+    String configured = System.getenv("POND_DB_URL");
+    if (configured != null) {
+      Matcher m = JDBC_URL.matcher(configured);
+      if (m.matches()) {
+        return "jdbc:postgresql://" + m.group(1) + ":" + (m.group(2) == null ? "5432" : m.group(2)) + "/pond_bench";
+      }
+    }
+    return "jdbc:postgresql://127.0.0.1:5432/pond_bench";
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null ? fallback : v;
+  }
+}

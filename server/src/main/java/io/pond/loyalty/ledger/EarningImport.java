@@ -1,0 +1,209 @@
+package io.pond.loyalty.ledger;
+
+import io.pond.loyalty.PersonRef;
+import io.pond.loyalty.PointsEarned;
+import io.pond.loyalty.program.Programs;
+import io.pond.loyalty.program.domain.ExpiryPolicy;
+import io.pond.loyalty.program.domain.TierPolicy;
+import io.pond.platform.errors.PondException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Batched earning (a migration of points from an old system, a campaign's bulk award): postings go in
+ * chunks, each chunk in one transaction with its accounts locked in id order and every row written with
+ * JDBC batches, instead of one transaction per posting. Same ledger as single postings: an EARN entry
+ * and a lot each (available at once, expiry by the program's rule), running totals and a change record
+ * per account; the idempotency key is (source, {@code import}, business id), so re-running an import
+ * posts only what is missing. Accounts are created as needed. Postings for an account that is closed
+ * (merged) or owes points (negative balance) take the single-posting path, which follows the merge and
+ * pays the debt first.
+ */
+@Component
+public class EarningImport {
+
+  static final int CHUNK = 1000;
+
+  private final JdbcTemplate jdbc;
+  private final PointsLedger ledger;
+  private final Programs programs;
+  private final Clock clock;
+  private final ApplicationEventPublisher events;
+  private final boolean postgres;
+
+  EarningImport(JdbcTemplate jdbc, PointsLedger ledger, Programs programs, Clock clock, ApplicationEventPublisher events) {
+    this.jdbc = jdbc;
+    this.ledger = ledger;
+    this.programs = programs;
+    this.clock = clock;
+    this.events = events;
+    this.postgres =
+        Boolean.TRUE.equals(jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")));
+  }
+
+  /** One posting to import; {@code businessId} is unique per source. */
+  public record Earning(PersonRef person, String businessId, long points, String reason, Instant occurredAt) {}
+
+  /** How many postings were made and how many were there already. */
+  public record Result(int posted, int replayed) {}
+
+  public Result run(String programCode, String source, List<Earning> earnings) {
+    Programs.Program program = programs.get(programCode);
+    for (int i = 0; i < earnings.size(); i++) {
+      Earning e = earnings.get(i);
+      if (e.points() <= 0) {
+        throw PondException.invalid("earnings[" + i + "].points", "must be positive");
+      }
+      new PointsLedger.Key(source, "import", e.businessId()); // validates source and business id
+    }
+    int posted = 0;
+    int replayed = 0;
+    for (int from = 0; from < earnings.size(); from += CHUNK) {
+      List<Earning> chunk = earnings.subList(from, Math.min(earnings.size(), from + CHUNK));
+      Result r = ledger.inTransaction(status -> chunk(program, source, chunk));
+      posted += r.posted();
+      replayed += r.replayed();
+    }
+    return new Result(posted, replayed);
+  }
+
+  private record Row(long accountId, long available, long changeSeq, Integer mergedInto) {}
+
+  private Result chunk(Programs.Program program, String source, List<Earning> chunk) {
+    if (postgres) {
+      // PERF: a generic plan for the IN-list lookups, cached while the tables were small, is a sequential scan
+      jdbc.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+    }
+    Instant now = clock.instant();
+    Map<String, Earning> byKey = new LinkedHashMap<>();
+    chunk.forEach(e -> byKey.putIfAbsent(e.businessId(), e));
+    Set<String> known =
+        Set.copyOf(
+            in("SELECT business_id FROM loyalty_entry WHERE program_id = ? AND source = ? AND business_type = 'import' AND business_id IN (%s)",
+                List.of(program.id(), source), List.copyOf(byKey.keySet()), (rs, n) -> rs.getString(1)));
+    List<Earning> fresh = byKey.values().stream().filter(e -> !known.contains(e.businessId())).toList();
+    int replayed = chunk.size() - fresh.size();
+    if (fresh.isEmpty()) {
+      return new Result(0, replayed);
+    }
+    List<Integer> persons = fresh.stream().map(e -> e.person().value()).distinct().sorted().toList();
+    Timestamp at = Timestamp.from(now);
+    Timestamp review = Timestamp.from(TierPolicy.nextReview(program.config(), now, now, clock.getZone()));
+    jdbc.batchUpdate(
+        "INSERT INTO loyalty_account (program_id, person_id, available, pending, growth, tier, tier_floor, tier_since, next_review_at,"
+            + " joined_at, change_seq, updated_at) VALUES (?, ?, 0, 0, 0, 1, 1, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
+        persons,
+        persons.size(),
+        (ps, person) -> {
+          ps.setLong(1, program.id());
+          ps.setInt(2, person);
+          ps.setTimestamp(3, at);
+          ps.setTimestamp(4, review);
+          ps.setTimestamp(5, at);
+          ps.setTimestamp(6, at);
+        });
+    Map<Integer, Row> accounts = new HashMap<>();
+    in("SELECT person_id, id, available, change_seq, merged_into_person FROM loyalty_account WHERE program_id = ? AND person_id IN (%s)"
+            + " ORDER BY id FOR UPDATE",
+        List.of(program.id()), persons,
+        (rs, n) -> accounts.put(rs.getInt(1), new Row(rs.getLong(2), rs.getLong(3), rs.getLong(4), (Integer) rs.getObject(5, Integer.class))));
+
+    List<Earning> batched = new ArrayList<>();
+    int single = 0;
+    for (Earning e : fresh) {
+      Row row = accounts.get(e.person().value());
+      if (row.mergedInto() != null || row.available() < 0) {
+        ledger.withAccount(program.code(), e.person(), true, a -> ledger.earnAvailable(a, "EARN", new PointsLedger.Key(source, "import", e.businessId()),
+            e.points(), "import", e.reason(), "import", e.occurredAt()));
+        single++;
+      } else {
+        batched.add(e);
+      }
+    }
+    if (batched.isEmpty()) {
+      return new Result(single, replayed);
+    }
+    jdbc.batchUpdate(
+        "INSERT INTO loyalty_entry (account_id, program_id, type, points, delta_available, delta_pending, delta_growth, source,"
+            + " business_type, business_id, config_version, rule, reason, actor, occurred_at)"
+            + " VALUES (?, ?, 'EARN', ?, ?, 0, 0, ?, 'import', ?, ?, 'import', ?, 'import', ?)",
+        batched,
+        batched.size(),
+        (ps, e) -> {
+          ps.setLong(1, accounts.get(e.person().value()).accountId());
+          ps.setLong(2, program.id());
+          ps.setLong(3, e.points());
+          ps.setLong(4, e.points());
+          ps.setString(5, source);
+          ps.setString(6, e.businessId());
+          ps.setInt(7, program.version());
+          ps.setString(8, e.reason() == null || e.reason().length() <= 500 ? e.reason() : e.reason().substring(0, 500));
+          ps.setTimestamp(9, Timestamp.from(e.occurredAt()));
+        });
+    Map<String, Long> entryIds = new HashMap<>();
+    in("SELECT business_id, id FROM loyalty_entry WHERE program_id = ? AND source = ? AND business_type = 'import' AND business_id IN (%s)",
+        List.of(program.id(), source), batched.stream().map(Earning::businessId).toList(),
+        (rs, n) -> entryIds.put(rs.getString(1), rs.getLong(2)));
+    jdbc.batchUpdate(
+        "INSERT INTO loyalty_lot (account_id, entry_id, original, remaining, pending, expires_at) VALUES (?, ?, ?, ?, FALSE, ?)",
+        batched,
+        batched.size(),
+        (ps, e) -> {
+          ps.setLong(1, accounts.get(e.person().value()).accountId());
+          ps.setLong(2, entryIds.get(e.businessId()));
+          ps.setLong(3, e.points());
+          ps.setLong(4, e.points());
+          Instant expires = ExpiryPolicy.expiresAt(program.config().expiry(), e.occurredAt(), clock.getZone());
+          ps.setTimestamp(5, expires == null ? null : Timestamp.from(expires));
+        });
+    Map<Integer, Long> added = batched.stream().collect(Collectors.groupingBy(e -> e.person().value(), Collectors.summingLong(Earning::points)));
+    Map<Integer, Long> lastEntry = new HashMap<>();
+    batched.forEach(e -> lastEntry.merge(e.person().value(), entryIds.get(e.businessId()), Math::max));
+    List<Integer> touched = new ArrayList<>(added.keySet());
+    Collections.sort(touched);
+    jdbc.batchUpdate(
+        "UPDATE loyalty_account SET available = available + ?, change_seq = change_seq + 1, updated_at = ? WHERE id = ?",
+        touched,
+        touched.size(),
+        (ps, person) -> {
+          ps.setLong(1, added.get(person));
+          ps.setTimestamp(2, at);
+          ps.setLong(3, accounts.get(person).accountId());
+        });
+    jdbc.batchUpdate(
+        "INSERT INTO loyalty_account_change (account_id, seq, kind, available, pending, tier, entry_id, at)"
+            + " SELECT id, change_seq, 'EARN', available, pending, tier, ?, ? FROM loyalty_account WHERE id = ?",
+        touched,
+        touched.size(),
+        (ps, person) -> {
+          ps.setLong(1, lastEntry.get(person));
+          ps.setTimestamp(2, at);
+          ps.setLong(3, accounts.get(person).accountId());
+        });
+    for (Earning e : batched) {
+      events.publishEvent(
+          new PointsEarned(program.code(), e.person(), entryIds.get(e.businessId()), e.points(), false, "import", e.businessId(), now));
+    }
+    return new Result(batched.size() + single, replayed);
+  }
+
+  /** Runs a query whose {@code %s} is an IN list of {@code values}, after the fixed {@code params}. */
+  private <T> List<T> in(String sql, List<Object> params, List<?> values, org.springframework.jdbc.core.RowMapper<T> mapper) {
+    String placeholders = String.join(", ", Collections.nCopies(values.size(), "?"));
+    List<Object> all = new ArrayList<>(params);
+    all.addAll(values);
+    return jdbc.query(sql.formatted(placeholders), mapper, all.toArray());
+  }
+}

@@ -1,0 +1,136 @@
+package io.pond.loyalty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pond.identity.Evidence;
+import io.pond.loyalty.ledger.AccountMerges;
+import io.pond.loyalty.program.domain.ProgramConfig;
+import io.pond.platform.Identifier;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Commerce's orders earn points end to end: an order pushed through the POS adapter becomes pending
+ * points for a member, its completion makes them available after the return window, a refund claws
+ * back; OneID merges join accounts.
+ */
+class OrdersToPointsTest extends OrdersTestSupport {
+
+  @Autowired AccountMerges merges;
+
+  @Test
+  void a_pushed_order_earns_pending_points_activates_on_completion_and_a_refund_claws_back() {
+    String program = simpleProgram("within_balance");
+    String buyerId = "buyer-" + UUID.randomUUID();
+    PersonRef member = member(program, buyer(buyerId));
+    String orderId = "T" + System.nanoTime();
+
+    pushOrder(orderId, buyerId, "PAID", 12_800, START, "");
+    eventually(() -> balance(program, member).pending() == 128);
+    assertThat(balance(program, member).available()).isZero();
+
+    pushOrder(orderId, buyerId, "COMPLETED", 12_800, START.plusSeconds(60), ",\"completedAt\":\"" + START.plusSeconds(60) + "\"");
+    eventually(() -> jdbc.sql("SELECT COUNT(*) FROM loyalty_lot l JOIN loyalty_account a ON a.id = l.account_id"
+            + " WHERE a.person_id = ? AND l.pending_until IS NOT NULL").param(member.value()).query(Long.class).single() == 1);
+    clock.set(START.plus(Duration.ofDays(8)));
+    jobs.runAll();
+    assertThat(balance(program, member).available()).isEqualTo(128);
+    assertThat(balance(program, member).pending()).isZero();
+
+    pushOrder(orderId, buyerId, "COMPLETED", 12_800, START.plus(Duration.ofDays(8)),
+        ",\"completedAt\":\"" + START.plusSeconds(60) + "\",\"refunds\":[{\"refundId\":\"R1\",\"state\":\"REFUNDED\",\"amountFen\":6400}]");
+    eventually(() -> balance(program, member).available() == 64);
+    assertThat(balance(program, member).growth()).isEqualTo(64);
+    List<String> types = queries.entries(program, member, null, 10).stream().map(e -> e.type()).toList();
+    assertThat(types).containsExactly("CLAWBACK", "ACTIVATE", "EARN");
+    assertNoDrift();
+  }
+
+  @Test
+  void an_order_arriving_completed_earns_and_starts_its_return_window_whatever_order_the_events_run_in() {
+    String program = simpleProgram("within_balance");
+    String buyerId = "buyer-" + UUID.randomUUID();
+    PersonRef member = member(program, buyer(buyerId));
+    pushOrder("C" + System.nanoTime(), buyerId, "COMPLETED", 5_000, START, ",\"completedAt\":\"" + START + "\"");
+    eventually(() -> jdbc.sql("SELECT COUNT(*) FROM loyalty_lot l JOIN loyalty_account a ON a.id = l.account_id"
+            + " WHERE a.person_id = ? AND l.pending_until IS NOT NULL").param(member.value()).query(Long.class).single() == 1);
+    clock.set(START.plus(Duration.ofDays(7)));
+    jobs.runAll();
+    assertThat(balance(program, member).available()).isEqualTo(50);
+  }
+
+  @Test
+  void a_buyer_without_an_account_earns_nothing_and_a_cancelled_paid_order_takes_its_points_back() {
+    String program = simpleProgram("within_balance");
+    String strangerId = "stranger-" + UUID.randomUUID();
+    PersonRef stranger = personWith(buyer(strangerId));
+    String strangersOrder = "S" + System.nanoTime();
+    pushOrder(strangersOrder, strangerId, "PAID", 9_900, START, "");
+    eventually(() -> facts.byNumber("taobao", strangersOrder).stream().anyMatch(o -> o.personId() != null));
+    assertThat(queries.account(programs.get(program).id(), stranger.value())).isEmpty();
+
+    String buyerId = "buyer-" + UUID.randomUUID();
+    PersonRef member = member(program, buyer(buyerId));
+    String orderId = "X" + System.nanoTime();
+    pushOrder(orderId, buyerId, "PAID", 9_900, START, "");
+    eventually(() -> balance(program, member).pending() == 99);
+    pushOrder(orderId, buyerId, "CANCELLED", 9_900, START.plusSeconds(30), ",\"cancelledAt\":\"" + START.plusSeconds(30) + "\"");
+    eventually(() -> balance(program, member).pending() == 0);
+    assertThat(balance(program, member).growth()).isZero();
+    assertNoDrift();
+  }
+
+  @Test
+  void merged_persons_share_one_account_with_both_balances_lots_growth_and_the_higher_tier() {
+    String program =
+        program(
+            config(
+                "within_balance", new ProgramConfig.Expiry("rolling_days", 365),
+                List.of(new ProgramConfig.Tier("L1", "basic", 0L, BigDecimal.ONE), new ProgramConfig.Tier("L2", "gold", 100L, BigDecimal.ONE)),
+                null));
+    Identifier tmallId = buyer("merge-a-" + UUID.randomUUID());
+    Identifier jdId = Identifier.global(Identifier.JD_OPEN_ID, "merge-b-" + UUID.randomUUID());
+    PersonRef a = member(program, tmallId);
+    PersonRef b = member(program, jdId);
+    pay(program, a, "MA-1", 20_000); // 200 pending, growth 200: L2
+    review(program, b, "rv-1"); // 50 available
+    complete(program, a, "MA-1");
+    assertThat(balance(program, a).tier()).isEqualTo("L2");
+
+    identity.resolve(Evidence.together("test", clock.instant(), UUID.randomUUID().toString(), tmallId, jdId));
+    PersonRef survivor = new PersonRef(persons.personOf(tmallId).orElseThrow().value());
+    PersonRef merged = survivor.equals(a) ? b : a;
+    eventually(() -> jdbc.sql("SELECT COUNT(*) FROM loyalty_account_merge m JOIN loyalty_program p ON p.id = m.program_id WHERE p.code = ?")
+        .param(program).query(Long.class).single() == 1);
+
+    var after = balance(program, survivor);
+    assertThat(after.pending()).isEqualTo(200);
+    assertThat(after.available()).isEqualTo(50);
+    assertThat(after.growth()).isEqualTo(200);
+    assertThat(after.tier()).isEqualTo("L2");
+    review(program, merged, "rv-2");
+    assertThat(balance(program, survivor).available()).as("postings for the merged person go to the survivor").isEqualTo(100);
+    assertThat(balance(program, merged).available()).as("the merged account is closed").isZero();
+    Long lotsWithExpiry =
+        jdbc.sql("SELECT COUNT(*) FROM loyalty_lot l JOIN loyalty_account a ON a.id = l.account_id WHERE a.person_id = ? AND l.expires_at IS NOT NULL")
+            .param(survivor.value()).query(Long.class).single();
+    assertThat(lotsWithExpiry).isEqualTo(3);
+
+    // the merged person's order completes later: it activates on the survivor's account
+    clock.set(START.plus(Duration.ofDays(8)));
+    jobs.runAll();
+    assertThat(balance(program, survivor).available()).isEqualTo(300);
+    assertNoDrift();
+
+    long mergeId = jdbc.sql("SELECT identity_merge_id FROM loyalty_account_merge m JOIN loyalty_program p ON p.id = m.program_id WHERE p.code = ?")
+        .param(program).query(Long.class).single();
+    assertThat(merges.reopen(mergeId, "test")).isEqualTo(1);
+    assertThat(queries.account(programs.get(program).id(), merged.value()).orElseThrow().available()).isZero();
+    assertThat(balance(program, survivor).available()).as("a split leaves the points with the survivor").isEqualTo(300);
+    assertNoDrift();
+  }
+}
