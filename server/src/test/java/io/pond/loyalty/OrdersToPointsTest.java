@@ -21,6 +21,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class OrdersToPointsTest extends OrdersTestSupport {
 
   @Autowired AccountMerges merges;
+  @Autowired io.pond.commerce.importing.OrderImport imports;
 
   @Test
   void a_pushed_order_earns_pending_points_activates_on_completion_and_a_refund_claws_back() {
@@ -47,6 +48,26 @@ class OrdersToPointsTest extends OrdersTestSupport {
     assertThat(balance(program, member).growth()).isEqualTo(64);
     List<String> types = queries.entries(program, member, null, 10).stream().map(e -> e.type()).toList();
     assertThat(types).containsExactly("CLAWBACK", "ACTIVATE", "EARN");
+    assertNoDrift();
+  }
+
+  @Test
+  void imported_orders_earn_like_pushed_ones_and_a_reimport_earns_nothing_more() {
+    String program = simpleProgram("within_balance");
+    String phone = "139" + String.format("%08d", Math.floorMod(System.nanoTime(), 100_000_000L));
+    PersonRef member = member(program, Identifier.global(Identifier.PHONE, phone));
+    String orderId = "IMP" + System.nanoTime();
+    String csv = "订单编号,订单状态,买家实付金额,商品名称,购买数量,商品价格,下单时间,付款时间,会员手机号\n"
+        + orderId + ",买家已付款,99.00,白茶礼盒,1,99.00,2026-03-01 10:00:00,2026-03-01 10:01:00," + phone + "\n";
+    var first = imports.run(new java.io.ByteArrayInputStream(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "orders.csv",
+        io.pond.commerce.order.domain.Channel.TAOBAO, "flagship", n -> {});
+    assertThat(first.created()).as(first.badRows().toString()).isEqualTo(1);
+    eventually(() -> balance(program, member).pending() == 99);
+
+    var again = imports.run(new java.io.ByteArrayInputStream(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "orders.csv",
+        io.pond.commerce.order.domain.Channel.TAOBAO, "flagship", n -> {});
+    assertThat(again.unchanged()).isEqualTo(1);
+    assertThat(balance(program, member).pending()).isEqualTo(99);
     assertNoDrift();
   }
 

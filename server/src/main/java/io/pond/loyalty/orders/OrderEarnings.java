@@ -2,8 +2,11 @@ package io.pond.loyalty.orders;
 
 import io.pond.commerce.OrderCancelled;
 import io.pond.commerce.OrderCompleted;
+import io.pond.commerce.OrderEvent;
+import io.pond.commerce.OrderEventBatches;
 import io.pond.commerce.OrderPaid;
 import io.pond.commerce.OrderRefunded;
+import io.pond.commerce.OrdersImported;
 import io.pond.identity.PersonId;
 import io.pond.identity.Persons;
 import io.pond.loyalty.OrderPoints;
@@ -55,10 +58,12 @@ public class OrderEarnings {
   private final JdbcClient jdbc;
   private final Clock clock;
   private final ObjectProvider<OrderArrivals> arrivals;
+  private final OrderEventBatches batches;
 
   OrderEarnings(
       OrderFacts facts, OrderPoints points, Programs programs, Persons persons, JdbcClient jdbc, Clock clock,
-      ObjectProvider<OrderArrivals> arrivals) {
+      ObjectProvider<OrderArrivals> arrivals, OrderEventBatches batches) {
+    this.batches = batches;
     this.facts = facts;
     this.points = points;
     this.programs = programs;
@@ -71,30 +76,61 @@ public class OrderEarnings {
   @Async
   @TransactionalEventListener
   void on(OrderPaid e) {
-    long id = facts.ensure(e.orderId(), e.channel(), e.shopId(), e.platformOrderId(), e.buyers());
-    facts.paid(id, e.paidFen(), e.paidAt());
-    apply(id);
+    paid(e);
   }
 
   @Async
   @TransactionalEventListener
   void on(OrderCompleted e) {
-    long id = facts.ensure(e.orderId(), e.channel(), e.shopId(), e.platformOrderId(), e.buyers());
-    facts.completed(id, e.completedAt());
-    apply(id);
+    completed(e);
   }
 
   @Async
   @TransactionalEventListener
   void on(OrderRefunded e) {
-    long id = facts.ensure(e.orderId(), e.channel(), e.shopId(), e.platformOrderId(), e.buyers());
-    facts.refunded(id, e.totalRefundedFen(), e.refundedFen(), e.refundedAt());
-    apply(id);
+    refunded(e);
   }
 
   @Async
   @TransactionalEventListener
   void on(OrderCancelled e) {
+    cancelled(e);
+  }
+
+  /** An imported chunk (file imports, the demo): its order events, in order, like single deliveries. */
+  @Async
+  @TransactionalEventListener
+  void on(OrdersImported chunk) {
+    for (OrderEvent e : batches.events(chunk.batchId())) {
+      switch (e) {
+        case OrderPaid p -> paid(p);
+        case OrderCompleted c -> completed(c);
+        case OrderRefunded r -> refunded(r);
+        case OrderCancelled c -> cancelled(c);
+        default -> {}
+      }
+    }
+  }
+
+  private void paid(OrderPaid e) {
+    long id = facts.ensure(e.orderId(), e.channel(), e.shopId(), e.platformOrderId(), e.buyers());
+    facts.paid(id, e.paidFen(), e.paidAt());
+    apply(id);
+  }
+
+  private void completed(OrderCompleted e) {
+    long id = facts.ensure(e.orderId(), e.channel(), e.shopId(), e.platformOrderId(), e.buyers());
+    facts.completed(id, e.completedAt());
+    apply(id);
+  }
+
+  private void refunded(OrderRefunded e) {
+    long id = facts.ensure(e.orderId(), e.channel(), e.shopId(), e.platformOrderId(), e.buyers());
+    facts.refunded(id, e.totalRefundedFen(), e.refundedFen(), e.refundedAt());
+    apply(id);
+  }
+
+  private void cancelled(OrderCancelled e) {
     if (!e.wasPaid()) {
       return; // never paid: it earned nothing
     }
