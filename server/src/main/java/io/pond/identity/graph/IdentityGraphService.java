@@ -31,6 +31,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -123,12 +125,16 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
 
   /** Loads the graph from the store (at start-up, after a failed write, after a rebuild elsewhere). */
   public void load() {
-    lock.writeLock().lock();
-    try {
-      loaded = readStore();
-    } finally {
-      lock.writeLock().unlock();
-    }
+    // the connection first, then the lock: a thread holding the lock never waits for the pool, whose
+    // connections may all be held by readers waiting for the lock
+    tx.executeWithoutResult(s -> {
+      lock.writeLock().lock();
+      try {
+        loaded = readStore();
+      } finally {
+        lock.writeLock().unlock();
+      }
+    });
   }
 
   /** Whether the store's graph generation moved on (a rebuild by another process); reloads if so. */
@@ -219,23 +225,29 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
    */
   <T> T write(Supplier<T> work) {
     loaded();
-    lock.writeLock().lock();
-    try {
-      for (int attempt = 0; ; attempt++) {
-        try {
-          return tx.execute(s -> work.get());
-        } catch (StaleGraph stale) {
-          loaded = readStore();
-          if (attempt > 0) {
-            throw new IllegalStateException("the identity graph keeps being rebuilt; try again later");
-          }
-        } catch (RuntimeException | Error e) {
-          loaded = readStore();
-          throw e;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        // the transaction (and its connection) first, then the lock, released after the commit: a thread
+        // holding the lock never waits for the pool, whose connections readers waiting for the lock may hold
+        return tx.execute(s -> {
+          lock.writeLock().lock();
+          TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+              lock.writeLock().unlock();
+            }
+          });
+          return work.get();
+        });
+      } catch (StaleGraph stale) {
+        load();
+        if (attempt > 0) {
+          throw new IllegalStateException("the identity graph keeps being rebuilt; try again later");
         }
+      } catch (RuntimeException | Error e) {
+        load();
+        throw e;
       }
-    } finally {
-      lock.writeLock().unlock();
     }
   }
 

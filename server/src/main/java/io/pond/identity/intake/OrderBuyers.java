@@ -14,14 +14,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Orders carry their buyer's identifiers (platform buyer ids, and a phone only where the buyer gave it
  * for membership); identifiers on one order are evidence of one person. Delivered after the order's
  * transaction commits, through the durable publication registry, so a crash delivers it again; the
- * idempotency key (order + buyer set) makes a repeat change nothing.
+ * idempotency key (order + buyer set) makes a repeat change nothing. Not transactional itself (unlike
+ * {@code @ApplicationModuleListener}): each resolution commits in identity's own transaction, so a
+ * listener holds one connection, not two, and many listeners at once cannot starve the pool.
  */
 @Component
 class OrderBuyers {
@@ -34,19 +37,22 @@ class OrderBuyers {
     this.batches = batches;
   }
 
-  @ApplicationModuleListener
+  @Async
+  @TransactionalEventListener
   void on(OrderPlaced order) {
     resolve(order.channel(), order.orderId(), order.buyers(), order.placedAt());
   }
 
   /** Buyers can become known with payment (e.g. a member number added at checkout). */
-  @ApplicationModuleListener
+  @Async
+  @TransactionalEventListener
   void on(OrderPaid order) {
     resolve(order.channel(), order.orderId(), order.buyers(), order.paidAt());
   }
 
   /** A bulk-loaded chunk of orders: the same evidence as the single events, resolved in one batch. */
-  @ApplicationModuleListener
+  @Async
+  @TransactionalEventListener
   void on(OrdersImported chunk) {
     List<Evidence> evidence = new ArrayList<>();
     for (OrderEvent e : batches.events(chunk.batchId())) {

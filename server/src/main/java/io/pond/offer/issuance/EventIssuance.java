@@ -68,8 +68,8 @@ public class EventIssuance {
 
   /** Records the tier; a first sighting is a join; a move to a higher configured tier issues its upgrade coupons. */
   public void tierChanged(String program, int personId, String fromTier, String toTier, Instant at) {
-    if (personId <= 0) {
-      return;
+    if (personId <= 0 || toTier == null || toTier.isBlank()) {
+      return; // no tier (an account closed by a merge, or a test removing one): nothing to record or issue
     }
     if (members.tier(program, personId, toTier, at)) {
       joined(personId, at);

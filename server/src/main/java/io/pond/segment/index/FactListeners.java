@@ -1,6 +1,5 @@
 package io.pond.segment.index;
 
-import io.pond.commerce.OrderEvent;
 import io.pond.commerce.OrderEventBatches;
 import io.pond.commerce.OrderPaid;
 import io.pond.commerce.OrdersImported;
@@ -19,6 +18,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,12 +33,16 @@ import org.springframework.stereotype.Component;
 @Component
 class FactListeners {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FactListeners.class);
+
   private final Facts facts;
   private final SegmentIndex index;
   private final Persons persons;
   private final OrderEventBatches batches;
+  private final TransactionTemplate tx;
 
-  FactListeners(Facts facts, SegmentIndex index, Persons persons, OrderEventBatches batches) {
+  FactListeners(Facts facts, SegmentIndex index, Persons persons, OrderEventBatches batches, PlatformTransactionManager transactions) {
+    this.tx = new TransactionTemplate(transactions);
     this.facts = facts;
     this.index = index;
     this.persons = persons;
@@ -62,14 +69,46 @@ class FactListeners {
     paid(order);
   }
 
-  /** Imported orders arrive as one event per chunk; the chunk's paid orders count like single ones. */
-  @ApplicationModuleListener
+  /**
+   * Imported orders arrive as one event per chunk. Identity resolves the chunk's buyers in parallel, so
+   * this waits for them first without a transaction (no connection held while waiting), then counts the
+   * chunk's paid orders in one transaction. Orders whose buyer OneID still does not know (no usable
+   * identifier) are left out and logged: a bulk load must not stay pending forever for them.
+   */
+  @Async
+  @TransactionalEventListener
   void on(OrdersImported chunk) {
-    for (OrderEvent e : batches.events(chunk.batchId())) {
-      if (e instanceof OrderPaid paid) {
-        paid(paid);
+    List<OrderPaid> paid = batches.events(chunk.batchId()).stream()
+        .filter(OrderPaid.class::isInstance).map(OrderPaid.class::cast).toList();
+    long deadline = System.nanoTime() + index.properties().attributionWait().toNanos();
+    List<OrderPaid> unknown = paid;
+    while (!unknown.isEmpty() && System.nanoTime() < deadline) {
+      unknown = unknown.stream().filter(o -> personNow(o.buyers()).isEmpty()).toList();
+      if (!unknown.isEmpty()) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
     }
+    List<OrderPaid> known = paid.stream().filter(o -> personNow(o.buyers()).isPresent()).toList();
+    tx.executeWithoutResult(status -> known.forEach(this::paid));
+    if (known.size() < paid.size()) {
+      log.warn("{} paid orders of import batch {} have no person in OneID; segments leave them out",
+          paid.size() - known.size(), chunk.batchId());
+    }
+  }
+
+  private Optional<Integer> personNow(List<Identifier> buyers) {
+    for (Identifier buyer : buyers == null ? List.<Identifier>of() : buyers) {
+      Optional<PersonId> person = persons.personOf(buyer);
+      if (person.isPresent()) {
+        return Optional.of(person.get().value());
+      }
+    }
+    return Optional.empty();
   }
 
   private void paid(OrderPaid order) {
