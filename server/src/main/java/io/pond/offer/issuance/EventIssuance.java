@@ -8,6 +8,7 @@ import io.pond.offer.firstorder.FirstOrders;
 import io.pond.offer.member.Members;
 import io.pond.platform.errors.PondException;
 import io.pond.profile.ProfileChanged;
+import io.pond.profile.ProfilesChanged;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -57,6 +58,15 @@ public class EventIssuance {
 
   @ApplicationModuleListener
   void on(ProfileChanged change) {
+    birthday(change);
+  }
+
+  @ApplicationModuleListener
+  void on(ProfilesChanged changes) {
+    changes.changes().forEach(this::birthday);
+  }
+
+  private void birthday(ProfileChanged change) {
     if (change.traits().containsKey("birthday")) {
       try {
         members.birthday(change.personId(), change.traits().get("birthday"));

@@ -373,7 +373,7 @@ public class Metrics {
       List<Integer> batch = ids.subList(i, Math.min(ids.size(), i + PAGE));
       tx.executeWithoutResult(s -> {
         locks.lock(batch.stream().mapToInt(Integer::intValue).toArray());
-        batch.forEach(p -> recomputeLocked(p, scoring));
+        events.together(() -> batch.forEach(p -> recomputeLocked(p, scoring)));
       });
       progress.accept(Math.min(ids.size(), i + PAGE));
     }

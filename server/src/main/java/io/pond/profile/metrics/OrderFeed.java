@@ -8,6 +8,7 @@ import io.pond.commerce.OrderPaid;
 import io.pond.commerce.OrderPlaced;
 import io.pond.commerce.OrderRefunded;
 import io.pond.commerce.OrdersImported;
+import io.pond.profile.person.ProfileEvents;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 
@@ -21,16 +22,19 @@ class OrderFeed {
 
   private final Metrics metrics;
   private final OrderEventBatches batches;
+  private final ProfileEvents events;
 
-  OrderFeed(Metrics metrics, OrderEventBatches batches) {
+  OrderFeed(Metrics metrics, OrderEventBatches batches, ProfileEvents events) {
     this.metrics = metrics;
     this.batches = batches;
+    this.events = events;
   }
 
-  /** An imported chunk: every order it changed, once. */
+  /** An imported chunk: every order it changed, once; the persons' changes go out as one event. */
   @ApplicationModuleListener
   void on(OrdersImported chunk) {
-    batches.events(chunk.batchId()).stream().mapToLong(OrderEvent::orderId).distinct().forEach(metrics::orderChanged);
+    events.together(() ->
+        batches.events(chunk.batchId()).stream().mapToLong(OrderEvent::orderId).distinct().forEach(metrics::orderChanged));
   }
 
   @ApplicationModuleListener

@@ -10,6 +10,7 @@ import io.pond.identity.PersonsMerged;
 import io.pond.loyalty.TierChanged;
 import io.pond.platform.Identifier;
 import io.pond.profile.ProfileChanged;
+import io.pond.profile.ProfilesChanged;
 import io.pond.segment.index.domain.PersonFacts;
 import io.pond.segment.index.domain.PersonIndex;
 import java.util.ArrayList;
@@ -51,6 +52,16 @@ class FactListeners {
 
   @ApplicationModuleListener
   void on(ProfileChanged change) {
+    profileChanged(change);
+  }
+
+  /** Changes stored together (a bulk recompute): applied in order, in this listener's one transaction. */
+  @ApplicationModuleListener
+  void on(ProfilesChanged changes) {
+    changes.changes().forEach(this::profileChanged);
+  }
+
+  private void profileChanged(ProfileChanged change) {
     int p = change.personId();
     facts.touch(p);
     change.traits().forEach((name, value) -> facts.put(p, Facts.TRAIT, name, value));
