@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.stereotype.Component;
@@ -39,6 +41,7 @@ class OrderBuyers {
 
   @Async
   @TransactionalEventListener
+  @Order(Ordered.HIGHEST_PRECEDENCE) // queued before the other modules' listeners, which wait for the buyers' person
   void on(OrderPlaced order) {
     resolve(order.channel(), order.orderId(), order.buyers(), order.placedAt());
   }
@@ -46,6 +49,7 @@ class OrderBuyers {
   /** Buyers can become known with payment (e.g. a member number added at checkout). */
   @Async
   @TransactionalEventListener
+  @Order(Ordered.HIGHEST_PRECEDENCE) // queued before the other modules' listeners, which wait for the buyers' person
   void on(OrderPaid order) {
     resolve(order.channel(), order.orderId(), order.buyers(), order.paidAt());
   }
@@ -53,6 +57,7 @@ class OrderBuyers {
   /** A bulk-loaded chunk of orders: the same evidence as the single events, resolved in one batch. */
   @Async
   @TransactionalEventListener
+  @Order(Ordered.HIGHEST_PRECEDENCE) // queued before the other modules' listeners, which wait for the buyers' person
   void on(OrdersImported chunk) {
     List<Evidence> evidence = new ArrayList<>();
     for (OrderEvent e : batches.events(chunk.batchId())) {
