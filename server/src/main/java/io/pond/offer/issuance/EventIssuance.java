@@ -9,6 +9,7 @@ import io.pond.offer.member.Members;
 import io.pond.platform.errors.PondException;
 import io.pond.profile.ProfileChanged;
 import io.pond.profile.ProfilesChanged;
+import io.pond.profile.ProfileChangeBatches;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -42,7 +43,11 @@ public class EventIssuance {
   private final FirstOrders firstOrders;
   private final Clock clock;
 
-  EventIssuance(Members members, Benefits benefits, Triggers triggers, Issuing issuing, FirstOrders firstOrders, Clock clock) {
+  private final ProfileChangeBatches profileBatches;
+
+  EventIssuance(Members members, Benefits benefits, Triggers triggers, Issuing issuing, FirstOrders firstOrders,
+      ProfileChangeBatches profileBatches, Clock clock) {
+    this.profileBatches = profileBatches;
     this.members = members;
     this.benefits = benefits;
     this.triggers = triggers;
@@ -63,7 +68,7 @@ public class EventIssuance {
 
   @ApplicationModuleListener
   void on(ProfilesChanged changes) {
-    changes.changes().forEach(this::birthday);
+    profileBatches.changes(changes.batchId()).forEach(this::birthday);
   }
 
   private void birthday(ProfileChanged change) {

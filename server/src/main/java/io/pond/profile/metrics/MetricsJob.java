@@ -1,5 +1,6 @@
 package io.pond.profile.metrics;
 
+import io.pond.profile.person.ProfileEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -22,9 +23,11 @@ class MetricsJob {
   private static final Logger log = LoggerFactory.getLogger(MetricsJob.class);
 
   private final Metrics metrics;
+  private final ProfileEvents events;
 
-  MetricsJob(Metrics metrics) {
+  MetricsJob(Metrics metrics, ProfileEvents events) {
     this.metrics = metrics;
+    this.events = events;
   }
 
   @Scheduled(initialDelayString = "${pond.profile.job-interval:24h}", fixedDelayString = "${pond.profile.job-interval:24h}")
@@ -32,6 +35,7 @@ class MetricsJob {
     try {
       long persons = metrics.recomputeMetricsAll(done -> {});
       log.info("Profile metrics recomputed for {} persons", persons);
+      events.pruneBatches();
     } catch (RuntimeException e) {
       log.error("Profile metrics job failed; it runs again at the next interval", e);
     }

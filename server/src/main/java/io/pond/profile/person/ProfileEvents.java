@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Publishes {@link ProfileChanged} in the transaction that stored the change, when anything changed;
- * inside {@link #together} the changes are gathered and published as one {@link ProfilesChanged}.
+ * inside {@link #together} the changes are gathered, stored as one batch and announced by one {@link
+ * ProfilesChanged}.
  */
 @Component
 public class ProfileEvents {
@@ -20,9 +21,12 @@ public class ProfileEvents {
   private final Clock clock;
   private final ThreadLocal<List<ProfileChanged>> gathering = new ThreadLocal<>();
 
-  ProfileEvents(ApplicationEventPublisher events, Clock clock) {
+  private final ChangeBatches batches;
+
+  ProfileEvents(ApplicationEventPublisher events, Clock clock, ChangeBatches batches) {
     this.events = events;
     this.clock = clock;
+    this.batches = batches;
   }
 
   public void changed(int person, Map<String, String> traits, Map<String, Long> metrics, Map<String, Boolean> consents) {
@@ -60,7 +64,12 @@ public class ProfileEvents {
     if (gathered.size() == 1) {
       events.publishEvent(gathered.get(0));
     } else if (!gathered.isEmpty()) {
-      events.publishEvent(new ProfilesChanged(gathered));
+      events.publishEvent(new ProfilesChanged(batches.store(gathered), gathered.size(), clock.instant()));
     }
+  }
+
+  /** Deletes stored change batches past their retention; returns how many. */
+  public int pruneBatches() {
+    return batches.prune();
   }
 }

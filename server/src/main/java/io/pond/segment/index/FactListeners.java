@@ -11,6 +11,7 @@ import io.pond.loyalty.TierChanged;
 import io.pond.platform.Identifier;
 import io.pond.profile.ProfileChanged;
 import io.pond.profile.ProfilesChanged;
+import io.pond.profile.ProfileChangeBatches;
 import io.pond.segment.index.domain.PersonFacts;
 import io.pond.segment.index.domain.PersonIndex;
 import java.util.ArrayList;
@@ -42,7 +43,11 @@ class FactListeners {
   private final OrderEventBatches batches;
   private final TransactionTemplate tx;
 
-  FactListeners(Facts facts, SegmentIndex index, Persons persons, OrderEventBatches batches, PlatformTransactionManager transactions) {
+  private final ProfileChangeBatches profileBatches;
+
+  FactListeners(Facts facts, SegmentIndex index, Persons persons, OrderEventBatches batches, ProfileChangeBatches profileBatches,
+      PlatformTransactionManager transactions) {
+    this.profileBatches = profileBatches;
     this.tx = new TransactionTemplate(transactions);
     this.facts = facts;
     this.index = index;
@@ -58,7 +63,7 @@ class FactListeners {
   /** Changes stored together (a bulk recompute): applied in order, in this listener's one transaction. */
   @ApplicationModuleListener
   void on(ProfilesChanged changes) {
-    changes.changes().forEach(this::profileChanged);
+    profileBatches.changes(changes.batchId()).forEach(this::profileChanged);
   }
 
   private void profileChanged(ProfileChanged change) {
