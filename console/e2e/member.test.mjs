@@ -117,7 +117,7 @@ test('a person signs in with the SMS code from the outbox and is invited to join
   await m.getByTestId('member-code').fill(sms.body.match(/(\d{6})/)[1]);
   await m.getByTestId('member-sign-in').click();
   await m.waitForURL(/\/m\/points$/); // back where the person was going
-  await m.getByRole('link', { name: /会员卡/ }).click();
+  await m.getByTestId('member-tab-card').click();
   await m.getByTestId('member-join-cta').getByText('入会即送 100 积分').waitFor();
   await m.getByTestId('member-qr').waitFor();
   await shot('member-home');
@@ -145,7 +145,7 @@ test('the person joins with the marketing consent and gets the join gift on the 
 });
 
 test('the member claims a Taobao order and the points are credited, pending until it completes', async () => {
-  await m.getByRole('link', { name: /订单积分/ }).click();
+  await m.getByTestId('member-tab-claim').click();
   await m.waitForURL(/\/m\/claim$/);
   await m.getByTestId('member-claim-channel-taobao').click();
   await m.getByTestId('member-claim-order').fill(orderNumber);
@@ -164,7 +164,7 @@ test('the member claims a Taobao order and the points are credited, pending unti
 });
 
 test('the points history explains each entry: the claimed order pending, the join gift available', async () => {
-  await m.getByRole('link', { name: /积分明细/ }).click();
+  await m.getByTestId('member-tab-points').click();
   await m.waitForURL(/\/m\/points$/);
   const claimed = m.getByTestId('points-entry-claim');
   await claimed.getByText(`订单换积分 · taobao ${orderNumber}`).waitFor();
@@ -178,7 +178,7 @@ test('the points history explains each entry: the claimed order pending, the joi
 });
 
 test('the member claims a coupon once from the claim center and finds it in my coupons', async () => {
-  await m.getByRole('link', { name: /卡券/ }).click();
+  await m.getByTestId('member-tab-coupons').click();
   await m.waitForURL(/\/m\/coupons$/);
   const offered = m.getByTestId(`claimable-${template}`);
   await offered.getByText('会员满100减20').waitFor();

@@ -45,7 +45,12 @@ function MemberShell() {
   const { mt, language, setLanguage } = useMemberText();
   const navigate = useNavigate();
   const tab = (to: string, icon: ReactNode, label: string) => (
-    <NavLink to={to} end style={({ isActive }) => ({ flex: 1, textAlign: 'center', padding: 8, color: isActive ? '#1677ff' : '#595959' })}>
+    <NavLink
+      to={to}
+      end
+      data-testid={`member-tab-${to.split('/')[2] ?? 'card'}`}
+      style={({ isActive }) => ({ flex: 1, textAlign: 'center', padding: 8, color: isActive ? '#1677ff' : '#595959' })}
+    >
       <div style={{ fontSize: 20 }}>{icon}</div>
       <div style={{ fontSize: 12 }}>{label}</div>
     </NavLink>
