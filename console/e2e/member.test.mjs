@@ -147,7 +147,7 @@ test('the person joins with the marketing consent and gets the join gift on the 
 test('the member claims a Taobao order and the points are credited, pending until it completes', async () => {
   await m.getByTestId('member-tab-claim').click();
   await m.waitForURL(/\/m\/claim$/);
-  await m.getByTestId('member-claim-channel-taobao').click();
+  await m.getByText('淘宝/天猫', { exact: true }).click();
   await m.getByTestId('member-claim-order').fill(orderNumber);
   await m.getByTestId('member-claim-submit').click();
   const row = m.getByTestId(`member-claim-${orderNumber}`);

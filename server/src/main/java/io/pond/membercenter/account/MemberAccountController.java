@@ -1,5 +1,6 @@
 package io.pond.membercenter.account;
 
+import io.pond.membercenter.CurrentMember;
 import io.pond.loyalty.MemberClaims;
 import io.pond.loyalty.MemberJoins;
 import io.pond.loyalty.MemberPoints;
@@ -8,7 +9,6 @@ import io.pond.offer.MemberCoupons;
 import io.pond.platform.errors.ErrorCode;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.errors.Problems;
-import io.pond.platform.security.MemberPrincipal;
 import io.pond.profile.ConsentCapture;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -45,8 +45,11 @@ class MemberAccountController {
   private final MemberClaims claims;
   private final MemberCoupons coupons;
   private final ConsentCapture consents;
+  private final CurrentMember currentMember;
 
-  MemberAccountController(MemberPoints points, MemberJoins joins, MemberClaims claims, MemberCoupons coupons, ConsentCapture consents) {
+  MemberAccountController(
+      MemberPoints points, MemberJoins joins, MemberClaims claims, MemberCoupons coupons, ConsentCapture consents, CurrentMember currentMember) {
+    this.currentMember = currentMember;
     this.points = points;
     this.joins = joins;
     this.claims = claims;
@@ -192,7 +195,7 @@ class MemberAccountController {
     return all.stream().filter(p -> p.code().equals(code)).findFirst().orElseThrow(() -> PondException.notFound("loyalty program", code));
   }
 
-  private static int current() {
-    return MemberPrincipal.current().personId();
+  private int current() {
+    return currentMember.personId();
   }
 }
