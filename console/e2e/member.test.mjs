@@ -87,7 +87,6 @@ before(async () => {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
     locale: 'zh-CN',

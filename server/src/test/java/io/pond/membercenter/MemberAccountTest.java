@@ -170,6 +170,10 @@ class MemberAccountTest {
   void a_member_claims_orders_and_sees_only_their_own_claims_rate_limited() throws Exception {
     Http http = new Http(port);
     String program = program(http);
+    // the order is known before the member signs in: linking its buyer merges the member into the buyer's person
+    String orderId = "MC" + System.nanoTime();
+    pushOrder(orderId, unique("buyer"), 8_800);
+    eventually(() -> facts.byNumber("taobao", orderId).stream().anyMatch(o -> o.paid() && o.personId() != null));
     Member a = signIn(http);
     Member b = signIn(http);
     String path = "/api/v1/member/claims?program=" + program;
@@ -191,9 +195,6 @@ class MemberAccountTest {
     assertThat(http.post(path, a.auth(), "{\"channel\":\"Tao Bao!\",\"orderNumber\":\"X1\"}").json().get("field").asString()).isEqualTo("channel");
 
     // a known paid order: credited at once, pending until it completes
-    String orderId = "MC" + System.nanoTime();
-    pushOrder(orderId, unique("buyer"), 8_800);
-    eventually(() -> facts.byNumber("taobao", orderId).stream().anyMatch(o -> o.paid() && o.personId() != null));
     Http.Response accepted = http.post(path, a.auth(), "{\"channel\":\"taobao\",\"orderNumber\":\"" + orderId + "\"}");
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(201);
     assertThat(accepted.json().get("status").asString()).isEqualTo("ACCEPTED");

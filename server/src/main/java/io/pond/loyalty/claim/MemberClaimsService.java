@@ -26,7 +26,7 @@ class MemberClaimsService implements MemberClaims {
 
   @Override
   public List<Claim> list(String program, PersonRef member, Long beforeId, int limit) {
-    return claims.list(program, member.value(), null, beforeId, limit).stream().map(MemberClaimsService::view).toList();
+    return claims.listForMember(program, member.value(), beforeId, limit).stream().map(MemberClaimsService::view).toList();
   }
 
   static Claim view(OrderClaims.Claim c) {
