@@ -88,6 +88,7 @@ class ConsoleE2EIT {
         assertThat(tests.exitValue()).as("console e2e report:%n%s", report).isZero();
         assertThat(report).contains("# fail 0").containsPattern("# pass [1-9]");
         assertThat(shots.resolve("users.png")).exists();
+        assertThat(shots.resolve("member-home.png")).exists();
       } finally {
         tests.descendants().forEach(ProcessHandle::destroyForcibly);
         tests.destroyForcibly();

@@ -251,6 +251,10 @@ public class OrderClaims implements OrderArrivals {
             .params(program.id(), order.channel(), order.shopId() + "/" + order.platformOrderId())
             .query((rs, n) -> new Earned(rs.getLong(1), rs.getLong(2)))
             .single();
+    if (member.value() != claim.personId()) {
+      // linking merged the member with the buyer: the claim is the surviving person's now
+      jdbc.sql("UPDATE loyalty_claim SET person_id = ? WHERE id = ? AND status = 'HELD'").params(member.value(), claimId).update();
+    }
     finish(claimId, Status.ACCEPTED, "accepted: the order's buyer is linked to the member and the order earns for them", order.id(),
         earned.entryId(), earned.points());
   }
