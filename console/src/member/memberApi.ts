@@ -67,6 +67,93 @@ export interface PointsEntry {
   explanation: string;
   orderKey?: string;
   occurredAt: string;
+  /** order, claim, refund, activation, redemption, reversal, expiry, adjustment, event, merge, channel */
+  kind: string;
+  reference?: string | null;
+  availableDelta: number;
+  pendingDelta: number;
+  /** for earnings: pending, available, used, expired */
+  state?: 'pending' | 'available' | 'used' | 'expired' | null;
+  pendingUntil?: string | null;
+  remaining?: number | null;
+  expiresAt?: string | null;
+  expiringSoon: boolean;
+}
+
+export interface Membership {
+  program: string;
+  name: string;
+  member: boolean;
+  joinedAt?: string | null;
+  joinChannel?: string | null;
+  joinGiftPoints: number;
+  marketingConsent: boolean;
+  balance?: MemberBalance | null;
+}
+
+export interface Joined {
+  program: string;
+  newMember: boolean;
+  giftPoints: number;
+  giftExplanation: string;
+  balance?: MemberBalance | null;
+}
+
+export interface OrderClaim {
+  id: number;
+  program: string;
+  channel: string;
+  orderNumber: string;
+  shop?: string | null;
+  status: 'HELD' | 'ACCEPTED' | 'REJECTED' | 'EXPIRED';
+  reasonCode?: string | null;
+  reason?: string | null;
+  points?: number | null;
+  createdAt: string;
+  expiresAt: string;
+  settledAt?: string | null;
+}
+
+export interface CouponTerms {
+  kind: string;
+  amountOffFen: number;
+  thresholdFen: number;
+  payRatePermille: number;
+  capFen: number;
+  specialPriceFen: number;
+  giftSku?: string | null;
+}
+
+export interface MemberCoupon {
+  code: string;
+  template: string;
+  name: string;
+  terms: CouponTerms;
+  status: 'available' | 'locked' | 'used' | 'expired';
+  source: string;
+  validFrom: string;
+  validUntil: string;
+  issuedAt: string;
+  usedAt?: string | null;
+  orderKey?: string | null;
+  discountFen?: number | null;
+}
+
+export interface ClaimableCoupon {
+  template: string;
+  name: string;
+  terms: CouponTerms;
+  remaining: number;
+  perMemberLimit?: number | null;
+  held: number;
+  memberOnly: boolean;
+  tiers: string[];
+  newCustomerOnly: boolean;
+  validFrom?: string | null;
+  validUntil?: string | null;
+  validDays?: number | null;
+  claimable: boolean;
+  refusal?: string | null;
 }
 
 export interface MallItem {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The console in a real browser: starts the packaged jar on a free port with its own data dir, then
- * runs {@code console/e2e/console.test.mjs} (playwright-core driving Debian's chromium) against it.
+ * runs every {@code console/e2e/*.test.mjs} (playwright-core driving Debian's chromium) against it.
  * Skipped, saying why, only when the jar has no console (built without Node or with
  * {@code -Dconsole.skip=true}) or chromium is missing; under CI ({@code CI=true}) a missing chromium
  * fails instead, since {@code .ci/run} installs it.
@@ -68,7 +68,12 @@ class ConsoleE2EIT {
       Thread.ofVirtual().start(() -> out.lines().forEach(line -> {}));
 
       Path shots = Path.of("target", "e2e-screenshots").toAbsolutePath();
-      ProcessBuilder node = new ProcessBuilder("node", "--test", "e2e/console.test.mjs")
+      // every e2e/*.test.mjs (console, member center…), one file after the other against this one Pond
+      List<String> run = new ArrayList<>(List.of("node", "--test", "--test-concurrency=1"));
+      try (var files = Files.list(CONSOLE.resolve("e2e"))) {
+        files.map(f -> "e2e/" + f.getFileName()).filter(f -> f.endsWith(".test.mjs")).sorted().forEach(run::add);
+      }
+      ProcessBuilder node = new ProcessBuilder(run)
           .directory(CONSOLE.toFile())
           .redirectErrorStream(true);
       node.environment().put("POND_URL", "http://localhost:" + port);
@@ -78,11 +83,12 @@ class ConsoleE2EIT {
       Process tests = node.start();
       try {
         String report = new String(tests.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(tests.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(tests.waitFor(10, TimeUnit.MINUTES)).isTrue();
         System.out.println(report);
         assertThat(tests.exitValue()).as("console e2e report:%n%s", report).isZero();
         assertThat(report).contains("# fail 0").containsPattern("# pass [1-9]");
         assertThat(shots.resolve("users.png")).exists();
+        assertThat(shots.resolve("member-home.png")).exists();
       } finally {
         tests.descendants().forEach(ProcessHandle::destroyForcibly);
         tests.destroyForcibly();

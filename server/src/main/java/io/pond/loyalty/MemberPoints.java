@@ -27,8 +27,41 @@ public interface MemberPoints {
 
   record Expiring(LocalDate expiresOn, long points) {}
 
-  /** One ledger entry, with what explains it (the order, the rule, the reason). */
-  record Entry(long id, String type, long points, String explanation, String orderKey, Instant occurredAt) {}
+  /**
+   * One ledger entry, with what explains it.
+   *
+   * @param kind what caused it: {@code order} (an order's points; {@code claim} when the member claimed
+   *     the order), {@code refund}, {@code activation} (pending points became available), {@code
+   *     redemption} (points mall or checkout), {@code reversal} (a redemption given back), {@code
+   *     expiry}, {@code adjustment} (by the brand), {@code event} (join gift, sign-in, …), {@code
+   *     merge}, {@code channel} (a platform's member points)
+   * @param reference what it is about: the order key, the mall item's name, the event, the claimed
+   *     channel/order number
+   * @param explanation the rule, multiplier and reason behind it
+   * @param availableDelta how it changed the available points
+   * @param pendingDelta how it changed the pending points (an order's points wait until it completes)
+   * @param state for earnings: {@code pending} (until {@code pendingUntil}), {@code available}, {@code
+   *     used} (all spent) or {@code expired}; null for other entries
+   * @param remaining what is left of an earning's points
+   * @param expiresAt when an earning's remaining points expire (null: never)
+   * @param expiringSoon whether they expire within the program's warning horizon
+   */
+  record Entry(
+      long id,
+      String type,
+      long points,
+      String explanation,
+      String orderKey,
+      Instant occurredAt,
+      String kind,
+      String reference,
+      long availableDelta,
+      long pendingDelta,
+      String state,
+      Instant pendingUntil,
+      Long remaining,
+      Instant expiresAt,
+      boolean expiringSoon) {}
 
   record MallItem(String code, String name, long points, long cashFen, int stock) {}
 

@@ -146,7 +146,7 @@ public class OrderClaims implements OrderArrivals {
   }
 
   private Claim sameMember(Claim claim, PersonRef member) {
-    if (claim.personId() == member.value()) {
+    if (claim.personId() == member.value() || earnings.current(claim.personId()).equals(earnings.current(member.value()))) {
       return claim;
     }
     throw new PondException(
@@ -251,6 +251,10 @@ public class OrderClaims implements OrderArrivals {
             .params(program.id(), order.channel(), order.shopId() + "/" + order.platformOrderId())
             .query((rs, n) -> new Earned(rs.getLong(1), rs.getLong(2)))
             .single();
+    if (member.value() != claim.personId()) {
+      // linking merged the member with the buyer: the claim is the surviving person's now
+      jdbc.sql("UPDATE loyalty_claim SET person_id = ? WHERE id = ? AND status = 'HELD'").params(member.value(), claimId).update();
+    }
     finish(claimId, Status.ACCEPTED, "accepted: the order's buyer is linked to the member and the order earns for them", order.id(),
         earned.entryId(), earned.points());
   }
@@ -310,6 +314,35 @@ public class OrderClaims implements OrderArrivals {
                 + " ORDER BY c.id DESC LIMIT ?")
         .params(program.id(), personId, personId, status == null ? null : status.name(), status == null ? null : status.name(),
             beforeId == null ? Long.MAX_VALUE : beforeId, limit)
+        .query(OrderClaims::claim)
+        .list();
+  }
+
+  /**
+   * A member's claims newest first, with those made by persons merged into the member since (OneID
+   * merges; a claim itself may merge the member into the order's buyer).
+   */
+  public List<Claim> listForMember(String programCode, int personId, Long beforeId, int limit) {
+    Programs.Program program = programs.get(programCode);
+    java.util.Set<Integer> persons = new java.util.LinkedHashSet<>(List.of(personId));
+    List<Integer> frontier = List.of(personId);
+    for (int hops = 0; hops < 20 && !frontier.isEmpty(); hops++) {
+      frontier = jdbc.sql("SELECT person_id FROM loyalty_account WHERE program_id = :program AND merged_into_person IN (:persons)")
+          .param("program", program.id())
+          .param("persons", frontier)
+          .query(Integer.class)
+          .list()
+          .stream()
+          .filter(persons::add)
+          .toList();
+    }
+    return jdbc.sql(
+            "SELECT c.*, p.code AS program_code FROM loyalty_claim c JOIN loyalty_program p ON p.id = c.program_id WHERE c.program_id = :program"
+                + " AND c.person_id IN (:persons) AND c.id < :before ORDER BY c.id DESC LIMIT :limit")
+        .param("program", program.id())
+        .param("persons", List.copyOf(persons))
+        .param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+        .param("limit", limit)
         .query(OrderClaims::claim)
         .list();
   }

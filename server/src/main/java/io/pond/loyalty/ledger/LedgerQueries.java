@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -179,6 +181,69 @@ public class LedgerQueries {
                         .query((rs, n) -> new Allocation(rs.getLong(1), rs.getLong(2)))
                         .list()))
         .toList();
+  }
+
+  /**
+   * What more explains entries, for a member's history: the lot an earning made (what is left of it,
+   * pending until when, expiring when), the mall item a redemption took, the order claim it settled.
+   */
+  public record EntryDetail(
+      long entryId,
+      Long lotOriginal,
+      Long lotRemaining,
+      boolean lotPending,
+      Instant pendingUntil,
+      Instant expiresAt,
+      String itemCode,
+      String itemName,
+      Integer quantity,
+      String reservationStatus,
+      Long claimId,
+      String claimChannel,
+      String claimOrderNumber) {}
+
+  /** Details of the given entries (absent: nothing more to say about that entry). */
+  public Map<Long, EntryDetail> details(List<Long> entryIds) {
+    Map<Long, EntryDetail> out = new HashMap<>();
+    if (entryIds.isEmpty()) {
+      return out;
+    }
+    jdbc.sql(
+            "SELECT e.id, l.original, l.remaining, l.pending, l.pending_until, l.expires_at, i.code AS item_code, i.name AS item_name,"
+                + " r.quantity, r.status AS reservation_status, c.id AS claim_id, c.channel AS claim_channel,"
+                + " c.platform_order_id AS claim_order FROM loyalty_entry e"
+                + " LEFT JOIN loyalty_lot l ON l.entry_id = e.id"
+                + " LEFT JOIN loyalty_reservation r ON r.redeem_entry_id = e.id"
+                + " LEFT JOIN loyalty_mall_item i ON i.id = r.item_id"
+                + " LEFT JOIN loyalty_claim c ON c.entry_id = e.id"
+                + " WHERE e.id IN (:ids)")
+        .param("ids", entryIds)
+        .query(
+            rs -> {
+              long id = rs.getLong("id");
+              if (out.containsKey(id)) {
+                return; // one lot per earning; a second row adds nothing the member needs
+              }
+              java.sql.Timestamp pendingUntil = rs.getTimestamp("pending_until");
+              java.sql.Timestamp expiresAt = rs.getTimestamp("expires_at");
+              out.put(
+                  id,
+                  new EntryDetail(
+                      id,
+                      rs.getObject("original", Long.class),
+                      rs.getObject("remaining", Long.class),
+                      rs.getBoolean("pending"),
+                      pendingUntil == null ? null : pendingUntil.toInstant(),
+                      expiresAt == null ? null : expiresAt.toInstant(),
+                      rs.getString("item_code"),
+                      rs.getString("item_name"),
+                      rs.getObject("quantity", Integer.class),
+                      rs.getString("reservation_status"),
+                      rs.getObject("claim_id", Long.class),
+                      rs.getString("claim_channel"),
+                      rs.getString("claim_order")));
+            });
+    return out;
   }
 
   /** Publishes {@link PointsExpiringSoon} once per account and expiry date within each program's horizon. */

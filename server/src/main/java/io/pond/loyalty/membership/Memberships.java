@@ -102,7 +102,30 @@ public class Memberships {
     return ledger.withAccount(program.code(), person, true, locked -> joinLocked(program, person, channel, shop, memberId, locked.now()));
   }
 
-  private Joined joinLocked(Programs.Program program, PersonRef person, String channel, String shop, String memberId, Instant now) {
+  /**
+   * A person whose identity is already proven (signed in to the member center with a one-time code)
+   * joins where they are, {@code channel}/{@code shop}: no channel member id, so no binding and no
+   * identity resolution. The join gift is the same, once per member.
+   */
+  public Joined joinKnown(String programCode, PersonRef person, String channel, String shop) {
+    String ch = required(channel, "channel", 32);
+    String sh = required(shop, "shop", 100);
+    if (person.value() <= 0) {
+      throw PondException.invalid("personId", "must be positive");
+    }
+    Programs.Program program = programs.get(programCode);
+    return ledger.withAccount(
+        program.code(),
+        person,
+        true,
+        locked -> {
+          boolean newMember = becomeMember(program, person, ch, sh, locked.now());
+          Gift gift = joinGift(program, person, locked.now());
+          return new Joined(person.value(), newMember, 0, false, gift.points(), gift.explanation());
+        });
+  }
+
+  private boolean becomeMember(Programs.Program program, PersonRef person, String channel, String shop, Instant now) {
     boolean newMember = member(program.id(), person.value()).isEmpty();
     if (newMember) {
       jdbc.sql("INSERT INTO loyalty_member (program_id, person_id, joined_at, join_channel, join_shop) VALUES (?, ?, ?, ?, ?)")
@@ -110,6 +133,26 @@ public class Memberships {
           .update();
       events.publishEvent(new MemberJoined(program.code(), person, channel, shop, now));
     }
+    return newMember;
+  }
+
+  private record Gift(long points, String explanation) {}
+
+  private Gift joinGift(Programs.Program program, PersonRef person, Instant now) {
+    PointsLedger.Outcome gift =
+        ledger.earnEvent(program.code(), person, JOIN_GIFT, new PointsLedger.Key("loyalty", JOIN_GIFT, "join"), now);
+    long giftPoints = gift instanceof PointsLedger.Outcome.Posted p && !p.replayed() ? p.points() : 0;
+    String giftExplanation =
+        switch (gift) {
+          case PointsLedger.Outcome.Posted p when p.replayed() -> "join gift already given (entry " + p.entryId() + ")";
+          case PointsLedger.Outcome.Posted p -> p.explanation();
+          case PointsLedger.Outcome.Rejected r -> r.detail();
+        };
+    return new Gift(giftPoints, giftExplanation);
+  }
+
+  private Joined joinLocked(Programs.Program program, PersonRef person, String channel, String shop, String memberId, Instant now) {
+    boolean newMember = becomeMember(program, person, channel, shop, now);
     Optional<Binding> existing = binding(program.id(), channel, shop, memberId);
     long bindingId;
     boolean newBinding;
@@ -138,16 +181,8 @@ public class Memberships {
       newBinding = true;
       events.publishEvent(new MemberBound(program.code(), person, bindingId, channel, shop, memberId, now));
     }
-    PointsLedger.Outcome gift =
-        ledger.earnEvent(program.code(), person, JOIN_GIFT, new PointsLedger.Key("loyalty", JOIN_GIFT, "join"), now);
-    long giftPoints = gift instanceof PointsLedger.Outcome.Posted p && !p.replayed() ? p.points() : 0;
-    String giftExplanation =
-        switch (gift) {
-          case PointsLedger.Outcome.Posted p when p.replayed() -> "join gift already given (entry " + p.entryId() + ")";
-          case PointsLedger.Outcome.Posted p -> p.explanation();
-          case PointsLedger.Outcome.Rejected r -> r.detail();
-        };
-    return new Joined(person.value(), newMember, bindingId, newBinding, giftPoints, giftExplanation);
+    Gift gift = joinGift(program, person, now);
+    return new Joined(person.value(), newMember, bindingId, newBinding, gift.points(), gift.explanation());
   }
 
   /** One binding per channel and shop: a member already bound there under another id must be unbound first. */

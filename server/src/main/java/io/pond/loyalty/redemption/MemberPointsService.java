@@ -6,8 +6,12 @@ import io.pond.loyalty.ledger.LedgerQueries;
 import io.pond.loyalty.program.Programs;
 import io.pond.platform.errors.ErrorCode;
 import io.pond.platform.errors.PondException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -19,11 +23,13 @@ class MemberPointsService implements MemberPoints {
   private final Programs programs;
   private final LedgerQueries ledger;
   private final Redemptions redemptions;
+  private final Clock clock;
 
-  MemberPointsService(Programs programs, LedgerQueries ledger, Redemptions redemptions) {
+  MemberPointsService(Programs programs, LedgerQueries ledger, Redemptions redemptions, Clock clock) {
     this.programs = programs;
     this.ledger = ledger;
     this.redemptions = redemptions;
+    this.clock = clock;
   }
 
   @Override
@@ -52,9 +58,55 @@ class MemberPointsService implements MemberPoints {
     if (ledger.account(p.id(), person.value()).isEmpty()) {
       return List.of();
     }
-    return ledger.entries(program, person, beforeId, limit).stream()
-        .map(e -> new Entry(e.id(), e.type(), e.points(), explain(e), e.orderKey(), e.occurredAt()))
-        .toList();
+    List<LedgerQueries.Entry> entries = ledger.entries(program, person, beforeId, limit);
+    Map<Long, LedgerQueries.EntryDetail> details = ledger.details(entries.stream().map(LedgerQueries.Entry::id).toList());
+    Instant now = clock.instant();
+    Instant horizon = now.plus(Duration.ofDays(p.config().expiringSoonDays() == null ? 30 : p.config().expiringSoonDays()));
+    return entries.stream().map(e -> entry(e, details.get(e.id()), now, horizon)).toList();
+  }
+
+  private static Entry entry(LedgerQueries.Entry e, LedgerQueries.EntryDetail d, Instant now, Instant horizon) {
+    String kind = kind(e, d);
+    String reference =
+        switch (kind) {
+          case "claim" -> d.claimChannel() + " " + d.claimOrderNumber();
+          case "redemption" -> d != null && d.itemName() != null ? d.itemName() + (d.quantity() != null && d.quantity() > 1 ? " × " + d.quantity() : "") : null;
+          case "event" -> e.businessType();
+          default -> e.orderKey();
+        };
+    String state = null;
+    Long remaining = null;
+    Instant expiresAt = null;
+    Instant pendingUntil = null;
+    boolean soon = false;
+    if (d != null && d.lotRemaining() != null && e.points() > 0) {
+      remaining = d.lotRemaining();
+      expiresAt = d.expiresAt();
+      pendingUntil = d.lotPending() ? d.pendingUntil() : null;
+      boolean expired = expiresAt != null && !expiresAt.isAfter(now);
+      state = d.lotPending() ? "pending" : expired ? "expired" : remaining == 0 ? "used" : "available";
+      soon = state.equals("available") && expiresAt != null && !expiresAt.isAfter(horizon);
+    }
+    return new Entry(e.id(), e.type(), e.points(), explain(e), e.orderKey(), e.occurredAt(), kind, reference, e.available(), e.pending(),
+        state, pendingUntil, remaining, expiresAt, soon);
+  }
+
+  private static String kind(LedgerQueries.Entry e, LedgerQueries.EntryDetail d) {
+    if (d != null && d.claimId() != null) {
+      return "claim";
+    }
+    return switch (e.businessType()) {
+      case "order_paid" -> "order";
+      case "order_refund" -> "refund";
+      case "activation" -> "activation";
+      case "reservation", "redemption" -> "redemption";
+      case "reversal" -> "reversal";
+      case "expiry" -> "expiry";
+      case "adjustment" -> "adjustment";
+      case "merge_debt" -> "merge";
+      case "point_change" -> "channel";
+      default -> e.type().equals("CLAWBACK") ? "refund" : "event";
+    };
   }
 
   private static String explain(LedgerQueries.Entry e) {

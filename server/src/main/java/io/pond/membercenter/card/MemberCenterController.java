@@ -1,5 +1,6 @@
 package io.pond.membercenter.card;
 
+import io.pond.membercenter.CurrentMember;
 import com.google.zxing.BarcodeFormat;
 import com.google.zxing.EncodeHintType;
 import com.google.zxing.WriterException;
@@ -12,7 +13,6 @@ import io.pond.loyalty.PersonRef;
 import io.pond.platform.Identifier;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.pii.PiiCipher;
-import io.pond.platform.security.MemberPrincipal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.ByteArrayOutputStream;
@@ -42,8 +42,10 @@ class MemberCenterController {
   private final Persons persons;
   private final PiiCipher cipher;
   private final Clock clock;
+  private final CurrentMember currentMember;
 
-  MemberCenterController(MemberPoints points, Persons persons, PiiCipher cipher, Clock clock) {
+  MemberCenterController(MemberPoints points, Persons persons, PiiCipher cipher, Clock clock, CurrentMember currentMember) {
+    this.currentMember = currentMember;
     this.points = points;
     this.persons = persons;
     this.cipher = cipher;
@@ -153,7 +155,7 @@ class MemberCenterController {
         .orElseThrow(() -> PondException.notFound("loyalty program", code));
   }
 
-  private static int current() {
-    return MemberPrincipal.current().personId();
+  private int current() {
+    return currentMember.personId();
   }
 }
