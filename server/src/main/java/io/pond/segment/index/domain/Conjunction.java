@@ -225,6 +225,85 @@ public final class Conjunction {
   }
 
   /**
+   * Persons in at least {@code times} of {@code units} (a threshold over, e.g., the levels of the days
+   * of a window): per container, counters kept as bit planes ({@code reached[k]}: in at least k+1 units
+   * so far), every unit adding one to its members with word ANDs and ORs; no intermediate bitmap.
+   */
+  public static RoaringBitmap atLeast(List<RoaringBitmap> units, int times) {
+    RoaringBitmap out = new RoaringBitmap();
+    if (times < 1 || units.size() < times) {
+      return out;
+    }
+    java.util.TreeSet<Character> all = new java.util.TreeSet<>();
+    List<Chunks> chunks = new ArrayList<>(units.size());
+    for (RoaringBitmap u : units) {
+      Chunks c = new Chunks(u);
+      chunks.add(c);
+      for (char k : c.keys) {
+        all.add(k);
+      }
+    }
+    char[] keys = new char[all.size()];
+    int n = 0;
+    for (char k : all) {
+      keys[n++] = k;
+    }
+    Container[][] aligned = new Container[chunks.size()][];
+    for (int u = 0; u < chunks.size(); u++) {
+      aligned[u] = chunks.get(u).align(keys);
+    }
+    Container[] found = new Container[keys.length];
+    java.util.function.IntBinaryOperator run = (from, to) -> {
+      long[][] reached = new long[times][1024];
+      long[] scratch = new long[1024];
+      for (int i = from; i < to; i++) {
+        for (long[] r : reached) {
+          Arrays.fill(r, 0);
+        }
+        int seen = 0;
+        for (Container[] unit : aligned) {
+          Container c = unit[i];
+          if (c == null) {
+            continue;
+          }
+          long[] w = words(c, scratch);
+          seen++;
+          for (int k = Math.min(times, seen) - 1; k >= 1; k--) {
+            long[] below = reached[k - 1];
+            long[] at = reached[k];
+            for (int j = 0; j < 1024; j++) {
+              at[j] |= below[j] & w[j];
+            }
+          }
+          long[] first = reached[0];
+          for (int j = 0; j < 1024; j++) {
+            first[j] |= w[j];
+          }
+        }
+        if (seen >= times) {
+          Container c = new BitmapContainer(reached[times - 1].clone(), -1).repairAfterLazy();
+          if (!c.isEmpty()) {
+            found[i] = c;
+          }
+        }
+      }
+      return 0;
+    };
+    if (keys.length < 2 * SPLIT || Runtime.getRuntime().availableProcessors() < 2) {
+      run.applyAsInt(0, keys.length);
+    } else {
+      IntStream.range(0, (keys.length + SPLIT - 1) / SPLIT).parallel()
+          .forEach(s -> run.applyAsInt(s * SPLIT, Math.min(keys.length, (s + 1) * SPLIT)));
+    }
+    for (int i = 0; i < keys.length; i++) {
+      if (found[i] != null) {
+        out.append(keys[i], found[i]);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Keeps in {@code f} the persons whose value lies within the bounds: per word, O'Neil's comparison
    * from the highest slice down, stopping when no person of the word still equals a bound's prefix.
    */

@@ -85,30 +85,10 @@ public final class DailyCounts {
       windows.forEach(levels -> firsts.add(levels.get(0)));
       return firsts.isEmpty() ? new RoaringBitmap() : FastAggregation.or(firsts.iterator());
     }
-    // reached[k]: persons counted at least k+1 times so far; each level adds one to its members
-    RoaringBitmap[] reached = new RoaringBitmap[times];
-    int units = 0;
-    for (List<RoaringBitmap> levels : windows) {
-      for (RoaringBitmap level : levels) {
-        units++;
-        for (int k = Math.min(times, units) - 1; k >= 1; k--) {
-          if (reached[k - 1] != null) {
-            RoaringBitmap more = RoaringBitmap.and(reached[k - 1], level);
-            if (reached[k] == null) {
-              reached[k] = more;
-            } else {
-              reached[k].or(more); // in place: no new bitmap per day
-            }
-          }
-        }
-        if (reached[0] == null) {
-          reached[0] = level.clone();
-        } else {
-          reached[0].or(level);
-        }
-      }
-    }
-    return reached[times - 1] == null ? new RoaringBitmap() : reached[times - 1];
+    // every level of every day is one unit: a person did it at least `times` times when in that many
+    List<RoaringBitmap> units = new ArrayList<>();
+    windows.forEach(units::addAll);
+    return Conjunction.atLeast(units, times);
   }
 
   /** Every person who did it on any day. */

@@ -34,6 +34,37 @@ class ConjunctionProperties {
     }
   }
 
+  @Test
+  void at_least_n_of_many_bitmaps_equals_counting_each_person() {
+    SplittableRandom random = new SplittableRandom(11);
+    for (int round = 0; round < 12; round++) {
+      int space = round % 3 == 0 ? 100_000 : 4_000_000; // one or two splits, or many containers
+      java.util.List<RoaringBitmap> units = new java.util.ArrayList<>();
+      Map<Integer, Integer> counted = new HashMap<>();
+      int n = 1 + random.nextInt(12);
+      for (int u = 0; u < n; u++) {
+        RoaringBitmap b = new RoaringBitmap();
+        double density = random.nextDouble() < 0.5 ? 0.002 : 0.2;
+        for (int p = random.nextInt(50); p < space; p += 1 + random.nextInt((int) (2 / density))) {
+          b.add(p);
+          counted.merge(p, 1, Integer::sum);
+        }
+        if (u % 4 == 3) {
+          b.runOptimize();
+        }
+        units.add(b);
+      }
+      int times = 1 + random.nextInt(4);
+      RoaringBitmap expected = new RoaringBitmap();
+      counted.forEach((p, c) -> {
+        if (c >= times) {
+          expected.add(p);
+        }
+      });
+      assertThat(Conjunction.atLeast(units, times)).as("round %d: %d of %d", round, times, n).isEqualTo(expected);
+    }
+  }
+
   private static void check(long seed, int shape, long a, long b) {
     SplittableRandom random = new SplittableRandom(seed);
     // shape 1: few persons in a small space (array containers); 2: dense (bitmap containers);
