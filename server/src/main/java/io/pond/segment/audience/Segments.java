@@ -133,6 +133,16 @@ public class Segments implements ExpressionJson.Vocabulary {
     return evaluate(parsed(code));
   }
 
+  /** How many persons match an expression now (counted without building the members where it can). */
+  public long count(Expression expression) {
+    stored(""); // load saved segments before taking the index's lock
+    return index.read(i -> new Evaluator(i, index.today(), this::stored).count(expression));
+  }
+
+  public long count(String code) {
+    return count(parsed(code));
+  }
+
   /** Up to {@code size} members chosen at random (seeded, so a repeat shows the same sample). */
   public static List<Integer> sample(RoaringBitmap members, int size, long seed) {
     int cardinality = members.getCardinality();

@@ -61,7 +61,7 @@ class SegmentsController {
 
   private SegmentView view(Segments.Segment s) {
     long started = System.nanoTime();
-    long count = segments.members(s.code()).getLongCardinality();
+    long count = segments.count(s.code());
     return new SegmentView(s.code(), s.name(), s.expression(), count, s.createdBy(), s.createdAt(), s.updatedAt(),
         (System.nanoTime() - started) / 1e6);
   }
@@ -127,8 +127,12 @@ class SegmentsController {
   CountView preview(@RequestBody PreviewRequest request) {
     requireExpression(request.expression());
     long started = System.nanoTime();
-    RoaringBitmap members = segments.evaluate(ExpressionJson.parse(request.expression(), "/expression", segments));
+    io.pond.segment.expression.domain.Expression expression = ExpressionJson.parse(request.expression(), "/expression", segments);
     int size = request.sample() == null ? 0 : clamp(request.sample());
+    if (size == 0) { // a count alone is counted without building the members
+      return new CountView(segments.count(expression), List.of(), (System.nanoTime() - started) / 1e6);
+    }
+    RoaringBitmap members = segments.evaluate(expression);
     return new CountView(members.getLongCardinality(), Segments.sample(members, size, 42), (System.nanoTime() - started) / 1e6);
   }
 
@@ -159,7 +163,7 @@ class SegmentsController {
             RoaringBitmap.andCardinality(members.get(codes.get(i)), members.get(codes.get(j)))));
       }
     }
-    long all = segments.evaluate(new io.pond.segment.expression.domain.Expression.And(List.of())).getLongCardinality();
+    long all = segments.count(new io.pond.segment.expression.domain.Expression.And(List.of()));
     return new OverlapView(counts, pairs, union.getLongCardinality(), all, (System.nanoTime() - started) / 1e6);
   }
 

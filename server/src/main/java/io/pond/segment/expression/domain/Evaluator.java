@@ -1,5 +1,6 @@
 package io.pond.segment.expression.domain;
 
+import io.pond.segment.index.domain.Conjunction;
 import io.pond.segment.index.domain.PersonIndex;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -36,61 +37,85 @@ public final class Evaluator {
     this.segments = segments;
   }
 
+  /** The persons matching the expression, as a new bitmap the caller may change. */
   public RoaringBitmap evaluate(Expression expression) {
     return switch (expression) {
-      case Expression.And and -> and(and.all());
+      case Expression.And and -> conjunction(and.all()).bitmap();
       case Expression.Or or -> {
-        List<RoaringBitmap> parts = or.any().stream().map(this::evaluate).toList();
+        List<RoaringBitmap> parts = or.any().stream().map(this::operand).toList();
         yield parts.isEmpty() ? new RoaringBitmap() : FastAggregation.or(parts.iterator());
       }
-      case Expression.Not not -> RoaringBitmap.andNot(index.persons(), evaluate(not.expression()));
-      case Expression.HasTag t -> index.tag(t.tag());
+      case Expression.Not not -> new Conjunction().and(index.personsView()).andNot(operand(not.expression())).bitmap();
+      case Expression.HasTag t -> index.tagView(t.tag()).clone();
       case Expression.Trait t -> t.values().isEmpty() ? index.traitPresent(t.name()) : index.traitIn(t.name(), t.values());
-      case Expression.Metric m -> index.metricRange(m.name(), m.min(), m.max());
+      case Expression.Metric m -> conjunction(List.of(m)).bitmap();
       case Expression.Tier t -> index.tierIn(t.program(), t.tiers());
       case Expression.Channel c -> index.holdingAnyOf(c.identifierTypes());
-      case Expression.Consent c -> index.consented(c.purpose());
+      case Expression.Consent c -> index.consentView(c.purpose()).clone();
       case Expression.Did d -> did(d);
       case Expression.Bought b -> index.bought(b.category(), b.orders(), today - b.days() + 1, today);
       case Expression.InSegment s -> segment(s.segment());
     };
   }
 
-  // PERF: the smallest operand first, so every AND shrinks early; metric ranges are taken within what
-  // the other operands left (each slice operation then touches only those); NOTs become AND-NOTs.
-  private RoaringBitmap and(List<Expression> all) {
-    List<RoaringBitmap> parts = new java.util.ArrayList<>();
-    List<Expression.Metric> ranges = new java.util.ArrayList<>();
-    List<Expression> negatives = new java.util.ArrayList<>();
+  /**
+   * How many persons match: the same evaluation as {@link #evaluate}, but an AND (the usual shape of
+   * a segment) or a NOT is counted in one pass without building its result.
+   */
+  public long count(Expression expression) {
+    return switch (expression) {
+      case Expression.And and -> conjunction(and.all()).count();
+      case Expression.Metric m -> conjunction(List.of(m)).count();
+      case Expression.Not not -> new Conjunction().and(index.personsView()).andNot(operand(not.expression())).count();
+      case Expression.HasTag t -> index.tagView(t.tag()).getLongCardinality();
+      case Expression.Consent c -> index.consentView(c.purpose()).getLongCardinality();
+      default -> evaluate(expression).getLongCardinality();
+    };
+  }
+
+  /**
+   * The persons matching an operand, read only: the index's own bitmap where there is one (no copy),
+   * else a new one.
+   */
+  private RoaringBitmap operand(Expression expression) {
+    return switch (expression) {
+      case Expression.HasTag t -> index.tagView(t.tag());
+      case Expression.Consent c -> index.consentView(c.purpose());
+      case Expression.Trait t when t.values().size() == 1 -> index.traitView(t.name(), t.values().get(0));
+      default -> evaluate(expression);
+    };
+  }
+
+  // PERF: one pass over the operands' containers (io.pond.segment.index.domain.Conjunction): bitmaps
+  // are ANDed into the found set first, NOTs removed, and metric ranges evaluated only within what is
+  // left, word by word; nested ANDs are flattened into the same pass; nothing is copied.
+  private Conjunction conjunction(List<Expression> all) {
+    Conjunction c = new Conjunction();
+    boolean positive = add(c, all);
+    if (!positive) {
+      c.and(index.personsView());
+    }
+    return c;
+  }
+
+  /** Adds the operands to {@code c}; true when one of them is positive (a bitmap or a range). */
+  private boolean add(Conjunction c, List<Expression> all) {
+    boolean positive = false;
     for (Expression e : all) {
       switch (e) {
-        case Expression.Not not -> negatives.add(not.expression());
-        case Expression.Metric m -> ranges.add(m);
-        default -> parts.add(evaluate(e));
+        case Expression.And nested -> positive |= add(c, nested.all());
+        case Expression.Not not -> c.andNot(operand(not.expression()));
+        case Expression.Metric m -> {
+          c.andRange(index.metricIndex(m.name()), m.min(), m.max());
+          positive = true;
+        }
+        default -> {
+          c.and(operand(e));
+          positive = true;
+        }
       }
     }
-    parts.sort(java.util.Comparator.comparingLong(RoaringBitmap::getLongCardinality));
-    RoaringBitmap result = null;
-    for (RoaringBitmap part : parts) {
-      if (result == null) {
-        result = part;
-      } else {
-        result.and(part);
-      }
-      if (result.isEmpty()) {
-        return result;
-      }
-    }
-    for (Expression.Metric m : ranges) {
-      result = index.metricRange(m.name(), m.min(), m.max(), result);
-    }
-    if (result == null) {
-      result = index.persons();
-    }
-    for (Expression negative : negatives) {
-      result.andNot(evaluate(negative));
-    }
-    return result;
+    return positive;
   }
 
   private RoaringBitmap did(Expression.Did d) {

@@ -75,43 +75,25 @@ public final class BitSlicedIndex {
   }
 
   /**
-   * Persons of {@code within} (null: everyone) whose value is within {@code [min, max]}. Restricting
-   * to a found set first makes every slice operation touch only its members.
+   * Persons of {@code within} (null: everyone) whose value is within {@code [min, max]}: O'Neil's
+   * comparison restricted to the found set, word by word ({@link Conjunction}).
    */
   public RoaringBitmap range(Long min, Long max, RoaringBitmap within) {
-    RoaringBitmap base = within == null ? exists.clone() : RoaringBitmap.and(exists, within);
-    if (max != null && max < 0) {
-      return new RoaringBitmap();
+    Conjunction c = new Conjunction();
+    if (within != null) {
+      c.and(within);
     }
-    RoaringBitmap result = min == null || min <= 0 ? base : compare(min, true, base.clone());
-    if (max != null) {
-      result = compare(max, false, result);
-    }
-    return result;
+    return c.andRange(this, min, max).bitmap();
   }
 
-  /** Of {@code candidates} (consumed), those with {@code value >= v} when {@code atLeast}, else {@code value <= v}. */
-  private RoaringBitmap compare(long v, boolean atLeast, RoaringBitmap candidates) {
-    int bits = 64 - Long.numberOfLeadingZeros(v);
-    if (bits > slices.length) { // v exceeds every stored value
-      return atLeast ? new RoaringBitmap() : candidates;
-    }
-    RoaringBitmap result = new RoaringBitmap();
-    RoaringBitmap equal = candidates;
-    for (int i = slices.length - 1; i >= 0 && !equal.isEmpty(); i--) {
-      boolean one = (v >>> i & 1) == 1;
-      if (one != atLeast) {
-        // atLeast with bit 0: a 1 here is greater; atMost with bit 1: a 0 here is less
-        result.or(atLeast ? RoaringBitmap.and(equal, slices[i]) : RoaringBitmap.andNot(equal, slices[i]));
-      }
-      if (one) {
-        equal.and(slices[i]);
-      } else {
-        equal.andNot(slices[i]);
-      }
-    }
-    result.or(equal);
-    return result;
+  /** The existence bitmap itself (read only). */
+  RoaringBitmap existsView() {
+    return exists;
+  }
+
+  /** The slices themselves, lowest bit first (read only). */
+  RoaringBitmap[] slicesView() {
+    return slices;
   }
 
   /** Builds an index from persons given in ascending order (bulk loads, benchmarks). */

@@ -32,6 +32,28 @@ public final class DailyCounts {
     }
   }
 
+  /**
+   * Adds a whole day at once (bulk loads): {@code levels[k]} holds the persons who did it more than
+   * {@code k} times that day (each level within the one below). Adds to what the day already holds.
+   */
+  public void addDay(int day, List<RoaringBitmap> levels) {
+    if (levels.isEmpty() || levels.get(0).isEmpty()) {
+      return;
+    }
+    if (!days.containsKey(day)) {
+      days.put(day, new ArrayList<>(levels));
+      return;
+    }
+    RoaringBitmap counted = levels.get(0);
+    counted.forEach((int person) -> {
+      int times = 1;
+      while (times < levels.size() && levels.get(times).contains(person)) {
+        times++;
+      }
+      add(person, day, times);
+    });
+  }
+
   /** How many times the person did it on the day. */
   public int count(int person, int day) {
     List<RoaringBitmap> levels = days.get(day);
@@ -63,22 +85,10 @@ public final class DailyCounts {
       windows.forEach(levels -> firsts.add(levels.get(0)));
       return firsts.isEmpty() ? new RoaringBitmap() : FastAggregation.or(firsts.iterator());
     }
-    // reached[k]: persons counted at least k+1 times so far; each level adds one to its members
-    RoaringBitmap[] reached = new RoaringBitmap[times];
-    int units = 0;
-    for (List<RoaringBitmap> levels : windows) {
-      for (RoaringBitmap level : levels) {
-        units++;
-        for (int k = Math.min(times, units) - 1; k >= 1; k--) {
-          if (reached[k - 1] != null) {
-            RoaringBitmap more = RoaringBitmap.and(reached[k - 1], level);
-            reached[k] = reached[k] == null ? more : RoaringBitmap.or(reached[k], more);
-          }
-        }
-        reached[0] = reached[0] == null ? level.clone() : RoaringBitmap.or(reached[0], level);
-      }
-    }
-    return reached[times - 1] == null ? new RoaringBitmap() : reached[times - 1];
+    // every level of every day is one unit: a person did it at least `times` times when in that many
+    List<RoaringBitmap> units = new ArrayList<>();
+    windows.forEach(units::addAll);
+    return Conjunction.atLeast(units, times);
   }
 
   /** Every person who did it on any day. */

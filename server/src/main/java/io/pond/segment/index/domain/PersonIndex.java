@@ -206,6 +206,35 @@ public final class PersonIndex {
     purchases.values().forEach(DailyCounts::runOptimize);
   }
 
+  // ---- views for the evaluator: the index's own bitmaps, read only, under the read lock ----------
+
+  private static final RoaringBitmap NONE = new RoaringBitmap();
+
+  /** Every person the index knows (read only). */
+  public RoaringBitmap personsView() {
+    return persons;
+  }
+
+  /** The tag's members (read only; empty for an unknown tag). */
+  public RoaringBitmap tagView(String tag) {
+    return tags.getOrDefault(tag, NONE);
+  }
+
+  /** Persons who granted consent for the purpose (read only). */
+  public RoaringBitmap consentView(String purpose) {
+    return consents.getOrDefault(purpose, NONE);
+  }
+
+  /** Persons with one trait value (read only). */
+  public RoaringBitmap traitView(String name, String value) {
+    return traits.getOrDefault(name, Map.of()).getOrDefault(value, NONE);
+  }
+
+  /** The metric's bit-sliced index, or null when no person has the metric. */
+  public BitSlicedIndex metricIndex(String name) {
+    return metrics.get(name);
+  }
+
   // ---- reads (each answer is a new bitmap the caller may change) -------------------------------
 
   public RoaringBitmap persons() {
