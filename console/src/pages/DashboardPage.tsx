@@ -12,7 +12,9 @@ import { AIPL_STAGES, type AiplView, type DashboardView } from '../opsApi';
 export function DashboardPage() {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().subtract(29, 'day'), dayjs()]);
+  // null until the first answer: the API's default range is the last 30 days in the brand's time zone, not the browser's
+  const [range, setRange] = useState<[Dayjs, Dayjs] | null>(null);
+  const [today, setToday] = useState<Dayjs>(() => dayjs());
   const [granularity, setGranularity] = useState<'day' | 'week'>('day');
   const [program, setProgram] = useState<string | undefined>();
   const [data, setData] = useState<DashboardView | null>(null);
@@ -22,13 +24,17 @@ export function DashboardPage() {
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      const q = query({ from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD'), granularity, program });
+      const q = query({ from: range?.[0].format('YYYY-MM-DD'), to: range?.[1].format('YYYY-MM-DD'), granularity, program });
       const [d, a] = await Promise.all([
         get<DashboardView>(`/api/v1/analytics/dashboard${q}`),
         get<AiplView>('/api/v1/aipl').catch(() => null),
       ]);
       setData(d);
       setAipl(a);
+      if (!range) {
+        setToday(dayjs(d.to));
+        setRange([dayjs(d.from), dayjs(d.to)]);
+      }
     } catch (e) {
       message.error(problemMessage(e, t('error.generic')));
     } finally {
@@ -120,9 +126,9 @@ export function DashboardPage() {
               value={range}
               onChange={(v) => v && v[0] && v[1] && setRange([v[0], v[1]])}
               presets={[
-                { label: t('dash.last7'), value: [dayjs().subtract(6, 'day'), dayjs()] },
-                { label: t('dash.last30'), value: [dayjs().subtract(29, 'day'), dayjs()] },
-                { label: t('dash.last90'), value: [dayjs().subtract(89, 'day'), dayjs()] },
+                { label: t('dash.last7'), value: [today.subtract(6, 'day'), today] },
+                { label: t('dash.last30'), value: [today.subtract(29, 'day'), today] },
+                { label: t('dash.last90'), value: [today.subtract(89, 'day'), today] },
               ]}
               data-testid="dash-range"
             />
