@@ -1,6 +1,6 @@
-import { GiftOutlined, PlusOutlined, ReloadOutlined, SearchOutlined, SendOutlined, TeamOutlined } from '@ant-design/icons';
+import { GiftOutlined, MoreOutlined, PlusOutlined, ReloadOutlined, SearchOutlined, SendOutlined, TeamOutlined } from '@ant-design/icons';
 import {
-  App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Drawer, Empty, Form, Input, InputNumber, Modal, Progress, Radio, Row, Select,
+  App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Drawer, Dropdown, Empty, Form, Input, InputNumber, Modal, Progress, Radio, Row, Select,
   Space, Statistic, Table, Tabs, Tag, Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -121,7 +121,6 @@ function Templates() {
         loading={loading}
         dataSource={items}
         data-testid="coupon-templates"
-        scroll={{ x: 1100 }}
         pagination={{ pageSize: 20, showTotal: (n) => t('common.total', { n }) }}
         columns={[
           {
@@ -149,12 +148,12 @@ function Templates() {
               </div>
             ),
           },
-          { title: t('coupons.limit'), dataIndex: 'perMemberLimit', align: 'right', render: (v?: number) => v ?? '∞' },
           {
             title: t('coupons.audience'),
             key: 'audience',
             render: (_: unknown, r) => (
               <>
+                <Tag>{t('coupons.limit')} {r.perMemberLimit ?? '∞'}</Tag>
                 {r.memberOnly && <Tag>{t('coupons.memberOnly')}</Tag>}
                 {r.tiers.map((x) => <Tag color="gold" key={x}>{x}</Tag>)}
                 {r.newCustomerOnly && <Tag>{t('coupons.newCustomerOnly')}</Tag>}
@@ -165,16 +164,25 @@ function Templates() {
           {
             title: t('common.actions'),
             key: 'actions',
-            fixed: 'right',
+            width: 150,
             render: (_: unknown, r) => (
-              <Space size={4} wrap>
-                <Button size="small" onClick={() => setStats(r)} data-testid={`coupon-stats-${r.code}`}>{t('coupons.stats')}</Button>
+              <Space size={0} wrap>
+                <Button size="small" type="link" onClick={() => setStats(r)} data-testid={`coupon-stats-${r.code}`}>{t('coupons.stats')}</Button>
                 {mayChange && (
                   <>
-                    <Button size="small" icon={<GiftOutlined />} onClick={() => setGranting(r)} data-testid={`coupon-grant-${r.code}`}>{t('coupons.grant')}</Button>
-                    <Button size="small" icon={<TeamOutlined />} onClick={() => setIssuing(r)} data-testid={`coupon-issue-${r.code}`}>{t('coupons.issue')}</Button>
-                    <Button size="small" onClick={() => setStock(r)}>{t('coupons.changeStock')}</Button>
-                    <Button size="small" onClick={() => toggle(r)}>{r.active ? t('coupons.pause') : t('coupons.resume')}</Button>
+                    <Button size="small" type="link" icon={<GiftOutlined />} onClick={() => setGranting(r)} data-testid={`coupon-grant-${r.code}`}>{t('coupons.grant')}</Button>
+                    <Button size="small" type="link" icon={<TeamOutlined />} onClick={() => setIssuing(r)} data-testid={`coupon-issue-${r.code}`}>{t('coupons.issue')}</Button>
+                    <Dropdown
+                      trigger={['click']}
+                      menu={{
+                        items: [
+                          { key: 'stock', label: t('coupons.changeStock'), onClick: () => setStock(r) },
+                          { key: 'toggle', label: r.active ? t('coupons.pause') : t('coupons.resume'), onClick: () => toggle(r) },
+                        ],
+                      }}
+                    >
+                      <Button size="small" type="link" icon={<MoreOutlined />} />
+                    </Dropdown>
                   </>
                 )}
               </Space>

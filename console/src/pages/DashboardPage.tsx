@@ -54,7 +54,7 @@ export function DashboardPage() {
 
   const growth = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis' },
-    legend: { data: [t('dash.newMembers'), t('dash.totalMembers')] },
+    legend: { top: 0, data: [t('dash.newMembers'), t('dash.totalMembers')] },
     grid: { left: 48, right: 56, top: 36, bottom: 28 },
     xAxis: { type: 'category', data: data?.members.series.map((p) => p.period) ?? [] },
     yAxis: [{ type: 'value', minInterval: 1 }, { type: 'value', minInterval: 1 }],
@@ -67,7 +67,7 @@ export function DashboardPage() {
   const channels = data?.gmv.byChannel.map((c) => c.channel) ?? [];
   const gmvByChannel = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => yuan(Math.round(v * 100)) },
-    legend: { data: channels.map(channelName) },
+    legend: { top: 0, type: 'scroll', data: channels.map(channelName) },
     grid: { left: 64, right: 16, top: 36, bottom: 28 },
     xAxis: { type: 'category', data: data?.gmv.series.map((p) => p.period) ?? [] },
     yAxis: { type: 'value' },
@@ -87,7 +87,7 @@ export function DashboardPage() {
 
   const membership = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => yuan(Math.round(v * 100)) },
-    legend: { data: [t('dash.memberGmv'), t('dash.otherGmv')] },
+    legend: { top: 0, data: [t('dash.memberGmv'), t('dash.otherGmv')] },
     grid: { left: 64, right: 16, top: 36, bottom: 28 },
     xAxis: { type: 'category', data: data?.membership.series.map((p) => p.period) ?? [] },
     yAxis: { type: 'value' },
