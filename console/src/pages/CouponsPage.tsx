@@ -126,6 +126,7 @@ function Templates() {
           {
             title: t('common.name'),
             dataIndex: 'name',
+            width: 170,
             render: (name: string, r) => (
               <Space direction="vertical" size={0}>
                 <Typography.Link onClick={() => setStats(r)}>{name}</Typography.Link>

@@ -60,7 +60,7 @@ export function DashboardPage() {
     yAxis: [{ type: 'value', minInterval: 1 }, { type: 'value', minInterval: 1 }],
     series: [
       { name: t('dash.newMembers'), type: 'bar', data: data?.members.series.map((p) => p.added) ?? [] },
-      { name: t('dash.totalMembers'), type: 'line', yAxisIndex: 1, smooth: true, data: data?.members.series.map((p) => p.total) ?? [] },
+      { name: t('dash.totalMembers'), type: 'line', yAxisIndex: 1, data: data?.members.series.map((p) => p.total) ?? [] },
     ],
   }), [data, t]);
 

@@ -196,6 +196,10 @@ function SegmentEditor({ segment, tags, segments, onClose }: { segment: SegmentV
 
   const save = async (v: { code: string; name: string }) => {
     const expression = toExpression(tree);
+    if (!expression) {
+      message.error(t('segments.addToCount'));
+      return;
+    }
     try {
       if (segment) await put(`/api/v1/segments/${segment.code}`, { name: v.name, expression });
       else await post('/api/v1/segments', { code: v.code, name: v.name, expression });

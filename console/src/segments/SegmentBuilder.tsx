@@ -29,6 +29,12 @@ export function SegmentBuilder({ value, onChange, context }: { value: Group; onC
 
   useEffect(() => {
     const ticket = ++latest.current;
+    if (expression === null) {
+      setCount(null);
+      setError(null);
+      setCounting(false);
+      return;
+    }
     setCounting(true);
     const timer = setTimeout(async () => {
       try {
@@ -44,7 +50,7 @@ export function SegmentBuilder({ value, onChange, context }: { value: Group; onC
       }
     }, 300);
     return () => clearTimeout(timer);
-  }, [json, t]);
+  }, [json, t]); // eslint-disable-line react-hooks/exhaustive-deps -- json stands for expression
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -52,9 +58,10 @@ export function SegmentBuilder({ value, onChange, context }: { value: Group; onC
         <Space size="large" align="center" wrap>
           <Statistic
             title={t('segments.liveCount')}
-            value={count?.count ?? 0}
+            value={count?.count ?? '—'}
             valueRender={(node) => <span data-testid="segment-live-count" data-count={count?.count ?? ''}>{node}</span>}
           />
+          {expression === null && <Typography.Text type="secondary">{t('segments.addToCount')}</Typography.Text>}
           {counting ? <Spin size="small" /> : count && <Typography.Text type="secondary">{t('segments.took', { ms: count.tookMs.toFixed(1) })}</Typography.Text>}
           {count && count.sample.length > 0 && (
             <span>

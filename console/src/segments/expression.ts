@@ -83,12 +83,13 @@ const isFen = (metric?: string) => !!metric && metric.endsWith('_fen');
 
 type Json = Record<string, unknown>;
 
-/** The expression of a node; a condition that is not filled in yet is left out (null). */
+/** The expression of a node; a condition not filled in yet, and a group with none filled in, is left out (null). */
 export function toExpression(node: Node): Json | null {
   let e: Json | null;
   if (node.kind === 'group') {
     const parts = node.children.map(toExpression).filter((x): x is Json => x !== null);
-    e = { [node.op]: parts };
+    e = parts.length === 0 ? null : { [node.op]: parts }; // the API refuses an empty group
+
   } else {
     e = conditionExpression(node);
   }
