@@ -46,10 +46,9 @@ class CouponStatsController {
     OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     Map<String, Long> byStatus = new TreeMap<>();
     long[] discount = new long[1];
-    jdbc.sql("SELECT CASE WHEN status = 'ISSUED' AND valid_until <= ? THEN 'EXPIRED' ELSE status END AS s, COUNT(*) AS n,"
-            + " SUM(COALESCE(discount_fen, 0)) AS d FROM offer_coupon WHERE template_id = ?"
-            + " GROUP BY CASE WHEN status = 'ISSUED' AND valid_until <= ? THEN 'EXPIRED' ELSE status END")
-        .params(now, t.id(), now)
+    jdbc.sql("SELECT s, COUNT(*) AS n, SUM(d) AS d FROM (SELECT CASE WHEN status = 'ISSUED' AND valid_until <= ? THEN 'EXPIRED' ELSE status END AS s,"
+            + " COALESCE(discount_fen, 0) AS d FROM offer_coupon WHERE template_id = ?) x GROUP BY s")
+        .params(now, t.id())
         .query((RowCallbackHandler) rs -> {
           byStatus.put(rs.getString("s"), rs.getLong("n"));
           if ("REDEEMED".equals(rs.getString("s"))) {
