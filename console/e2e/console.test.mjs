@@ -89,11 +89,11 @@ test('an unknown user sees the sign-in page in Chinese and a wrong password is r
   assert.match(await page.getByTestId('login-error').innerText(), /用户名或密码错误/);
 });
 
-test('the admin signs in and lands on customers with the full side menu', async () => {
+test('the admin signs in and lands on the dashboard with the full side menu', async () => {
   await signIn('admin', ADMIN_PASSWORD);
-  await page.waitForURL(/\/persons$/);
+  await page.waitForURL(/\/dashboard$/);
   const menu = page.getByTestId('side-menu');
-  for (const item of ['客户与 OneID', '订单', '会员与积分', '采集监控', '用户与权限', 'API 密钥', '数据源', '审计日志']) {
+  for (const item of ['数据看板', '优惠券', '标签与人群', '客户与 OneID', '订单', '会员与积分', '采集监控', '用户与权限', 'API 密钥', '数据源', '审计日志']) {
     await menu.getByText(item).waitFor();
   }
   assert.equal(await page.getByTestId('account-menu').innerText().then((t) => t.includes('admin')), true);
@@ -190,12 +190,12 @@ test('signing out ends the session; the operator then sees only what the role al
   assert.equal((await api('GET', '/api/v1/auth/me', `Bearer ${token}`)).json.code, 'session_expired');
 
   await signIn(`e2e-ops-${RUN}`, 'operator-pw-1');
-  await page.waitForURL(/\/persons$/);
+  await page.waitForURL(/\/dashboard$/);
   const menu = await page.getByTestId('side-menu').innerText();
   assert.ok(menu.includes('数据源') && menu.includes('订单'));
   assert.ok(!menu.includes('用户与权限') && !menu.includes('审计日志'), menu);
   await page.goto(BASE + '/users');
-  await page.waitForURL(/\/persons$/);
+  await page.waitForURL(/\/dashboard$/);
   await page.getByTestId('account-menu').click();
   await page.getByText('渠道范围: tmall').waitFor();
 });
@@ -224,6 +224,8 @@ test('customers: a person found by phone shows its identifiers and the identity 
 
   await page.evaluate(() => localStorage.removeItem('pond.session')); // the operator of the previous test
   await signIn('admin', ADMIN_PASSWORD);
+  await page.waitForURL(/\/dashboard$/);
+  await page.getByTestId('side-menu').getByText('客户与 OneID').click();
   await page.waitForURL(/\/persons$/);
   await page.getByTestId('person-search-value').fill(phone);
   await page.getByTestId('person-search-submit').click();
@@ -372,4 +374,123 @@ test('the operator reads the message outbox in the console', async () => {
   await page.goto(BASE + '/messages');
   await page.getByTestId('messages-table').getByText('member_sign_in_code').first().waitFor();
   await shot('messages');
+});
+
+// ---- dashboard, coupons and segments ---------------------------------------------------------------
+
+const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
+
+test('dashboard: the figures are the API\'s for the range, by day and by week, with every chart drawn', async () => {
+  await page.goto(BASE + '/dashboard');
+  const expected = (await api('GET', '/api/v1/analytics/dashboard', adminBasic)).json;
+  assert.ok(expected.gmv.paidFen >= 12990, JSON.stringify(expected.gmv)); // the order posted above was paid today
+  await page.getByTestId('dash-gmv').getByText(yuan(expected.gmv.paidFen)).waitFor();
+  assert.match(await page.getByTestId('dash-members-total').innerText(), new RegExp(String(expected.members.total).replace(/\B(?=(\d{3})+(?!\d))/g, ',?')));
+  for (const chart of ['chart-growth', 'chart-gmv', 'chart-channel-share', 'chart-membership', 'chart-tiers', 'chart-aipl']) {
+    await page.getByTestId(chart).locator('canvas').waitFor();
+  }
+  const weekly = page.waitForResponse((r) => r.url().includes('/api/v1/analytics/dashboard') && r.url().includes('granularity=week'));
+  await page.getByTestId('dash-granularity').getByText('按周').click();
+  const body = await (await weekly).json();
+  assert.equal(body.granularity, 'WEEK');
+  assert.ok(body.gmv.series.length <= 6, `30 days are at most 6 weeks: ${body.gmv.series.length}`);
+  assert.ok(body.gmv.paidFen >= expected.gmv.paidFen);
+  await page.getByTestId('dash-gmv').getByText(yuan(body.gmv.paidFen)).waitFor();
+  if (SHOTS) {
+    await page.waitForTimeout(600); // the charts' entrance animation
+    await page.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
+  }
+});
+
+const couponCode = `e2e-${RUN}`;
+
+test('coupons: an operator creates a 满减 template and grants it to a member; stock and stats follow', async () => {
+  await page.getByTestId('side-menu').getByText('优惠券').click();
+  await page.waitForURL(/\/coupons$/);
+  await page.getByTestId('coupon-create').click();
+  await page.getByTestId('coupon-code').fill(couponCode);
+  await page.getByTestId('coupon-name').fill('满 199 减 50');
+  await page.getByTestId('coupon-kind').getByText('满减').click();
+  await page.getByTestId('coupon-threshold').fill('199');
+  await page.getByTestId('coupon-amount').fill('50');
+  await page.getByTestId('coupon-total-stock').fill('100');
+  await page.getByTestId('coupon-create-ok').click();
+  const row = page.getByTestId('coupon-templates').locator('tr', { hasText: couponCode });
+  await row.waitFor();
+  assert.match(await row.innerText(), /满减[\s\S]*满 ¥199\.00 减 ¥50\.00/);
+  const template = (await api('GET', `/api/v1/offers/templates/${couponCode}`, adminBasic)).json;
+  assert.equal(template.kind, 'THRESHOLD');
+  assert.equal(template.rule.thresholdFen, 19900);
+  assert.equal(template.rule.amountOffFen, 5000);
+  assert.equal(template.totalStock, 100);
+
+  await page.getByTestId(`coupon-grant-${couponCode}`).click();
+  await page.getByTestId('coupon-grant-person').fill(String(personA));
+  await page.getByTestId('coupon-grant-ok').click();
+  await page.getByTestId('coupon-granted').waitFor();
+  const couponText = await page.getByTestId('coupon-granted').innerText();
+  const wallet = (await api('GET', `/api/v1/offers/members/${personA}/coupons`, adminBasic)).json;
+  const granted = wallet.find((c) => c.template === couponCode);
+  assert.ok(granted, JSON.stringify(wallet));
+  assert.ok(couponText.includes(granted.code), couponText);
+  assert.match(granted.source, /^grant:.*admin$/);
+  await page.getByTestId('coupon-grant-ok').click();
+  await page.getByTestId(`coupon-stock-${couponCode}`).getByText('1 / 100').waitFor();
+
+  await page.getByTestId(`coupon-stats-${couponCode}`).click();
+  await page.getByTestId('coupon-stats').getByText('未使用').first().waitFor().catch(() => {}); // the pie's legend is drawn on canvas
+  const stats = (await api('GET', `/api/v1/offers/templates/${couponCode}/stats`, adminBasic)).json;
+  assert.equal(stats.issued, 1);
+  assert.deepEqual(stats.byStatus, { ISSUED: 1 });
+  await page.keyboard.press('Escape');
+  await shot('coupons');
+});
+
+test('segments: the builder\'s live count follows each added condition, and the segment is saved with that count', async () => {
+  const tag = `e2e_${RUN}`;
+  assert.equal((await api('POST', '/api/v1/tags', adminBasic, { code: tag, name: `E2E ${RUN}`, kind: 'manual' })).status, 201);
+  const assigned = await api('POST', `/api/v1/tags/${tag}/members`, adminBasic, { personIds: [personA, personB] });
+  assert.equal(assigned.status, 200, JSON.stringify(assigned.json));
+
+  await page.getByTestId('side-menu').getByText('标签与人群').click();
+  await page.waitForURL(/\/segments$/);
+  await page.getByTestId('segment-new').click();
+  const live = page.getByTestId('segment-live-count');
+  const countIs = async (n) => page.waitForFunction(
+    ([el, want]) => document.querySelector(el)?.getAttribute('data-count') === want, ['[data-testid="segment-live-count"]', String(n)]);
+  assert.equal(await live.getAttribute('data-count'), ''); // nothing to count until a condition is added
+
+  await page.getByTestId('segment-add').click();
+  await page.getByTestId('segment-add-tag').click();
+  await page.getByTestId('segment-tag-select').click();
+  await page.keyboard.type(tag);
+  await page.keyboard.press('Enter');
+  await countIs(2);
+
+  // personA holds a WeChat unionid, personB only a member number: adding "channel = wechat" leaves one
+  await page.getByTestId('segment-add').click();
+  await page.getByTestId('segment-add-channel').click();
+  await page.getByTestId('segment-channel-select').click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="wechat"]').click();
+  await countIs(1);
+  assert.equal(await live.getAttribute('data-count'), '1');
+  await page.getByTestId('segment-condition').first().getByText('是', { exact: true }).click(); // negate the tag: everybody else on WeChat
+  await page.getByTestId('segment-json').getByText('"not"').first().waitFor({ state: 'attached' });
+  await page.waitForFunction((el) => /^\d+$/.test(document.querySelector(el)?.getAttribute('data-count') ?? '')
+    && document.querySelector(el)?.getAttribute('data-count') !== '1', '[data-testid="segment-live-count"]');
+  await page.getByTestId('segment-condition').first().getByText('不是', { exact: true }).click();
+  await countIs(1);
+  await shot('segments-builder');
+
+  const code = `e2e_${RUN}_wechat`;
+  await page.getByTestId('segment-code').fill(code);
+  await page.getByTestId('segment-name').fill('E2E 微信标签人群');
+  await page.getByTestId('segment-save').click();
+  const row = page.getByTestId('segment-list').locator('tr', { hasText: code });
+  await row.waitFor();
+  const saved = (await api('GET', `/api/v1/segments/${code}`, adminBasic)).json;
+  assert.deepEqual(saved.expression, { and: [{ tag }, { channel: 'wechat' }] });
+  assert.equal(saved.count, 1);
+  assert.match(await row.innerText(), /E2E 微信标签人群[\s\S]*1/);
+  await shot('segments');
 });

@@ -7,6 +7,8 @@ import { AuthProvider, useAuth } from './auth';
 import { I18nProvider, useI18n } from './i18n';
 import { ConsoleLayout } from './layout/ConsoleLayout';
 import { AuditPage } from './pages/AuditPage';
+import { CouponsPage } from './pages/CouponsPage';
+import { DashboardPage } from './pages/DashboardPage';
 import { KeysPage } from './pages/KeysPage';
 import { LoginPage } from './pages/LoginPage';
 import { IngestPage } from './pages/IngestPage';
@@ -17,6 +19,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { OrdersPage } from './pages/OrdersPage';
 import { PersonPage } from './pages/PersonPage';
 import { PersonsPage } from './pages/PersonsPage';
+import { SegmentsPage } from './pages/SegmentsPage';
 import { SourcesPage } from './pages/SourcesPage';
 import { UsersPage } from './pages/UsersPage';
 import type { Role } from './api';
@@ -41,7 +44,7 @@ function Protected({ roles }: { roles?: Role[] }) {
 }
 
 function Home() {
-  return <Navigate to="/persons" replace />;
+  return <Navigate to="/dashboard" replace />;
 }
 
 export function App() {
@@ -57,6 +60,9 @@ export function App() {
               <Route element={<Protected />}>
                 <Route element={<ConsoleLayout />}>
                   <Route index element={<Home />} />
+                  <Route path="dashboard" element={<DashboardPage />} />
+                  <Route path="coupons" element={<CouponsPage />} />
+                  <Route path="segments" element={<SegmentsPage />} />
                   <Route path="sources" element={<SourcesPage />} />
                   <Route path="ingest" element={<IngestPage />} />
                   <Route path="persons" element={<PersonsPage />} />

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
+import { pagesEn, pagesZh } from './i18nPages';
 
 /** The console's words. zh-CN is the default; every key must exist in both languages (checked by the type). */
 const zh = {
@@ -232,6 +233,7 @@ const zh = {
   'member.redeem': "兑换",
   'loyalty.availableAfter': '可用余额',
   'loyalty.pendingAfter': '待生效余额',
+  ...pagesZh,
 };
 
 type Key = keyof typeof zh;
@@ -467,6 +469,7 @@ const en: Record<Key, string> = {
   'member.redeem': "Redeem",
   'loyalty.availableAfter': 'Available after',
   'loyalty.pendingAfter': 'Pending after',
+  ...pagesEn,
 };
 
 export type Language = 'zh-CN' | 'en';

@@ -1,5 +1,8 @@
 import {
   AuditOutlined,
+  ApartmentOutlined,
+  DashboardOutlined,
+  GiftOutlined,
   CrownOutlined,
   IdcardOutlined,
   ShoppingOutlined,
@@ -28,9 +31,12 @@ export function ConsoleLayout() {
   const admin = me?.role === 'admin';
 
   const items = [
+    { key: '/dashboard', icon: <DashboardOutlined />, label: t('menu.dashboard') },
     { key: '/persons', icon: <IdcardOutlined />, label: t('menu.persons') },
     { key: '/orders', icon: <ShoppingOutlined />, label: t('menu.orders') },
     { key: '/loyalty', icon: <CrownOutlined />, label: t('menu.loyalty') },
+    { key: '/coupons', icon: <GiftOutlined />, label: t('menu.coupons') },
+    { key: '/segments', icon: <ApartmentOutlined />, label: t('menu.segments') },
     { key: '/ingest', icon: <ThunderboltOutlined />, label: t('menu.ingest') },
     (admin || me?.role === 'operator') && { key: '/messages', icon: <MessageOutlined />, label: t('menu.messages') },
     admin && { key: '/users', icon: <TeamOutlined />, label: t('menu.users') },

@@ -4,6 +4,7 @@ import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError, get, post, type Balance, type LedgerEntry, type ProgramView } from '../api';
+import { AccountList, Reconciliation } from './LoyaltyAccounts';
 import { useAuth } from '../auth';
 import { problemMessage } from '../components/feedback';
 import { useI18n } from '../i18n';
@@ -14,6 +15,8 @@ export function LoyaltyPage() {
   const { message } = App.useApp();
   const [programs, setPrograms] = useState<ProgramView[]>([]);
   const [code, setCode] = useState<string | undefined>();
+  const [params, setParams] = useSearchParams();
+  const [tab, setTab] = useState(params.get('personId') ? 'members' : 'accounts');
 
   useEffect(() => {
     get<ProgramView[]>('/api/v1/loyalty/programs').then(
@@ -45,9 +48,17 @@ export function LoyaltyPage() {
         <Empty description={t('loyalty.noProgram')} />
       ) : (
         <Tabs
+          activeKey={tab}
+          onChange={setTab}
           items={[
+            {
+              key: 'accounts',
+              label: t('loyalty.accounts'),
+              children: <AccountList program={program} onOpen={(personId) => { setParams({ personId: String(personId) }); setTab('members'); }} />,
+            },
             { key: 'members', label: t('loyalty.members'), children: <MemberAccount program={program} /> },
             { key: 'program', label: t('loyalty.configuration'), children: <ProgramDetail program={program} /> },
+            { key: 'reconcile', label: t('loyalty.reconcile'), children: <Reconciliation program={program} /> },
           ]}
         />
       )}

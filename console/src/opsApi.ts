@@ -1,0 +1,170 @@
+/** Types of the dashboard, coupon and segment APIs the operations pages use (see docs/console.md). */
+
+// ---- analytics ---------------------------------------------------------------------------------
+
+export interface DashboardView {
+  from: string;
+  to: string;
+  zone: string;
+  granularity: 'DAY' | 'WEEK';
+  program?: string;
+  programs: string[];
+  members: {
+    before: number;
+    added: number;
+    total: number;
+    series: { period: string; added: number; total: number }[];
+    addedByChannel: Record<string, number>;
+  };
+  gmv: {
+    orders: number;
+    paidFen: number;
+    refundedFen: number;
+    byChannel: { channel: string; orders: number; paidFen: number; refundedFen: number }[];
+    series: { period: string; orders: number; paidFen: number; paidFenByChannel: Record<string, number> }[];
+  };
+  membership: {
+    memberOrders: number;
+    memberFen: number;
+    otherOrders: number;
+    otherFen: number;
+    series: { period: string; memberFen: number; otherFen: number }[];
+  };
+  tiers: { tier: string; name: string; members: number }[];
+}
+
+export const AIPL_STAGES = ['aware', 'interest', 'purchase', 'loyal'] as const;
+
+export interface AiplView {
+  day: string;
+  counts: Record<string, number>;
+}
+
+export interface AiplFlow {
+  from: string;
+  to: string;
+  transitions: Record<string, Record<string, number>>;
+}
+
+// ---- offers ------------------------------------------------------------------------------------
+
+export const COUPON_KINDS = ['fixed', 'threshold', 'percentage', 'special_price', 'free_shipping', 'gift'] as const;
+export type CouponKind = (typeof COUPON_KINDS)[number];
+
+export interface CouponTemplate {
+  code: string;
+  name: string;
+  kind: string;
+  rule: Record<string, unknown>;
+  scope: Record<string, unknown>;
+  validity: Record<string, unknown>;
+  totalStock: number;
+  issued: number;
+  remaining: number;
+  perMemberLimit?: number;
+  memberOnly: boolean;
+  tiers: string[];
+  newCustomerOnly: boolean;
+  stackable: boolean;
+  refundPolicy: string;
+  codeSource: string;
+  active: boolean;
+  createdAt: string;
+}
+
+export interface CouponStats {
+  template: string;
+  issued: number;
+  remaining: number;
+  byStatus: Record<string, number>;
+  bySource: Record<string, number>;
+  redeemedDiscountFen: number;
+  redemptionRate: number;
+}
+
+export interface IssuedCoupon {
+  id?: number;
+  code: string;
+  template?: string;
+  status?: string;
+  validFrom?: string;
+  validUntil?: string;
+}
+
+export interface IssueJob {
+  id: number;
+  idempotencyKey: string;
+  template: string;
+  source: string;
+  status: string;
+  total: number;
+  processed: number;
+  issued: number;
+  refused: number;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  replayed: boolean;
+}
+
+export interface WalletCoupon {
+  id: number;
+  code: string;
+  template: string;
+  templateName: string;
+  kind: string;
+  status: string;
+  source: string;
+  validFrom: string;
+  validUntil: string;
+  issuedAt: string;
+  orderKey?: string;
+  discountFen?: number;
+  expired: boolean;
+}
+
+// ---- segments ----------------------------------------------------------------------------------
+
+export interface TagView {
+  code: string;
+  name: string;
+  kind: 'manual' | 'rule' | 'model';
+  expression?: unknown;
+  members: number;
+  createdBy?: string;
+  createdAt?: string;
+  refreshedAt?: string;
+}
+
+export interface SegmentView {
+  code: string;
+  name: string;
+  expression: unknown;
+  count: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  tookMs: number;
+}
+
+export interface CountView {
+  count: number;
+  sample: number[];
+  tookMs: number;
+}
+
+export interface OverlapView {
+  counts: Record<string, number>;
+  pairs: { a: string; b: string; both: number }[];
+  union: number;
+  all: number;
+  tookMs: number;
+}
+
+export interface ExportPage {
+  segment: string;
+  total: number;
+  phone: string;
+  rows: Record<string, unknown>[];
+  nextAfter?: number;
+}
