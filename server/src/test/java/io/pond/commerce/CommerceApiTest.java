@@ -366,6 +366,35 @@ class CommerceApiTest {
   }
 
   @Test
+  void a_user_limited_to_one_channel_sees_only_that_channels_orders_and_dead_letters() {
+    String sale = fixture("native", "pos-sale.json").replace("0001", "0077"); // an order of its own
+    assertThat(http.post("/api/v1/orders", ADMIN, sale).status()).isEqualTo(200);
+    http.post("/api/v1/orders", ADMIN, sale.replace("\"COMPLETED\"", "\"SOLD\"").replace("0077", "0079")); // a native dead letter
+    long nativeOrder = orders("channel=native").get("items").get(0).get("id").asLong();
+
+    String name = "jd-only-" + System.nanoTime();
+    Http.Response user = http.post("/api/v1/users", ADMIN,
+        "{\"username\":\"" + name + "\",\"password\":\"password-123\",\"role\":\"viewer\",\"channels\":[\"jd\"]}");
+    assertThat(user.status()).as(user.body()).isEqualTo(201);
+    String jdOnly = Http.bearer(http.post("/api/v1/auth/login", null,
+        "{\"username\":\"" + name + "\",\"password\":\"password-123\"}").json().get("token").asString());
+
+    Http.Response all = http.get("/api/v1/orders?size=500", jdOnly);
+    assertThat(all.status()).as(all.body()).isEqualTo(200);
+    assertThat(all.json().get("items").valueStream().map(o -> o.get("channel").asString()).distinct().toList())
+        .isSubsetOf(List.of("jd"));
+    assertThat(all.json().get("total").asLong()).isLessThan(orders("size=500").get("total").asLong());
+    assertThat(http.get("/api/v1/orders/" + nativeOrder, jdOnly).code()).isEqualTo("not_found");
+    assertThat(http.get("/api/v1/orders/" + nativeOrder, ADMIN).status()).isEqualTo(200);
+    Http.Response named = http.get("/api/v1/orders?channel=native", jdOnly);
+    assertThat(named.status()).isEqualTo(403);
+    assertThat(named.json().get("field").asString()).isEqualTo("channel");
+    assertThat(http.get("/api/v1/orders/dead-letters", jdOnly).json().get("items").valueStream()
+        .map(d -> d.get("channel").asString()).distinct().toList()).isSubsetOf(List.of("jd"));
+    assertThat(http.get("/api/v1/orders/dead-letters?channel=native", ADMIN).json().get("total").asLong()).isPositive();
+  }
+
+  @Test
   void bad_query_parameters_name_the_field() {
     assertThat(http.get("/api/v1/orders?status=LOST", ADMIN).json().get("field").asString()).isEqualTo("status");
     assertThat(http.get("/api/v1/orders?size=0", ADMIN).json().get("field").asString()).isEqualTo("size");

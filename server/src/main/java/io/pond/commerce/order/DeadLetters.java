@@ -62,23 +62,35 @@ public class DeadLetters {
     record(List.of(entry));
   }
 
-  /** The newest dead letters first, optionally of one channel. */
-  public List<DeadLetter> list(Channel channel, int offset, int limit) {
-    String where = channel == null ? "" : " WHERE channel = ?";
-    Object[] args = channel == null ? new Object[] {limit, offset} : new Object[] {channel.wire(), limit, offset};
+  /** The newest dead letters first, optionally of one channel, within the caller's channels ({@code null}: all). */
+  public List<DeadLetter> list(Channel channel, java.util.Set<String> channels, int offset, int limit) {
+    List<Object> args = new java.util.ArrayList<>();
+    String where = where(channel, channels, args);
+    args.add(limit);
+    args.add(offset);
     return jdbc.query(
         "SELECT id, channel, shop_id, source, reason, payload, received_at FROM commerce_dead_letter" + where
             + " ORDER BY id DESC LIMIT ? OFFSET ?",
         (rs, n) ->
             new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                 OrderRows.instant(rs, "received_at")),
-        args);
+        args.toArray());
   }
 
-  public long count(Channel channel) {
-    return channel == null
-        ? jdbc.queryForObject("SELECT count(*) FROM commerce_dead_letter", Long.class)
-        : jdbc.queryForObject("SELECT count(*) FROM commerce_dead_letter WHERE channel = ?", Long.class, channel.wire());
+  public long count(Channel channel, java.util.Set<String> channels) {
+    List<Object> args = new java.util.ArrayList<>();
+    String where = where(channel, channels, args);
+    return jdbc.queryForObject("SELECT count(*) FROM commerce_dead_letter" + where, Long.class, args.toArray());
+  }
+
+  private static String where(Channel channel, java.util.Set<String> channels, List<Object> args) {
+    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+    if (channel != null) {
+      where.append(" AND channel = ?");
+      args.add(channel.wire());
+    }
+    OrderQueries.restrict(where, "channel", channels, args);
+    return where.toString();
   }
 
   private static String cut(String s, int max) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -18,7 +19,13 @@ public class OrderQueries {
 
   /** Filters; null means "any". {@code from} inclusive, {@code to} exclusive, on the order's creation time. */
   public record Filter(
-      Channel channel, String shopId, OrderStatus status, Identifier buyer, Instant from, Instant to) {}
+      Channel channel, String shopId, OrderStatus status, Identifier buyer, Instant from, Instant to, Set<String> channels) {
+
+    /** No channel restriction (callers that see every channel). */
+    public Filter(Channel channel, String shopId, OrderStatus status, Identifier buyer, Instant from, Instant to) {
+      this(channel, shopId, status, buyer, from, to, null);
+    }
+  }
 
   public record Page(List<Stored> orders, long total, int page, int size) {}
 
@@ -34,6 +41,22 @@ public class OrderQueries {
     return OrderRows.assemble(jdbc, headers).values().stream().findFirst();
   }
 
+  /**
+   * Appends {@code AND column IN (…)} for a caller limited to some channels ({@code channels} as
+   * {@code DataScope#channels()} gives them; {@code null} means every channel).
+   */
+  static void restrict(StringBuilder where, String column, Set<String> channels, List<Object> args) {
+    if (channels == null) {
+      return;
+    }
+    if (channels.isEmpty()) {
+      where.append(" AND 1 = 0");
+      return;
+    }
+    where.append(" AND ").append(column).append(" IN (").append(String.join(", ", java.util.Collections.nCopies(channels.size(), "?"))).append(")");
+    args.addAll(channels);
+  }
+
   public Page search(Filter f, int page, int size) {
     StringBuilder where = new StringBuilder(" WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
@@ -41,6 +64,7 @@ public class OrderQueries {
       where.append(" AND o.channel = ?");
       args.add(f.channel().wire());
     }
+    restrict(where, "o.channel", f.channels(), args);
     if (f.shopId() != null) {
       where.append(" AND o.shop_id = ?");
       args.add(f.shopId());

@@ -16,6 +16,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import io.pond.platform.security.CurrentCaller;
+import io.pond.platform.security.DataScope;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -147,7 +149,8 @@ class OrdersController {
             status == null ? null : status(status),
             buyerType == null ? null : new Identifier(buyerType, buyerScope, buyerValue),
             time(from, "from", false),
-            time(to, "to", true));
+            time(to, "to", true),
+            scopedChannels(channel));
     OrderQueries.Page result = queries.search(filter, page, size);
     return new PageView(result.orders().stream().map(s -> OrderView.of(s, false)).toList(), result.total(), page, size);
   }
@@ -155,7 +158,11 @@ class OrdersController {
   @GetMapping("/{id:\\d+}")
   @Operation(summary = "One order with its lines, refunds, buyer identifiers and raw payload")
   OrderView one(@PathVariable long id) {
-    return queries.find(id).map(s -> OrderView.of(s, true)).orElseThrow(() -> PondException.notFound("order", id));
+    DataScope scope = CurrentCaller.channels();
+    return queries.find(id)
+        .filter(s -> scope.permits(s.order().key().channel().wire())) // outside the caller's channels: as if it did not exist
+        .map(s -> OrderView.of(s, true))
+        .orElseThrow(() -> PondException.notFound("order", id));
   }
 
   @PostMapping
@@ -185,10 +192,19 @@ class OrdersController {
     }
     Channel ch = channel == null ? null : Channel.fromWire(channel).orElseThrow(() -> PondException.invalid("channel", "unknown channel '" + channel + "'"));
     List<DeadLetterView> items =
-        deadLetters.list(ch, Math.max(0, offset), limit).stream()
+        deadLetters.list(ch, scopedChannels(channel), Math.max(0, offset), limit).stream()
             .map(d -> new DeadLetterView(d.id(), d.channel(), d.shopId(), d.source(), d.reason(), d.payload(), d.receivedAt()))
             .toList();
-    return new DeadLetterPage(items, deadLetters.count(ch));
+    return new DeadLetterPage(items, deadLetters.count(ch, scopedChannels(channel)));
+  }
+
+  /** The caller's channels ({@code null}: every channel); naming a channel outside them is refused. */
+  private static java.util.Set<String> scopedChannels(String requested) {
+    DataScope scope = CurrentCaller.channels();
+    if (requested != null) {
+      scope.require(requested.trim().toLowerCase(Locale.ROOT));
+    }
+    return scope.channels().orElse(null);
   }
 
   private static OrderStatus status(String value) {
