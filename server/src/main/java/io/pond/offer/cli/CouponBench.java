@@ -198,8 +198,8 @@ public final class CouponBench implements Callable<Integer>, PondCommand {
                 }
               }
               try (PreparedStatement claim = c.prepareStatement(
-                  "INSERT INTO offer_coupon (template_id, serial, person_id, member_seq, code, status, source, issue_key, valid_from, valid_until, issued_at)"
-                      + " VALUES (?, ?, ?, 1, ?, 'ISSUED', 'claim', NULL, ?, ?, ?)")) {
+                  "INSERT INTO offer_coupon (template_id, serial, person_id, member_seq, code, status, source, valid_from, valid_until, issued_at)"
+                      + " VALUES (?, ?, ?, 1, ?, 'ISSUED', 'claim', ?, ?, ?)")) {
                 Timestamp now = new Timestamp(System.currentTimeMillis());
                 claim.setLong(1, templateId);
                 claim.setLong(2, serial);
