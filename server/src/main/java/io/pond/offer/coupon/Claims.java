@@ -70,7 +70,13 @@ public class Claims {
   private final Map<Long, Allocator> allocators = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<IssueOutcome>> inFlightKeys = new ConcurrentHashMap<>();
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private static final int WRITERS = 2;
+  /**
+   * Writer threads. On PostgreSQL two overlap one group's round trips and WAL flush with the next
+   * group's inserts. The embedded H2 store commits one transaction at a time in this process, so a
+   * second writer only halves the groups: one writer takes everything queued while it committed, and
+   * each commit (a store of the changed pages, WRITE_DELAY=0) is shared by more coupons.
+   */
+  private volatile int writerCount;
   private final List<Thread> writers = new ArrayList<>();
   private final AtomicLong groups = new AtomicLong();
   private final AtomicLong rows = new AtomicLong();
@@ -287,13 +293,43 @@ public class Claims {
     }
   }
 
-  private synchronized void ensureWriter() {
+  private int writerCount() {
+    if (writerCount == 0) {
+      String product;
+      try {
+        product = jdbcTemplate.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
+      } catch (RuntimeException e) {
+        product = "";
+      }
+      writerCount = product != null && product.toLowerCase(java.util.Locale.ROOT).contains("h2") ? 1 : 2;
+    }
+    return writerCount;
+  }
+
+  private volatile boolean writersUp;
+
+  /** Starts the writers if they are not running; no lock on the claim path once they are. */
+  private void ensureWriter() {
+    if (!writersUp) {
+      startWriters();
+    }
+  }
+
+  private synchronized void startWriters() {
     if (writers.isEmpty() || writers.stream().anyMatch(w -> !w.isAlive())) {
       writers.removeIf(w -> !w.isAlive());
       stopping = false;
-      while (writers.size() < WRITERS) {
-        writers.add(Thread.ofPlatform().name("offer-claim-writer-" + writers.size()).daemon(true).start(this::drain));
+      int wanted = writerCount();
+      while (writers.size() < wanted) {
+        writers.add(Thread.ofPlatform().name("offer-claim-writer-" + writers.size()).daemon(true).start(() -> {
+          try {
+            drain();
+          } finally {
+            writersUp = false;
+          }
+        }));
       }
+      writersUp = true;
     }
   }
 
