@@ -110,6 +110,6 @@ class ClaimsTest extends OfferTestSupport {
     for (int i = 0; i < 200; i++) {
       codes.add(((IssueOutcome.Issued) issuing.claim(template, newPerson(), null)).coupon().code());
     }
-    assertThat(codes).doesNotHaveDuplicates().allMatch(c -> c.matches("[0-9A-HJKMNP-TV-Z]{16}"));
+    assertThat(codes).doesNotHaveDuplicates().allMatch(c -> c.matches("[0-9A-HJKMNP-TV-Z]{20}"));
   }
 }

@@ -168,6 +168,7 @@ class IssuanceApiTest extends OfferTestSupport {
     http.put("/api/v1/offers/benefits/plans/plus", ADMIN, "{\"discountRatePermille\":900,\"freeShipping\":false,\"exclusiveServices\":[\"early access\"]}");
 
     int person = newPerson();
+    events.joined(person, clock.instant());
     events.tierChanged(program, person, "L1", "L1", clock.instant());
     events.tierChanged(program, person, "L1", "L2", clock.instant());
     events.tierChanged(program, person, "L1", "L2", clock.instant());

@@ -90,14 +90,16 @@ public final class CouponBench implements Callable<Integer>, PondCommand {
             groups == 0 ? 0.0 : (after.coupons() - before.coupons()) / (double) groups, (after.writeMillis() - before.writeMillis()) / 1000.0);
         out.printf(Locale.ROOT, "pond   : %,d claims (%,d issued, %,d out of stock) in %.2f s = %,.0f claims/s, issued count %,d of stock %,d%n",
             pond.attempts(), pond.issued(), pond.refused(), pond.seconds(), pond.attempts() / pond.seconds(), pond.stored(), stock);
+        out.printf(Locale.ROOT, "pond   : %.1f s of process CPU = %,.0f claims per CPU-second%n", pond.cpuSeconds(), pond.perCpuSecond());
         out.flush();
         Result peer = peer(context, template + "-peer", peerStock, (int) (peerStock + peerStock / 5 + concurrency));
         out.printf(Locale.ROOT, "peer   : %,d claims (%,d issued, %,d out of stock) in %.2f s = %,.0f claims/s, issued count %,d of stock %,d (UPDATE … SET issued = issued + 1 WHERE issued < total_stock + INSERT, one transaction per claim, %d claimers = the connection pool)%n",
             peer.attempts(), peer.issued(), peer.refused(), peer.seconds(), peer.attempts() / peer.seconds(), peer.stored(), peerStock, peerThreads(context.getBean(DataSource.class)));
+        out.printf(Locale.ROOT, "peer   : %.1f s of process CPU = %,.0f claims per CPU-second%n", peer.cpuSeconds(), peer.perCpuSecond());
         if (pond.issued() != stock || pond.stored() != stock || peer.issued() != peerStock || peer.stored() != peerStock) {
           throw new IllegalStateException("issued count differs from the stock");
         }
-        return new double[] {pond.attempts() / pond.seconds(), peer.attempts() / peer.seconds()};
+        return new double[] {pond.attempts() / pond.seconds(), peer.attempts() / peer.seconds(), pond.perCpuSecond(), peer.perCpuSecond()};
       });
       long afterRestart = Jobs.withContext(dir.toString(), context -> {
         Issuing issuing = context.getBean(Issuing.class);
@@ -111,8 +113,8 @@ public final class CouponBench implements Callable<Integer>, PondCommand {
       if (afterRestart != stock) {
         throw new IllegalStateException("issued count changed across the restart");
       }
-      out.printf(Locale.ROOT, "coupon claims/s: pond %,.0f vs peer %,.0f (%.1fx), exact stock on both, %s, load average %.1f%n",
-          rates[0], rates[1], rates[0] / rates[1], store, load());
+      out.printf(Locale.ROOT, "coupon claims/s: pond %,.0f vs peer %,.0f (%.1fx), per CPU-second pond %,.0f vs peer %,.0f, exact stock on both, %s, load average %.1f%n",
+          rates[0], rates[1], rates[0] / rates[1], rates[2], rates[3], store, load());
       return 0;
     } finally {
       if (dataDir == null) {
@@ -123,7 +125,16 @@ public final class CouponBench implements Callable<Integer>, PondCommand {
     }
   }
 
-  private record Result(long attempts, long issued, long refused, double seconds, long stored) {}
+  private record Result(long attempts, long issued, long refused, double seconds, long stored, double cpuSeconds) {
+    /** Claims per second of this process's CPU time: what a loaded machine does not distort. */
+    double perCpuSecond() {
+      return cpuSeconds <= 0 ? 0 : attempts / cpuSeconds;
+    }
+  }
+
+  private static double cpu() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() / 1e9 : 0;
+  }
 
   private static double load() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -145,6 +156,7 @@ public final class CouponBench implements Callable<Integer>, PondCommand {
     AtomicLong issued = new AtomicLong();
     AtomicLong refused = new AtomicLong();
     long start = System.nanoTime();
+    double cpuStart = cpu();
     run(() -> {
       int person;
       while ((person = next.incrementAndGet()) <= attempts) {
@@ -157,7 +169,7 @@ public final class CouponBench implements Callable<Integer>, PondCommand {
       return null;
     });
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result(attempts, issued.get(), refused.get(), seconds, stored(context, template));
+    return new Result(attempts, issued.get(), refused.get(), seconds, stored(context, template), cpu() - cpuStart);
   }
 
   private static long stored(ConfigurableApplicationContext context, String template) {
@@ -181,6 +193,7 @@ public final class CouponBench implements Callable<Integer>, PondCommand {
     AtomicLong issued = new AtomicLong();
     AtomicLong refused = new AtomicLong();
     long start = System.nanoTime();
+    double cpuStart = cpu();
     run(() -> {
       int person;
       while ((person = next.incrementAndGet()) <= attempts) {
@@ -198,8 +211,8 @@ public final class CouponBench implements Callable<Integer>, PondCommand {
                 }
               }
               try (PreparedStatement claim = c.prepareStatement(
-                  "INSERT INTO offer_coupon (template_id, serial, person_id, member_seq, code, status, source, issue_key, valid_from, valid_until, issued_at)"
-                      + " VALUES (?, ?, ?, 1, ?, 'ISSUED', 'claim', NULL, ?, ?, ?)")) {
+                  "INSERT INTO offer_coupon (template_id, serial, person_id, member_seq, code, status, source, valid_from, valid_until, issued_at)"
+                      + " VALUES (?, ?, ?, 1, ?, 'ISSUED', 'claim', ?, ?, ?)")) {
                 Timestamp now = new Timestamp(System.currentTimeMillis());
                 claim.setLong(1, templateId);
                 claim.setLong(2, serial);
@@ -227,7 +240,7 @@ public final class CouponBench implements Callable<Integer>, PondCommand {
       return null;
     }, peerThreads(data));
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result(attempts, issued.get(), refused.get(), seconds, stored(context, template));
+    return new Result(attempts, issued.get(), refused.get(), seconds, stored(context, template), cpu() - cpuStart);
   }
 
   /** The peer holds a connection per claim: more claimers than pooled connections only queue (and time out). */

@@ -70,7 +70,13 @@ public class Claims {
   private final Map<Long, Allocator> allocators = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<IssueOutcome>> inFlightKeys = new ConcurrentHashMap<>();
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private static final int WRITERS = 2;
+  /**
+   * Writer threads. On PostgreSQL two overlap one group's round trips and WAL flush with the next
+   * group's inserts. The embedded H2 store commits one transaction at a time in this process, so a
+   * second writer only halves the groups: one writer takes everything queued while it committed, and
+   * each commit (a store of the changed pages, WRITE_DELAY=0) is shared by more coupons.
+   */
+  private volatile int writerCount;
   private final List<Thread> writers = new ArrayList<>();
   private final AtomicLong groups = new AtomicLong();
   private final AtomicLong rows = new AtomicLong();
@@ -168,7 +174,8 @@ public class Claims {
   }
 
   private Optional<IssueOutcome.Coupon> byIssueKey(Templates.Template t, String issueKey) {
-    return jdbc.sql("SELECT code, person_id, serial, source, valid_from, valid_until, issued_at FROM offer_coupon WHERE template_id = ? AND issue_key = ?")
+    return jdbc.sql("SELECT c.code, c.person_id, c.serial, c.source, c.valid_from, c.valid_until, c.issued_at FROM offer_coupon_issue_key k"
+            + " JOIN offer_coupon c ON c.template_id = k.template_id AND c.serial = k.serial WHERE k.template_id = ? AND k.issue_key = ?")
         .params(t.id(), issueKey)
         .query((rs, n) -> new IssueOutcome.Coupon(
             rs.getString(1), t.code(), rs.getInt(2), rs.getLong(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
@@ -286,13 +293,43 @@ public class Claims {
     }
   }
 
-  private synchronized void ensureWriter() {
+  private int writerCount() {
+    if (writerCount == 0) {
+      String product;
+      try {
+        product = jdbcTemplate.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
+      } catch (RuntimeException e) {
+        product = "";
+      }
+      writerCount = product != null && product.toLowerCase(java.util.Locale.ROOT).contains("h2") ? 1 : 2;
+    }
+    return writerCount;
+  }
+
+  private volatile boolean writersUp;
+
+  /** Starts the writers if they are not running; no lock on the claim path once they are. */
+  private void ensureWriter() {
+    if (!writersUp) {
+      startWriters();
+    }
+  }
+
+  private synchronized void startWriters() {
     if (writers.isEmpty() || writers.stream().anyMatch(w -> !w.isAlive())) {
       writers.removeIf(w -> !w.isAlive());
       stopping = false;
-      while (writers.size() < WRITERS) {
-        writers.add(Thread.ofPlatform().name("offer-claim-writer-" + writers.size()).daemon(true).start(this::drain));
+      int wanted = writerCount();
+      while (writers.size() < wanted) {
+        writers.add(Thread.ofPlatform().name("offer-claim-writer-" + writers.size()).daemon(true).start(() -> {
+          try {
+            drain();
+          } finally {
+            writersUp = false;
+          }
+        }));
       }
+      writersUp = true;
     }
   }
 
@@ -364,7 +401,7 @@ public class Claims {
               // PERF: insert first, with serials from memory, and take the stock row last, so that
               // writers overlap their inserts and hold the hot row only for the update and the commit
               List<IssueOutcome.Coupon> written = insert(t, batch, batch.get(0).allocator().serials(n));
-              takeStock(t, n);
+              takeStockOnly(t, n);
               return written;
             });
     for (int i = 0; i < n; i++) {
@@ -376,11 +413,15 @@ public class Claims {
 
   /** Raises the issued count by n under the stock, or throws; answers the new count. */
   private long takeStock(Templates.Template t, int n) {
+    takeStockOnly(t, n);
+    return jdbc.sql("SELECT issued FROM offer_template WHERE id = ?").param(t.id()).query(Long.class).single();
+  }
+
+  private void takeStockOnly(Templates.Template t, int n) {
     int updated = jdbc.sql("UPDATE offer_template SET issued = issued + ? WHERE id = ? AND issued + ? <= total_stock").params(n, t.id(), n).update();
     if (updated != 1) {
       throw new StockMoved();
     }
-    return jdbc.sql("SELECT issued FROM offer_template WHERE id = ?").param(t.id()).query(Long.class).single();
   }
 
   private void writeAlone(Pending p) {
@@ -457,8 +498,8 @@ public class Claims {
       coupons.add(new IssueOutcome.Coupon(code, t.code(), p.personId(), serial, p.source(), p.window().from(), p.window().until(), p.at()));
     }
     jdbcTemplate.batchUpdate(
-        "INSERT INTO offer_coupon (template_id, serial, person_id, member_seq, code, status, source, issue_key, valid_from, valid_until, issued_at)"
-            + " VALUES (?, ?, ?, ?, ?, 'ISSUED', ?, ?, ?, ?, ?)",
+        "INSERT INTO offer_coupon (template_id, serial, person_id, member_seq, code, status, source, valid_from, valid_until, issued_at)"
+            + " VALUES (?, ?, ?, ?, ?, 'ISSUED', ?, ?, ?, ?)",
         new BatchPreparedStatementSetter() {
           @Override
           public void setValues(PreparedStatement ps, int i) throws SQLException {
@@ -474,14 +515,9 @@ public class Claims {
             }
             ps.setString(5, c.code());
             ps.setString(6, p.source());
-            if (p.issueKey() == null) {
-              ps.setNull(7, Types.VARCHAR);
-            } else {
-              ps.setString(7, p.issueKey());
-            }
-            ps.setTimestamp(8, Timestamp.from(c.validFrom()));
-            ps.setTimestamp(9, Timestamp.from(c.validUntil()));
-            ps.setTimestamp(10, Timestamp.from(c.issuedAt()));
+            ps.setTimestamp(7, Timestamp.from(c.validFrom()));
+            ps.setTimestamp(8, Timestamp.from(c.validUntil()));
+            ps.setTimestamp(9, Timestamp.from(c.issuedAt()));
           }
 
           @Override
@@ -489,6 +525,16 @@ public class Claims {
             return batch.size();
           }
         });
+    List<Object[]> keys = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.get(i).issueKey() != null) {
+        keys.add(new Object[] {t.id(), batch.get(i).issueKey(), coupons.get(i).serial()});
+      }
+    }
+    if (!keys.isEmpty()) {
+      // the primary key refuses a repeated key: the group fails and is redone one by one (replayed)
+      jdbcTemplate.batchUpdate("INSERT INTO offer_coupon_issue_key (template_id, issue_key, serial) VALUES (?, ?, ?)", keys);
+    }
     return coupons;
   }
 }

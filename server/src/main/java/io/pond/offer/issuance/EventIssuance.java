@@ -1,5 +1,9 @@
 package io.pond.offer.issuance;
 
+import io.pond.loyalty.MemberJoined;
+import io.pond.loyalty.PaidMembershipExpired;
+import io.pond.loyalty.PaidMembershipRenewed;
+import io.pond.loyalty.PaidMembershipStarted;
 import io.pond.loyalty.TierChanged;
 import io.pond.offer.benefit.Benefits;
 import io.pond.offer.coupon.IssueOutcome;
@@ -28,8 +32,11 @@ import org.springframework.stereotype.Component;
  * {@code birthday:2026:42}), so a redelivered event or a second run of the daily job issues nothing
  * more.
  *
- * <p>Until loyalty publishes a join event, the first {@code TierChanged} offer hears of a person is
- * taken as their join.
+ * <p>Loyalty's events drive it: {@code MemberJoined} (join gifts, first-order enrolment),
+ * {@code TierChanged} (the tier, upgrade coupons), {@code PaidMembershipStarted} / {@code Renewed} /
+ * {@code Expired} (the plans whose benefits a member has), profile's {@code ProfileChanged} (the
+ * birthday). Listeners run after the publisher's commit and are redelivered on failure; every effect is
+ * keyed or an upsert, so a redelivery changes nothing.
  */
 @Component
 public class EventIssuance {
@@ -62,6 +69,26 @@ public class EventIssuance {
   }
 
   @ApplicationModuleListener
+  void on(MemberJoined joined) {
+    joined(joined.person().value(), joined.at());
+  }
+
+  @ApplicationModuleListener
+  void on(PaidMembershipStarted started) {
+    members.planStarted(started.person().value(), started.plan(), started.startedAt(), started.endsAt());
+  }
+
+  @ApplicationModuleListener
+  void on(PaidMembershipRenewed renewed) {
+    members.renew(renewed.person().value(), renewed.plan(), renewed.at(), renewed.endsAt());
+  }
+
+  @ApplicationModuleListener
+  void on(PaidMembershipExpired expired) {
+    members.endPlan(expired.person().value(), expired.plan(), expired.endedAt());
+  }
+
+  @ApplicationModuleListener
   void on(ProfileChanged change) {
     birthday(change);
   }
@@ -81,14 +108,12 @@ public class EventIssuance {
     }
   }
 
-  /** Records the tier; a first sighting is a join; a move to a higher configured tier issues its upgrade coupons. */
+  /** Records the tier; a move to a higher configured tier issues its upgrade coupons (once per tier and person). */
   public void tierChanged(String program, int personId, String fromTier, String toTier, Instant at) {
     if (personId <= 0 || toTier == null || toTier.isBlank()) {
       return; // no tier (an account closed by a merge, or a test removing one): nothing to record or issue
     }
-    if (members.tier(program, personId, toTier, at)) {
-      joined(personId, at);
-    }
+    members.tier(program, personId, toTier, at);
     Optional<Integer> to = benefits.level(program, toTier);
     Optional<Integer> from = fromTier == null ? Optional.empty() : benefits.level(program, fromTier);
     if (to.isPresent() && (from.isEmpty() || to.get() > from.get())) {
@@ -98,8 +123,15 @@ public class EventIssuance {
     }
   }
 
-  /** A person became a member: join gifts, and first-order programs that enrol on join. */
+  /**
+   * A person became a member (loyalty's {@code MemberJoined}, once per program): join gifts (keyed
+   * {@code join:<person>}, so once per person whatever the number of programs or redeliveries), and
+   * first-order programs that enrol on join (an enrolment is made once).
+   */
   public void joined(int personId, Instant at) {
+    if (personId <= 0) {
+      return;
+    }
     members.join(personId, at);
     for (String template : triggers.templates(Triggers.Event.JOIN)) {
       issue(template, personId, "join", "join:" + personId);

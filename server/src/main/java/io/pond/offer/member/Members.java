@@ -131,6 +131,46 @@ public class Members {
     }
   }
 
+  /**
+   * A paid membership began (loyalty's {@code PaidMembershipStarted}). Order-proof for redeliveries: a
+   * period is replaced only by a later one, or by the same one reaching further.
+   */
+  public void planStarted(int personId, String plan, Instant startsAt, Instant endsAt) {
+    ensure(personId);
+    Timestamp from = Timestamp.from(startsAt);
+    Timestamp until = Timestamp.from(endsAt);
+    int updated = jdbc.sql("UPDATE offer_member_plan SET starts_at = ?, ends_at = ? WHERE person_id = ? AND plan = ?"
+            + " AND (starts_at < ? OR (starts_at = ? AND ends_at < ?))")
+        .params(from, until, personId, plan, from, from, until)
+        .update();
+    if (updated == 0) {
+      jdbc.sql("INSERT INTO offer_member_plan (person_id, plan, starts_at, ends_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+          .params(personId, plan, from, until)
+          .update();
+    }
+  }
+
+  /** A paid membership was renewed: its end moves to {@code endsAt} (never backwards). */
+  public void renew(int personId, String plan, Instant at, Instant endsAt) {
+    ensure(personId);
+    int updated = jdbc.sql("UPDATE offer_member_plan SET ends_at = ? WHERE person_id = ? AND plan = ? AND ends_at < ?")
+        .params(Timestamp.from(endsAt), personId, plan, Timestamp.from(endsAt))
+        .update();
+    if (updated == 0) {
+      jdbc.sql("INSERT INTO offer_member_plan (person_id, plan, starts_at, ends_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+          .params(personId, plan, Timestamp.from(at), Timestamp.from(endsAt))
+          .update();
+    }
+  }
+
+  /** A paid membership ended at {@code endedAt} (a later period, started after it, is left alone). */
+  public void endPlan(int personId, String plan, Instant endedAt) {
+    Timestamp end = Timestamp.from(endedAt);
+    jdbc.sql("UPDATE offer_member_plan SET ends_at = ? WHERE person_id = ? AND plan = ? AND ends_at > ? AND starts_at <= ?")
+        .params(end, personId, plan, end, end)
+        .update();
+  }
+
   /** Plans held at {@code at}. */
   public Set<String> plans(int personId, Instant at) {
     return new HashSet<>(
