@@ -171,8 +171,12 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
     double importRate = imported.posted() / ((System.nanoTime() - t0) / 1e9);
     out.printf(Locale.ROOT, "batched import: %d postings in %.2f s = %.0f postings/s%n", imported.posted(), (System.nanoTime() - t0) / 1e9, importRate);
 
+    org.springframework.jdbc.core.simple.JdbcClient jdbc = context.getBean(org.springframework.jdbc.core.simple.JdbcClient.class);
+    backlog(out, jdbc, "after the import");
     double spread = timed(out, "earn/redeem on " + accounts + " accounts", () -> 1 + ThreadLocalRandom.current().nextInt(accounts), ledger, program);
+    backlog(out, jdbc, "after earn/redeem");
     double hot = timed(out, "earn/redeem on one hot account", () -> 1, ledger, program);
+    backlog(out, jdbc, "after the hot account");
 
     List<Long> ids = queries.accountIds();
     long drifts = 0;
@@ -181,6 +185,19 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
     }
     out.printf(Locale.ROOT, "reconcile of %d sampled accounts: %s%n", Math.min(ids.size(), 200), drifts == 0 ? "no drift" : drifts + " drifts");
     return new double[] {spread, hot, importRate};
+  }
+
+  /**
+   * Events whose module listeners (other modules, after commit, each in its own transaction) have not
+   * run yet: postings are acknowledged when durable, their downstream work follows.
+   */
+  private static void backlog(PrintWriter out, org.springframework.jdbc.core.simple.JdbcClient jdbc, String when) {
+    try {
+      long open = jdbc.sql("SELECT COUNT(*) FROM event_publication WHERE completion_date IS NULL").query(Long.class).single();
+      out.printf(Locale.ROOT, "event deliveries to other modules still open %s: %d%n", when, open);
+    } catch (RuntimeException e) {
+      out.printf(Locale.ROOT, "event deliveries still open %s: unknown (%s)%n", when, e.getMessage());
+    }
   }
 
   /** {@code clients} threads post for {@code seconds}: half earn (an event), half redeem 10 points. */

@@ -167,6 +167,11 @@ public class PointsLedger {
     final ProgramConfig config;
     final Instant now;
     Account account;
+    /**
+     * PERF: the account's available lots as the one-statement postings left them (PostgreSQL), so that
+     * the next redemption of a combined batch needs no query; any other change of lots drops it.
+     */
+    List<Lots.Balance> lots;
 
     Locked(Programs.Program program, Account account, Instant now) {
       this.program = program;
@@ -445,6 +450,7 @@ public class PointsLedger {
 
   /** Appends an entry, moves the account's running totals and records the change for sync. */
   long post(Locked a, Draft d) {
+    a.lots = null;
     GeneratedKeyHolder keys = new GeneratedKeyHolder();
     jdbc.sql(
             "INSERT INTO loyalty_entry (account_id, program_id, type, points, delta_available, delta_pending, delta_growth, source,"
@@ -552,23 +558,29 @@ public class PointsLedger {
     Account after = applied(a.account, d);
     List<Object> p = entryAndAccount(a, d, after);
     java.util.Collections.addAll(p, after.id(), d.points(), d.points(), typed(java.sql.Types.TIMESTAMP, ts(expiresAt)));
-    Optional<Long> entryId =
+    Optional<long[]> entryId =
         jdbc.sql(
                 "WITH " + ENTRY_INSERT + ", " + ACCOUNT_UPDATE + ","
                     + " l AS (INSERT INTO loyalty_lot (account_id, entry_id, original, remaining, pending, pending_until, expires_at, order_key)"
                     + " SELECT ?, e.id, ?, ?, FALSE, NULL, ?::timestamptz, NULL FROM e RETURNING id)"
-                    + " SELECT e.id, (SELECT COUNT(*) FROM u) + (SELECT COUNT(*) FROM l) FROM e")
+                    + " SELECT e.id, (SELECT COUNT(*) FROM u), (SELECT MAX(id) FROM l) FROM e")
             .params(p)
             .query(
                 (rs, n) -> {
-                  if (rs.getLong(2) != 2) {
+                  if (rs.getLong(2) != 1 || rs.getObject(3) == null) {
                     throw new IllegalStateException("account " + after.id() + " or its new lot was not written");
                   }
-                  return rs.getLong(1);
+                  return new long[] {rs.getLong(1), rs.getLong(3)};
                 })
             .optional();
-    entryId.ifPresent(id -> a.account = after);
-    return entryId;
+    entryId.ifPresent(
+        ids -> {
+          a.account = after;
+          if (a.lots != null) {
+            a.lots.add(new Lots.Balance(ids[1], d.points(), expiresAt));
+          }
+        });
+    return entryId.map(ids -> ids[0]);
   }
 
   /**
@@ -599,7 +611,16 @@ public class PointsLedger {
     if (done.isPresent() && done.get().lots() != allocations.size()) {
       throw new IllegalStateException("a lot of account " + a.account.id() + " would go below zero; the account lock was not held");
     }
-    done.ifPresent(x -> a.account = after);
+    done.ifPresent(
+        x -> {
+          a.account = after;
+          if (a.lots != null) {
+            java.util.Map<Long, Long> taken = new java.util.HashMap<>();
+            allocations.forEach(al -> taken.merge(al.lotId(), al.points(), Long::sum));
+            a.lots.replaceAll(l -> new Lots.Balance(l.lotId(), l.remaining() - taken.getOrDefault(l.lotId(), 0L), l.expiresAt()));
+            a.lots.removeIf(l -> l.remaining() <= 0);
+          }
+        });
     return done.map(Done::entryId);
   }
 
@@ -614,6 +635,7 @@ public class PointsLedger {
   }
 
   private long newLot(Locked a, long entryId, long points, boolean pending, Instant pendingUntil, Instant expiresAt, String orderKey) {
+    a.lots = null;
     GeneratedKeyHolder keys = new GeneratedKeyHolder();
     jdbc.sql(
             "INSERT INTO loyalty_lot (account_id, entry_id, original, remaining, pending, pending_until, expires_at, order_key)"
@@ -639,6 +661,17 @@ public class PointsLedger {
   }
 
   List<Lots.Balance> availableLots(Locked a, Long except) {
+    if (except == null && a.lots != null) {
+      return List.copyOf(a.lots);
+    }
+    List<Lots.Balance> lots = queryLots(a, except);
+    if (postgres && except == null) {
+      a.lots = new java.util.ArrayList<>(lots);
+    }
+    return lots;
+  }
+
+  private List<Lots.Balance> queryLots(Locked a, Long except) {
     return jdbc.sql("SELECT id, remaining, expires_at FROM loyalty_lot WHERE account_id = ? AND pending = FALSE AND remaining > 0")
         .param(a.account.id())
         .query((rs, n) -> new Lots.Balance(rs.getLong(1), rs.getLong(2), instant(rs.getTimestamp(3))))
