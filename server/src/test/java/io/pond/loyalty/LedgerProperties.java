@@ -64,9 +64,12 @@ class LedgerProperties {
       } catch (java.sql.SQLException e) {
         throw new IllegalStateException(e);
       }
-      dataSource =
-          new SimpleDriverDataSource(
-              new org.postgresql.Driver(), pg + (pg.contains("?") ? "&" : "?") + "currentSchema=ledger_properties", user, password);
+      com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
+      pool.setJdbcUrl(pg + (pg.contains("?") ? "&" : "?") + "currentSchema=ledger_properties");
+      pool.setUsername(user);
+      pool.setPassword(password);
+      pool.setMaximumPoolSize(8);
+      dataSource = new com.zaxxer.hikari.HikariDataSource(pool);
     } else {
       String url = "jdbc:h2:mem:ledger_properties;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
       dataSource = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");

@@ -261,34 +261,32 @@ public class PointsLedger {
   private void runBatch(List<PostingCombiner.Work> batch, Object[] results) {
     inTransaction(
         status -> {
-          java.util.Map<Target, Locked> byTarget = lockAll(batch);
-          java.util.Map<Long, Locked> byAccount = new java.util.HashMap<>();
-          byTarget.values().forEach(l -> byAccount.putIfAbsent(l.account.id(), l));
-          for (int i = 0; i < batch.size(); i++) {
-            PostingCombiner.Work w = batch.get(i);
-            try {
-              Target t = (Target) w.target();
-              Locked a = byTarget.get(t);
-              if (a == null) {
-                // a person merged into another: the survivor's account, maybe already locked by this batch
-                a = locked(t.program(), t.person());
-                Locked same = byAccount.putIfAbsent(a.account.id(), a);
-                if (same != null) {
-                  a = same;
+          Batch locked = new Batch(lockAll(batch), new java.util.HashMap<>());
+          locked.byTarget().values().forEach(l -> locked.byAccount().putIfAbsent(l.account.id(), l));
+          // work that posts again to an account of the batch (nested withAccount) must see the same state
+          TransactionSynchronizationManager.bindResource(this, locked);
+          try {
+            for (int i = 0; i < batch.size(); i++) {
+              PostingCombiner.Work w = batch.get(i);
+              try {
+                Target t = (Target) w.target();
+                results[i] = w.work().apply(locked(t.program(), t.person()));
+              } catch (RuntimeException e) {
+                if (batch.size() == 1) {
+                  throw e;
                 }
-                byTarget.put(t, a);
+                throw new PostingCombiner.WorkFailed(i, e);
               }
-              results[i] = w.work().apply(a);
-            } catch (RuntimeException e) {
-              if (batch.size() == 1) {
-                throw e;
-              }
-              throw new PostingCombiner.WorkFailed(i, e);
             }
+          } finally {
+            TransactionSynchronizationManager.unbindResource(this);
           }
           return null;
         });
   }
+
+  /** The accounts a combined batch locked, by the person asked for and by account id (a merged person's is the survivor's). */
+  private record Batch(java.util.Map<Target, Locked> byTarget, java.util.Map<Long, Locked> byAccount) {}
 
   /** Locks the open accounts of a batch, one statement per program; merged accounts are left to {@link #lock}. */
   private java.util.Map<Target, Locked> lockAll(List<PostingCombiner.Work> batch) {
@@ -324,16 +322,34 @@ public class PointsLedger {
   }
 
   private Locked locked(Programs.Program program, PersonRef person) {
+    Batch batch = (Batch) TransactionSynchronizationManager.getResource(this);
+    Target target = new Target(program, person);
+    if (batch != null && batch.byTarget().containsKey(target)) {
+      return batch.byTarget().get(target);
+    }
     Optional<Account> account = lock(program.id(), person.value());
     if (account.isEmpty()) {
       throw PondException.notFound("loyalty account of person", person.value() + " in program " + program.code());
     }
-    return new Locked(program, account.get(), clock.instant());
+    Locked locked = new Locked(program, account.get(), clock.instant());
+    if (batch != null) {
+      // e.g. a person merged into another: the survivor's account, maybe already locked by this batch
+      Locked same = batch.byAccount().putIfAbsent(locked.account.id(), locked);
+      if (same != null) {
+        locked = same;
+      }
+      batch.byTarget().put(target, locked);
+    }
+    return locked;
   }
 
   public <T> T withAccountId(long accountId, Function<Locked, T> work) {
     return inTransaction(
         status -> {
+          Batch batch = (Batch) TransactionSynchronizationManager.getResource(this);
+          if (batch != null && batch.byAccount().containsKey(accountId)) {
+            return work.apply(batch.byAccount().get(accountId));
+          }
           Account account =
               jdbc.sql("SELECT * FROM loyalty_account WHERE id = ? FOR UPDATE").param(accountId).query(PointsLedger::account).single();
           return work.apply(new Locked(programs.byId(account.programId()), account, clock.instant()));
