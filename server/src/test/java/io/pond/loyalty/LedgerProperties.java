@@ -36,7 +36,8 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 /**
  * The ledger's invariants under random inputs, on the real ledger code and an in-memory H2 store:
  * available = Σ remaining of available lots, no lot below zero, totals = Σ entries (the reconcile
- * checks); replaying any input changes nothing; concurrent redemptions never overspend.
+ * checks); replaying any input changes nothing; concurrent redemptions never overspend. Runs on
+ * PostgreSQL (schema {@code ledger_properties}) when {@code POND_DB_URL} points there.
  */
 class LedgerProperties {
 
@@ -49,12 +50,34 @@ class LedgerProperties {
   private static final OrderPoints ORDERS;
 
   static {
-    String url = "jdbc:h2:mem:ledger_properties;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
-    SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+    // on PostgreSQL when the suite runs there (POND_DB_URL), in a fresh schema: the ledger's PostgreSQL statements are other code
+    String pg = System.getenv("POND_DB_URL");
+    boolean postgres = pg != null && pg.startsWith("jdbc:postgresql:");
+    javax.sql.DataSource dataSource;
+    if (postgres) {
+      String user = System.getenv().getOrDefault("POND_DB_USER", "postgres");
+      String password = System.getenv().getOrDefault("POND_DB_PASSWORD", "");
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg, user, password);
+          java.sql.Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS ledger_properties CASCADE");
+        st.execute("CREATE SCHEMA ledger_properties");
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException(e);
+      }
+      com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
+      pool.setJdbcUrl(pg + (pg.contains("?") ? "&" : "?") + "currentSchema=ledger_properties");
+      pool.setUsername(user);
+      pool.setPassword(password);
+      pool.setMaximumPoolSize(8);
+      dataSource = new com.zaxxer.hikari.HikariDataSource(pool);
+    } else {
+      String url = "jdbc:h2:mem:ledger_properties;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+      dataSource = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+    }
     Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     JdbcClient jdbc = JdbcClient.create(dataSource);
     PROGRAMS = new Programs(jdbc, CLOCK);
-    LEDGER = new PointsLedger(jdbc, new DataSourceTransactionManager(dataSource), PROGRAMS, CLOCK, event -> {});
+    LEDGER = new PointsLedger(jdbc, new DataSourceTransactionManager(dataSource), PROGRAMS, CLOCK, event -> {}, postgres, 8);
     QUERIES = new LedgerQueries(jdbc, PROGRAMS, LEDGER, CLOCK, event -> {});
     ORDERS = new OrderPoints(LEDGER);
   }

@@ -83,6 +83,19 @@ public class ConnectOutbox {
     enqueueState(e.program(), e.person());
   }
 
+  /** The merged person's bindings now serve the survivor: they get the survivor's state. */
+  @EventListener
+  void on(io.pond.loyalty.AccountsMerged e) {
+    enqueueState(e.program(), e.survivor());
+  }
+
+  /** After a split each side's bindings get that side's state. */
+  @EventListener
+  void on(io.pond.loyalty.AccountSplit e) {
+    enqueueState(e.program(), e.survivor());
+    enqueueState(e.program(), e.restored());
+  }
+
   /** A new binding gets the member's current state at once. */
   @EventListener
   void on(MemberBound e) {

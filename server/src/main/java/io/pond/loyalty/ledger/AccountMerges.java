@@ -2,6 +2,7 @@ package io.pond.loyalty.ledger;
 
 import io.pond.identity.PersonSplit;
 import io.pond.identity.PersonsMerged;
+import io.pond.loyalty.AccountSplit;
 import io.pond.loyalty.AccountsMerged;
 import io.pond.loyalty.PersonRef;
 import io.pond.loyalty.ledger.domain.Lots;
@@ -133,9 +134,12 @@ public class AccountMerges {
                   new PointsLedger.Account(
                       s.id(), s.programId(), s.personId(), s.available() + m.available(), s.pending() + m.pending(),
                       s.growth() + m.growth(), s.tier(), Math.max(s.tierFloor(), m.tierFloor()), s.tierSince(), nextReview, joined,
-                      s.changeSeq()),
+                      // the moved bindings' channels saw the merged account's sequence: the survivor's goes past it
+                      Math.max(s.changeSeq(), m.changeSeq() + 1)),
                   now);
           ledger.saveAccount(a, "MERGE", null);
+          int bindings = moveBindings(program, survivor, merged, identityMergeId, now);
+          boolean memberCopied = copyMember(program, survivor, merged);
           payDebtFromLots(a, s, m, merged, identityMergeId);
           if (m.tier() > s.tier()) {
             ledger.changeTier(a, m.tier(), "merge: person " + merged.value() + " held " + program.config().tier(m.tier()).code(), false);
@@ -143,17 +147,60 @@ public class AccountMerges {
           ledger.upgradeIfQualified(a);
           jdbc.sql(
                   "INSERT INTO loyalty_account_merge (program_id, identity_merge_id, survivor_account_id, merged_account_id, entries, lots,"
-                      + " available, pending, growth, survivor_tier, merged_tier, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                      + " available, pending, growth, survivor_tier, merged_tier, at, member_copied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
               .params(program.id(), identityMergeId, s.id(), m.id(), entries, lots, m.available(), m.pending(), m.growth(), s.tier(), m.tier(),
-                  PointsLedger.ts(now))
+                  PointsLedger.ts(now), memberCopied)
               .update();
           events.publishEvent(
               new AccountsMerged(program.code(), survivor, merged, a.account.available(), a.account.pending(), a.account.growth(),
                   program.config().tier(a.account.tier()).code(), now));
-          log.info("Loyalty account of person {} merged into {}'s in program {}: {} entries, {} lots", merged.value(), survivor.value(),
-              program.code(), entries, lots);
+          log.info("Loyalty account of person {} merged into {}'s in program {}: {} entries, {} lots, {} bindings", merged.value(),
+              survivor.value(), program.code(), entries, lots, bindings);
           return Optional.of(new Merge(s.id(), m.id(), entries, lots, m.available(), m.pending(), m.growth()));
         });
+  }
+
+  /**
+   * The merged person's bound channel bindings now serve the survivor (recorded, so that a split gives
+   * exactly these back). They are queued again from the survivor's state ({@code enqueued_seq} 0; the
+   * {@link AccountsMerged} event queues it at once where a connector exists). Two bindings on one
+   * channel and shop may result (two channel member ids of what is now one person): both stay bound and
+   * both get the same state; the one-binding-per-shop rule applies to joins.
+   */
+  private int moveBindings(Programs.Program program, PersonRef survivor, PersonRef merged, long identityMergeId, Instant now) {
+    List<Long> bindings =
+        jdbc.sql("SELECT id FROM loyalty_binding WHERE program_id = ? AND person_id = ? AND state = 'BOUND' ORDER BY id")
+            .params(program.id(), merged.value())
+            .query(Long.class)
+            .list();
+    for (long binding : bindings) {
+      jdbc.sql(
+              "INSERT INTO loyalty_binding_move (program_id, identity_merge_id, binding_id, from_person, to_person, moved_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?)")
+          .params(program.id(), identityMergeId, binding, merged.value(), survivor.value(), PointsLedger.ts(now))
+          .update();
+      jdbc.sql("UPDATE loyalty_binding SET person_id = ?, enqueued_seq = 0 WHERE id = ?").params(survivor.value(), binding).update();
+    }
+    return bindings.size();
+  }
+
+  /** A survivor who was no member becomes one with the merged person's membership (joined at, first channel). */
+  private boolean copyMember(Programs.Program program, PersonRef survivor, PersonRef merged) {
+    boolean survivorIsMember =
+        jdbc.sql("SELECT COUNT(*) FROM loyalty_member WHERE program_id = ? AND person_id = ?")
+                .params(program.id(), survivor.value())
+                .query(Long.class)
+                .single()
+            > 0;
+    if (survivorIsMember) {
+      return false;
+    }
+    return jdbc.sql(
+                "INSERT INTO loyalty_member (program_id, person_id, joined_at, join_channel, join_shop)"
+                    + " SELECT program_id, ?, joined_at, join_channel, join_shop FROM loyalty_member WHERE program_id = ? AND person_id = ?")
+            .params(survivor.value(), program.id(), merged.value())
+            .update()
+        > 0;
   }
 
   private int move(String table, long from, long to) {
@@ -190,32 +237,89 @@ public class AccountMerges {
     }
   }
 
-  /** Reopens the accounts a split merge had closed (see the class comment for what stays with the survivor). */
+  /**
+   * Reopens the accounts a split merge had closed (see the class comment for what stays with the
+   * survivor) and gives the restored person back the channel bindings the merge had moved.
+   */
   public int reopen(long identityMergeId, String actor) {
     return ledger.inTransaction(
         status -> {
-          record Row(long id, long survivorAccount, long mergedAccount, long available, long pending) {}
+          record Row(long id, long programId, long survivorAccount, long mergedAccount, long available, long pending, boolean memberCopied) {}
           List<Row> rows =
               jdbc.sql(
-                      "SELECT id, survivor_account_id, merged_account_id, available, pending FROM loyalty_account_merge"
+                      "SELECT id, program_id, survivor_account_id, merged_account_id, available, pending, member_copied FROM loyalty_account_merge"
                           + " WHERE identity_merge_id = ? AND split_at IS NULL")
                   .param(identityMergeId)
-                  .query((rs, n) -> new Row(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)))
+                  .query((rs, n) -> new Row(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getBoolean(7)))
                   .list();
           Instant now = clock.instant();
           for (Row row : rows) {
-            jdbc.sql("SELECT id FROM loyalty_account WHERE id = ? FOR UPDATE").param(row.mergedAccount()).query(Long.class).single();
+            Programs.Program program = programs.byId(row.programId());
+            List<PointsLedger.Account> both =
+                jdbc.sql("SELECT * FROM loyalty_account WHERE id IN (?, ?) ORDER BY id FOR UPDATE")
+                    .params(row.survivorAccount(), row.mergedAccount())
+                    .query(PointsLedger::account)
+                    .list();
+            PointsLedger.Account s = both.stream().filter(x -> x.id() == row.survivorAccount()).findFirst().orElseThrow();
+            PointsLedger.Account m = both.stream().filter(x -> x.id() == row.mergedAccount()).findFirst().orElseThrow();
             jdbc.sql("UPDATE loyalty_account SET merged_into_person = NULL WHERE id = ?").param(row.mergedAccount()).update();
             jdbc.sql("UPDATE loyalty_account_merge SET split_at = ? WHERE id = ?").params(PointsLedger.ts(now), row.id()).update();
+            // the returned bindings' channels saw the survivor's sequence: the restored account's goes past it
+            PointsLedger.Locked restored =
+                ledger.new Locked(
+                    program,
+                    new PointsLedger.Account(
+                        m.id(), m.programId(), m.personId(), m.available(), m.pending(), m.growth(), m.tier(), m.tierFloor(), m.tierSince(),
+                        m.nextReviewAt(), m.joinedAt(), Math.max(m.changeSeq(), s.changeSeq())),
+                    now);
+            ledger.saveAccount(restored, "SPLIT", null);
+            int returned = returnBindings(program, identityMergeId, now);
+            if (row.memberCopied()) {
+              dropCopiedMember(program, s.personId());
+            }
             audit.record(
                 actor == null ? "system" : actor,
                 "loyalty.account.split",
                 "loyalty_account:" + row.mergedAccount(),
                 "identity merge " + identityMergeId + " was split; account " + row.mergedAccount() + " reopens empty; account "
                     + row.survivorAccount() + " keeps the " + row.available() + " available and " + row.pending()
-                    + " pending points it received at the merge");
+                    + " pending points it received at the merge; " + returned + " channel binding(s) return to person " + m.personId());
+            events.publishEvent(new AccountSplit(program.code(), new PersonRef(s.personId()), new PersonRef(m.personId()), returned, now));
           }
           return rows.size();
         });
+  }
+
+  /** The bindings this merge moved go back, unless one was bound to someone else since. */
+  private int returnBindings(Programs.Program program, long identityMergeId, Instant now) {
+    record Moved(long id, long binding, int from, int to) {}
+    List<Moved> moved =
+        jdbc.sql(
+                "SELECT id, binding_id, from_person, to_person FROM loyalty_binding_move WHERE program_id = ? AND identity_merge_id = ?"
+                    + " AND returned_at IS NULL ORDER BY id")
+            .params(program.id(), identityMergeId)
+            .query((rs, n) -> new Moved(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4)))
+            .list();
+    int returned = 0;
+    for (Moved m : moved) {
+      returned +=
+          jdbc.sql("UPDATE loyalty_binding SET person_id = ?, enqueued_seq = 0 WHERE id = ? AND person_id = ?")
+              .params(m.from(), m.binding(), m.to())
+              .update();
+      jdbc.sql("UPDATE loyalty_binding_move SET returned_at = ? WHERE id = ?").params(PointsLedger.ts(now), m.id()).update();
+    }
+    return returned;
+  }
+
+  /** Membership the merge gave the survivor ends with the split, unless the survivor has a binding of its own by now. */
+  private void dropCopiedMember(Programs.Program program, int survivor) {
+    long bound =
+        jdbc.sql("SELECT COUNT(*) FROM loyalty_binding WHERE program_id = ? AND person_id = ? AND state = 'BOUND'")
+            .params(program.id(), survivor)
+            .query(Long.class)
+            .single();
+    if (bound == 0) {
+      jdbc.sql("DELETE FROM loyalty_member WHERE program_id = ? AND person_id = ?").params(program.id(), survivor).update();
+    }
   }
 }

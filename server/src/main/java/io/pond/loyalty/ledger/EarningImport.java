@@ -1,7 +1,7 @@
 package io.pond.loyalty.ledger;
 
 import io.pond.loyalty.PersonRef;
-import io.pond.loyalty.PointsEarned;
+import io.pond.loyalty.PointsImported;
 import io.pond.loyalty.program.Programs;
 import io.pond.loyalty.program.domain.ExpiryPolicy;
 import io.pond.loyalty.program.domain.TierPolicy;
@@ -24,12 +24,13 @@ import org.springframework.stereotype.Component;
 /**
  * Batched earning (a migration of points from an old system, a campaign's bulk award): postings go in
  * chunks, each chunk in one transaction with its accounts locked in id order and every row written with
- * JDBC batches, instead of one transaction per posting. Same ledger as single postings: an EARN entry
+ * JDBC batches (on PostgreSQL: one set-based statement per chunk), instead of one transaction per posting. Same ledger as single postings: an EARN entry
  * and a lot each (available at once, expiry by the program's rule), running totals and a change record
  * per account; the idempotency key is (source, {@code import}, business id), so re-running an import
  * posts only what is missing. Accounts are created as needed. Postings for an account that is closed
  * (merged) or owes points (negative balance) take the single-posting path, which follows the merge and
- * pays the debt first.
+ * pays the debt first. Each chunk publishes one {@link PointsImported} (not a {@link
+ * io.pond.loyalty.PointsEarned} per posting); member-connect picks the new balances up in its sweep.
  */
 @Component
 public class EarningImport {
@@ -135,6 +136,80 @@ public class EarningImport {
     if (batched.isEmpty()) {
       return new Result(single, replayed);
     }
+    long[] entryRange = postgres ? postSetBased(program, source, batched, accounts, now) : postBatched(program, source, batched, accounts, now);
+    long points = batched.stream().mapToLong(Earning::points).sum();
+    int touched = (int) batched.stream().map(e -> e.person().value()).distinct().count();
+    events.publishEvent(new PointsImported(program.code(), source, batched.size(), points, touched, entryRange[0], entryRange[1], now));
+    return new Result(batched.size() + single, replayed);
+  }
+
+  /**
+   * PostgreSQL: the whole chunk in one statement — entries, lots, running totals and one change record
+   * per account — from arrays ({@code unnest}); answers the first and last entry id.
+   */
+  private long[] postSetBased(Programs.Program program, String source, List<Earning> batched, Map<Integer, Row> accounts, Instant now) {
+    int n = batched.size();
+    Long[] accountIds = new Long[n];
+    Long[] points = new Long[n];
+    String[] businessIds = new String[n];
+    String[] reasons = new String[n];
+    Timestamp[] occurred = new Timestamp[n];
+    Timestamp[] expires = new Timestamp[n];
+    for (int i = 0; i < n; i++) {
+      Earning e = batched.get(i);
+      accountIds[i] = accounts.get(e.person().value()).accountId();
+      points[i] = e.points();
+      businessIds[i] = e.businessId();
+      reasons[i] = e.reason() == null || e.reason().length() <= 500 ? e.reason() : e.reason().substring(0, 500);
+      occurred[i] = Timestamp.from(e.occurredAt());
+      Instant expiry = ExpiryPolicy.expiresAt(program.config().expiry(), e.occurredAt(), clock.getZone());
+      expires[i] = expiry == null ? null : Timestamp.from(expiry);
+    }
+    String sql =
+        "WITH src AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::timestamptz[])"
+            + " AS s (account_id, points, business_id, reason, occurred_at, expires_at)),"
+            + " e AS (INSERT INTO loyalty_entry (account_id, program_id, type, points, delta_available, delta_pending, delta_growth, source,"
+            + " business_type, business_id, config_version, rule, reason, actor, occurred_at)"
+            + " SELECT account_id, ?, 'EARN', points, points, 0, 0, ?, 'import', business_id, ?, 'import', reason, 'import', occurred_at FROM src"
+            + " RETURNING id, account_id, points, business_id),"
+            + " l AS (INSERT INTO loyalty_lot (account_id, entry_id, original, remaining, pending, expires_at)"
+            + " SELECT e.account_id, e.id, e.points, e.points, FALSE, src.expires_at FROM e JOIN src ON src.business_id = e.business_id"
+            + " RETURNING id),"
+            + " t AS (SELECT account_id, SUM(points) AS points, MAX(id) AS last_entry FROM e GROUP BY account_id),"
+            + " u AS (UPDATE loyalty_account a SET available = a.available + t.points, change_seq = a.change_seq + 1, updated_at = ?"
+            + " FROM t WHERE a.id = t.account_id RETURNING a.id, a.change_seq, a.available, a.pending, a.tier, t.last_entry),"
+            + " c AS (INSERT INTO loyalty_account_change (account_id, seq, kind, available, pending, tier, entry_id, at)"
+            + " SELECT id, change_seq, 'EARN', available, pending, tier, last_entry, ? FROM u)"
+            + " SELECT (SELECT COUNT(*) FROM e), (SELECT COUNT(*) FROM l), (SELECT MIN(id) FROM e), (SELECT MAX(id) FROM e)";
+    Timestamp at = Timestamp.from(now);
+    return jdbc.execute(
+        (java.sql.Connection c) -> {
+          try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("bigint", accountIds));
+            ps.setArray(2, c.createArrayOf("bigint", points));
+            ps.setArray(3, c.createArrayOf("varchar", businessIds));
+            ps.setArray(4, c.createArrayOf("varchar", reasons));
+            ps.setArray(5, c.createArrayOf("timestamptz", occurred));
+            ps.setArray(6, c.createArrayOf("timestamptz", expires));
+            ps.setLong(7, program.id());
+            ps.setString(8, source);
+            ps.setInt(9, program.version());
+            ps.setTimestamp(10, at);
+            ps.setTimestamp(11, at);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              if (rs.getLong(1) != n || rs.getLong(2) != n) {
+                throw new IllegalStateException("import chunk wrote " + rs.getLong(1) + " entries and " + rs.getLong(2) + " lots for " + n + " postings");
+              }
+              return new long[] {rs.getLong(3), rs.getLong(4)};
+            }
+          }
+        });
+  }
+
+  /** Elsewhere: every table written with JDBC batches; answers the first and last entry id. */
+  private long[] postBatched(Programs.Program program, String source, List<Earning> batched, Map<Integer, Row> accounts, Instant now) {
+    Timestamp at = Timestamp.from(now);
     jdbc.batchUpdate(
         "INSERT INTO loyalty_entry (account_id, program_id, type, points, delta_available, delta_pending, delta_growth, source,"
             + " business_type, business_id, config_version, rule, reason, actor, occurred_at)"
@@ -192,11 +267,9 @@ public class EarningImport {
           ps.setTimestamp(2, at);
           ps.setLong(3, accounts.get(person).accountId());
         });
-    for (Earning e : batched) {
-      events.publishEvent(
-          new PointsEarned(program.code(), e.person(), entryIds.get(e.businessId()), e.points(), false, "import", e.businessId(), now));
-    }
-    return new Result(batched.size() + single, replayed);
+    long first = entryIds.values().stream().mapToLong(Long::longValue).min().orElse(0);
+    long last = entryIds.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    return new long[] {first, last};
   }
 
   /** Runs a query whose {@code %s} is an IN list of {@code values}, after the fixed {@code params}. */

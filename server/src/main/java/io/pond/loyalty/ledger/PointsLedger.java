@@ -56,11 +56,39 @@ public class PointsLedger {
   private final Programs programs;
   private final Clock clock;
   private final ApplicationEventPublisher events;
-  private final PostingCombiner combiner = new PostingCombiner();
+  private final PostingCombiner combiner;
   private final java.util.Set<String> knownAccounts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** PostgreSQL: a posting is one statement (data-modifying CTEs); elsewhere one statement per row. */
+  private final boolean postgres;
 
+  /** A ledger on an embedded (non-PostgreSQL) store with the default number of lanes. */
   public PointsLedger(
       JdbcClient jdbc, PlatformTransactionManager transactions, Programs programs, Clock clock, ApplicationEventPublisher events) {
+    this(jdbc, transactions, programs, clock, events, false, 8);
+  }
+
+  @org.springframework.beans.factory.annotation.Autowired
+  PointsLedger(
+      JdbcClient jdbc,
+      PlatformTransactionManager transactions,
+      Programs programs,
+      Clock clock,
+      ApplicationEventPublisher events,
+      javax.sql.DataSource dataSource,
+      @org.springframework.beans.factory.annotation.Value("${pond.loyalty.ledger.lanes:8}") int lanes) {
+    this(jdbc, transactions, programs, clock, events, isPostgres(dataSource), lanes);
+  }
+
+  public PointsLedger(
+      JdbcClient jdbc,
+      PlatformTransactionManager transactions,
+      Programs programs,
+      Clock clock,
+      ApplicationEventPublisher events,
+      boolean postgres,
+      int lanes) {
+    this.combiner = new PostingCombiner(lanes);
+    this.postgres = postgres;
     this.jdbc = jdbc;
     this.tx = new TransactionTemplate(transactions);
     this.txNew = new TransactionTemplate(transactions);
@@ -68,6 +96,14 @@ public class PointsLedger {
     this.programs = programs;
     this.clock = clock;
     this.events = events;
+  }
+
+  private static boolean isPostgres(javax.sql.DataSource dataSource) {
+    try (java.sql.Connection c = dataSource.getConnection()) {
+      return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the database's product name", e);
+    }
   }
 
   public record Key(String source, String businessType, String businessId) {
@@ -131,6 +167,11 @@ public class PointsLedger {
     final ProgramConfig config;
     final Instant now;
     Account account;
+    /**
+     * PERF: the account's available lots as the one-statement postings left them (PostgreSQL), so that
+     * the next redemption of a combined batch needs no query; any other change of lots drops it.
+     */
+    List<Lots.Balance> lots;
 
     Locked(Programs.Program program, Account account, Instant now) {
       this.program = program;
@@ -203,26 +244,112 @@ public class PointsLedger {
       ensureAccount(program, person.value());
     }
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-      // PERF: postings to one account are combined into one transaction when they queue up (a hot account)
-      return combiner.submit(
-          program.id() + "/" + person.value(),
-          batch -> inTransaction(status -> batch.apply(locked(program, person))),
-          work);
+      // PERF: postings of many callers and accounts are combined into one transaction (group commit)
+      return combiner.submit(Long.hashCode(program.id()) * 31 + person.value(), new Target(program, person), this::runBatch, work);
     }
     return inTransaction(status -> work.apply(locked(program, person)));
   }
 
+  /** The account a combined posting is for. */
+  private record Target(Programs.Program program, PersonRef person) {}
+
+  /**
+   * Runs a combined batch in one transaction: every account of the batch is locked at once (one
+   * statement per program, in id order, so that batches of different lanes cannot deadlock), then
+   * each piece of work runs in its caller's order on its account.
+   */
+  private void runBatch(List<PostingCombiner.Work> batch, Object[] results) {
+    inTransaction(
+        status -> {
+          Batch locked = new Batch(lockAll(batch), new java.util.HashMap<>());
+          locked.byTarget().values().forEach(l -> locked.byAccount().putIfAbsent(l.account.id(), l));
+          // work that posts again to an account of the batch (nested withAccount) must see the same state
+          TransactionSynchronizationManager.bindResource(this, locked);
+          try {
+            for (int i = 0; i < batch.size(); i++) {
+              PostingCombiner.Work w = batch.get(i);
+              try {
+                Target t = (Target) w.target();
+                results[i] = w.work().apply(locked(t.program(), t.person()));
+              } catch (RuntimeException e) {
+                if (batch.size() == 1) {
+                  throw e;
+                }
+                throw new PostingCombiner.WorkFailed(i, e);
+              }
+            }
+          } finally {
+            TransactionSynchronizationManager.unbindResource(this);
+          }
+          return null;
+        });
+  }
+
+  /** The accounts a combined batch locked, by the person asked for and by account id (a merged person's is the survivor's). */
+  private record Batch(java.util.Map<Target, Locked> byTarget, java.util.Map<Long, Locked> byAccount) {}
+
+  /** Locks the open accounts of a batch, one statement per program; merged accounts are left to {@link #lock}. */
+  private java.util.Map<Target, Locked> lockAll(List<PostingCombiner.Work> batch) {
+    java.util.Map<Target, Locked> locked = new java.util.HashMap<>();
+    java.util.Map<Long, List<Target>> byProgram = new java.util.LinkedHashMap<>();
+    for (PostingCombiner.Work w : batch) {
+      Target t = (Target) w.target();
+      List<Target> targets = byProgram.computeIfAbsent(t.program().id(), k -> new java.util.ArrayList<>());
+      if (!targets.contains(t)) {
+        targets.add(t);
+      }
+    }
+    Instant now = clock.instant();
+    for (List<Target> targets : byProgram.values()) {
+      Programs.Program program = targets.get(0).program();
+      List<Object> params = new java.util.ArrayList<>();
+      params.add(program.id());
+      targets.forEach(t -> params.add(t.person().value()));
+      String in = String.join(", ", java.util.Collections.nCopies(targets.size(), "?"));
+      jdbc.sql("SELECT * FROM loyalty_account WHERE program_id = ? AND person_id IN (" + in + ") ORDER BY id FOR UPDATE")
+          .params(params)
+          .query(
+              (rs, n) -> {
+                if (rs.getObject("merged_into_person") == null) {
+                  Account account = account(rs, n);
+                  locked.put(new Target(program, new PersonRef(account.personId())), new Locked(program, account, now));
+                }
+                return null;
+              })
+          .list();
+    }
+    return locked;
+  }
+
   private Locked locked(Programs.Program program, PersonRef person) {
+    Batch batch = (Batch) TransactionSynchronizationManager.getResource(this);
+    Target target = new Target(program, person);
+    if (batch != null && batch.byTarget().containsKey(target)) {
+      return batch.byTarget().get(target);
+    }
     Optional<Account> account = lock(program.id(), person.value());
     if (account.isEmpty()) {
       throw PondException.notFound("loyalty account of person", person.value() + " in program " + program.code());
     }
-    return new Locked(program, account.get(), clock.instant());
+    Locked locked = new Locked(program, account.get(), clock.instant());
+    if (batch != null) {
+      // e.g. a person merged into another: the survivor's account, maybe already locked by this batch
+      Locked same = batch.byAccount().putIfAbsent(locked.account.id(), locked);
+      if (same != null) {
+        locked = same;
+      }
+      batch.byTarget().put(target, locked);
+    }
+    return locked;
   }
 
   public <T> T withAccountId(long accountId, Function<Locked, T> work) {
     return inTransaction(
         status -> {
+          Batch batch = (Batch) TransactionSynchronizationManager.getResource(this);
+          if (batch != null && batch.byAccount().containsKey(accountId)) {
+            return work.apply(batch.byAccount().get(accountId));
+          }
           Account account =
               jdbc.sql("SELECT * FROM loyalty_account WHERE id = ? FOR UPDATE").param(accountId).query(PointsLedger::account).single();
           return work.apply(new Locked(programs.byId(account.programId()), account, clock.instant()));
@@ -339,6 +466,7 @@ public class PointsLedger {
 
   /** Appends an entry, moves the account's running totals and records the change for sync. */
   long post(Locked a, Draft d) {
+    a.lots = null;
     GeneratedKeyHolder keys = new GeneratedKeyHolder();
     jdbc.sql(
             "INSERT INTO loyalty_entry (account_id, program_id, type, points, delta_available, delta_pending, delta_growth, source,"
@@ -396,7 +524,134 @@ public class PointsLedger {
         .update();
   }
 
+  // ---------------------------------------------------------------- PostgreSQL: one statement per posting
+
+  private static final String ENTRY_INSERT =
+      "e AS (INSERT INTO loyalty_entry (account_id, program_id, type, points, delta_available, delta_pending, delta_growth, source,"
+          + " business_type, business_id, reverses_entry_id, order_key, config_version, rule, multiplier, reason, actor, occurred_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bigint, ?, ?, ?, ?, ?, ?, ?::timestamptz)"
+          + " ON CONFLICT ON CONSTRAINT loyalty_entry_idempotency DO NOTHING RETURNING id)";
+
+  private static final String ACCOUNT_UPDATE =
+      "u AS (UPDATE loyalty_account SET available = ?, pending = ?, growth = ?, tier = ?, tier_floor = ?, tier_since = ?::timestamptz,"
+          + " next_review_at = ?::timestamptz, change_seq = ?, updated_at = ?::timestamptz WHERE id = ? AND EXISTS (SELECT 1 FROM e)"
+          + " RETURNING id),"
+          + " c AS (INSERT INTO loyalty_account_change (account_id, seq, kind, available, pending, tier, entry_id, at)"
+          + " SELECT ?, ?, ?, ?, ?, ?, e.id, ?::timestamptz FROM e)";
+
+  /** The parameters of {@link #ENTRY_INSERT} then {@link #ACCOUNT_UPDATE}, for the account after the draft. */
+  private List<Object> entryAndAccount(Locked a, Draft d, Account after) {
+    List<Object> p = new java.util.ArrayList<>(40);
+    java.util.Collections.addAll(
+        p, a.account.id(), a.program.id(), d.type(), d.points(), d.deltaAvailable(), d.deltaPending(), d.deltaGrowth(),
+        d.key().source(), d.key().businessType(), d.key().businessId(), typed(java.sql.Types.BIGINT, d.reverses()),
+        typed(java.sql.Types.VARCHAR, d.orderKey()), a.program.version(), typed(java.sql.Types.VARCHAR, cut(d.rule())),
+        typed(java.sql.Types.VARCHAR, d.multiplier()), typed(java.sql.Types.VARCHAR, cut(d.reason())), d.actor(), ts(d.occurredAt()));
+    java.util.Collections.addAll(
+        p, after.available(), after.pending(), after.growth(), after.tier(), after.tierFloor(), ts(after.tierSince()),
+        ts(after.nextReviewAt()), after.changeSeq(), ts(a.now), after.id());
+    java.util.Collections.addAll(p, after.id(), after.changeSeq(), d.type(), after.available(), after.pending(), after.tier(), ts(a.now));
+    return p;
+  }
+
+  /** A value with its SQL type, so that a null needs no parameter metadata (a round trip on PostgreSQL). */
+  private static Object typed(int sqlType, Object value) {
+    return value == null ? new org.springframework.jdbc.core.SqlParameterValue(sqlType, null) : value;
+  }
+
+  private static Account applied(Account x, Draft d) {
+    return new Account(
+        x.id(), x.programId(), x.personId(), x.available() + d.deltaAvailable(), x.pending() + d.deltaPending(),
+        x.growth() + d.deltaGrowth(), x.tier(), x.tierFloor(), x.tierSince(), x.nextReviewAt(), x.joinedAt(), x.changeSeq() + 1);
+  }
+
+  /**
+   * PostgreSQL: an entry with an available lot, the running totals and the change record in one
+   * statement; the idempotency key is checked by the insert itself ({@code ON CONFLICT DO NOTHING}), so
+   * an empty answer means the key was taken (a replay, or another member's key).
+   */
+  private Optional<Long> insertEarn(Locked a, Draft d, Instant expiresAt) {
+    Account after = applied(a.account, d);
+    List<Object> p = entryAndAccount(a, d, after);
+    java.util.Collections.addAll(p, after.id(), d.points(), d.points(), typed(java.sql.Types.TIMESTAMP, ts(expiresAt)));
+    Optional<long[]> entryId =
+        jdbc.sql(
+                "WITH " + ENTRY_INSERT + ", " + ACCOUNT_UPDATE + ","
+                    + " l AS (INSERT INTO loyalty_lot (account_id, entry_id, original, remaining, pending, pending_until, expires_at, order_key)"
+                    + " SELECT ?, e.id, ?, ?, FALSE, NULL, ?::timestamptz, NULL FROM e RETURNING id)"
+                    + " SELECT e.id, (SELECT COUNT(*) FROM u), (SELECT MAX(id) FROM l) FROM e")
+            .params(p)
+            .query(
+                (rs, n) -> {
+                  if (rs.getLong(2) != 1 || rs.getObject(3) == null) {
+                    throw new IllegalStateException("account " + after.id() + " or its new lot was not written");
+                  }
+                  return new long[] {rs.getLong(1), rs.getLong(3)};
+                })
+            .optional();
+    entryId.ifPresent(
+        ids -> {
+          a.account = after;
+          if (a.lots != null) {
+            a.lots.add(new Lots.Balance(ids[1], d.points(), expiresAt));
+          }
+        });
+    return entryId.map(ids -> ids[0]);
+  }
+
+  /**
+   * PostgreSQL: a spending entry, its allocations, the lots it takes from, the running totals and the
+   * change record in one statement; empty when the idempotency key was taken. A lot that would go
+   * below zero fails the statement (the account lock was not held: never expected).
+   */
+  private Optional<Long> insertSpend(Locked a, Draft d, List<Lots.Allocation> allocations) {
+    Account after = applied(a.account, d);
+    List<Object> p = entryAndAccount(a, d, after);
+    String values = String.join(", ", java.util.Collections.nCopies(allocations.size(), "(?::bigint, ?::bigint)"));
+    for (Lots.Allocation al : allocations) {
+      p.add(al.lotId());
+      p.add(al.points());
+    }
+    record Done(long entryId, long lots) {}
+    Optional<Done> done =
+        jdbc.sql(
+                "WITH " + ENTRY_INSERT + ", " + ACCOUNT_UPDATE + ","
+                    + " v (lot, pts) AS (VALUES " + values + "),"
+                    + " al AS (INSERT INTO loyalty_allocation (entry_id, lot_id, points) SELECT e.id, v.lot, v.pts FROM e, v),"
+                    + " lt AS (UPDATE loyalty_lot SET remaining = loyalty_lot.remaining - v.pts FROM v"
+                    + " WHERE loyalty_lot.id = v.lot AND loyalty_lot.remaining >= v.pts AND EXISTS (SELECT 1 FROM e) RETURNING loyalty_lot.id)"
+                    + " SELECT e.id, (SELECT COUNT(*) FROM lt), (SELECT COUNT(*) FROM u) FROM e")
+            .params(p)
+            .query((rs, n) -> new Done(rs.getLong(1), rs.getLong(3) == 1 ? rs.getLong(2) : -1))
+            .optional();
+    if (done.isPresent() && done.get().lots() != allocations.size()) {
+      throw new IllegalStateException("a lot of account " + a.account.id() + " would go below zero; the account lock was not held");
+    }
+    done.ifPresent(
+        x -> {
+          a.account = after;
+          if (a.lots != null) {
+            java.util.Map<Long, Long> taken = new java.util.HashMap<>();
+            allocations.forEach(al -> taken.merge(al.lotId(), al.points(), Long::sum));
+            a.lots.replaceAll(l -> new Lots.Balance(l.lotId(), l.remaining() - taken.getOrDefault(l.lotId(), 0L), l.expiresAt()));
+            a.lots.removeIf(l -> l.remaining() <= 0);
+          }
+        });
+    return done.map(Done::entryId);
+  }
+
+  /** The first entry of a key found taken by an insert: a replay, or {@code conflict} for another member's key. */
+  private Outcome.Posted replayed(Locked a, Key key) {
+    return replay(a, key).orElseThrow(() -> new IllegalStateException("idempotency key " + key + " was taken but its entry is not visible"));
+  }
+
+  /** A refusal, unless the input was accepted before (a replay answers the first entry, as always). */
+  private Outcome refuse(Locked a, Key key, Outcome.Rejected rejected) {
+    return replay(a, key).<Outcome>map(p -> p).orElse(rejected);
+  }
+
   private long newLot(Locked a, long entryId, long points, boolean pending, Instant pendingUntil, Instant expiresAt, String orderKey) {
+    a.lots = null;
     GeneratedKeyHolder keys = new GeneratedKeyHolder();
     jdbc.sql(
             "INSERT INTO loyalty_lot (account_id, entry_id, original, remaining, pending, pending_until, expires_at, order_key)"
@@ -422,6 +677,17 @@ public class PointsLedger {
   }
 
   List<Lots.Balance> availableLots(Locked a, Long except) {
+    if (except == null && a.lots != null) {
+      return List.copyOf(a.lots);
+    }
+    List<Lots.Balance> lots = queryLots(a, except);
+    if (postgres && except == null) {
+      a.lots = new java.util.ArrayList<>(lots);
+    }
+    return lots;
+  }
+
+  private List<Lots.Balance> queryLots(Locked a, Long except) {
     return jdbc.sql("SELECT id, remaining, expires_at FROM loyalty_lot WHERE account_id = ? AND pending = FALSE AND remaining > 0")
         .param(a.account.id())
         .query((rs, n) -> new Lots.Balance(rs.getLong(1), rs.getLong(2), instant(rs.getTimestamp(3))))
@@ -675,13 +941,16 @@ public class PointsLedger {
         true,
         a -> {
           Key typed = new Key(key.source(), eventType, key.businessId()).of(a.person());
-          Optional<Outcome.Posted> replayed = replay(a, typed);
-          if (replayed.isPresent()) {
-            return replayed.get();
+          if (!postgres) {
+            // PostgreSQL: the insert checks the key (ON CONFLICT), one round trip fewer
+            Optional<Outcome.Posted> replayed = replay(a, typed);
+            if (replayed.isPresent()) {
+              return replayed.get();
+            }
           }
           ProgramConfig.EventReward reward = a.config.earning().events().get(eventType);
           if (reward == null) {
-            return new Outcome.Rejected("no_rule", "the program gives no points for " + eventType);
+            return refuse(a, typed, new Outcome.Rejected("no_rule", "the program gives no points for " + eventType));
           }
           if (reward.dailyLimit() != null && reward.dailyLimit() > 0) {
             LocalDate day = LocalDate.ofInstant(occurredAt, clock.getZone());
@@ -697,10 +966,31 @@ public class PointsLedger {
                     .query(Long.class)
                     .single();
             if (today >= reward.dailyLimit()) {
-              return new Outcome.Rejected("daily_limit", eventType + " earns at most " + reward.dailyLimit() + " times a day");
+              return refuse(
+                  a, typed, new Outcome.Rejected("daily_limit", eventType + " earns at most " + reward.dailyLimit() + " times a day"));
             }
           }
-          return earnAvailable(a, "EARN", typed, reward.points(), eventType + " earns " + reward.points(), null, "event", occurredAt);
+          String rule = eventType + " earns " + reward.points();
+          if (postgres && a.account.available() >= 0) {
+            return insertEarn(
+                    a,
+                    new Draft("EARN", reward.points(), 0, 0, typed, null, null, rule, null, null, "event", occurredAt),
+                    ExpiryPolicy.expiresAt(a.config.expiry(), occurredAt, clock.getZone()))
+                .<Outcome>map(
+                    entryId -> {
+                      events.publishEvent(
+                          new PointsEarned(a.program.code(), a.person(), entryId, reward.points(), false, eventType, typed.businessId(), a.now));
+                      return new Outcome.Posted(entryId, reward.points(), false, rule);
+                    })
+                .orElseGet(() -> replayed(a, typed));
+          }
+          if (postgres) {
+            Optional<Outcome.Posted> replayed = replay(a, typed);
+            if (replayed.isPresent()) {
+              return replayed.get();
+            }
+          }
+          return earnAvailable(a, "EARN", typed, reward.points(), rule, null, "event", occurredAt);
         });
   }
 
@@ -722,21 +1012,35 @@ public class PointsLedger {
   }
 
   Outcome redeemLocked(Locked a, Key key, long points, String reason, String actor) {
-    Optional<Outcome.Posted> replayed = replay(a, key);
-    if (replayed.isPresent()) {
-      return replayed.get();
+    if (!postgres) {
+      // PostgreSQL: the insert checks the key (ON CONFLICT), one round trip fewer
+      Optional<Outcome.Posted> replayed = replay(a, key);
+      if (replayed.isPresent()) {
+        return replayed.get();
+      }
     }
     if (a.account.available() < points) {
-      return new Outcome.Rejected(
-          "insufficient_points", "needs " + points + " points, " + Math.max(0, a.account.available()) + " available");
+      return refuse(
+          a, key,
+          new Outcome.Rejected("insufficient_points", "needs " + points + " points, " + Math.max(0, a.account.available()) + " available"));
     }
     List<Lots.Allocation> allocations = Lots.take(availableLots(a, null), points);
     if (Lots.sum(allocations) != points) {
       throw new IllegalStateException("account " + a.account.id() + " lots do not hold its available balance; run reconcile");
     }
-    long entryId = post(a, new Draft("REDEEM", -points, 0, 0, key, null, null, null, null, reason, actor, a.now));
-    for (Lots.Allocation allocation : allocations) {
-      allocate(entryId, allocation.lotId(), allocation.points());
+    Draft draft = new Draft("REDEEM", -points, 0, 0, key, null, null, null, null, reason, actor, a.now);
+    long entryId;
+    if (postgres) {
+      Optional<Long> inserted = insertSpend(a, draft, allocations);
+      if (inserted.isEmpty()) {
+        return replayed(a, key);
+      }
+      entryId = inserted.get();
+    } else {
+      entryId = post(a, draft);
+      for (Lots.Allocation allocation : allocations) {
+        allocate(entryId, allocation.lotId(), allocation.points());
+      }
     }
     events.publishEvent(new PointsRedeemed(a.program.code(), a.person(), entryId, points, key.businessId(), a.now));
     return new Outcome.Posted(entryId, -points, false, reason);

@@ -2,49 +2,63 @@ package io.pond.loyalty.ledger;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
- * Group commit per account. Changes to one account are serial (its row is locked until commit), so a
- * hot account could take no more postings per second than the disk takes commits. Callers that find
- * another thread already posting to the account queue their work instead; the thread that holds the
- * account's lane runs everything queued (up to {@link #MAX_BATCH}) in one transaction under one lock,
- * and every caller gets its answer only after that transaction committed: an acknowledgement still
- * means durable.
+ * Group commit across accounts. Changes to one account are serial (its row is locked until commit), and
+ * every commit waits for the disk, so one transaction per posting caps the ledger at the disk's commit
+ * rate. Postings are queued on a <b>lane</b> (accounts are spread over {@code lanes} lanes by a hash of
+ * the account; one account always lands on the same lane, so its postings keep their order). The caller
+ * that finds its lane idle becomes its leader: it runs everything queued (up to {@link #MAX_BATCH}
+ * postings, of any accounts of the lane) in one transaction — each account locked once, accounts in id
+ * order — and every caller gets its answer only after that transaction committed: an acknowledgement
+ * still means durable. Lanes run in parallel, so a busy ledger keeps several commits in flight, each
+ * carrying many postings.
  *
  * <p>When a piece of work throws, the batch's transaction is rolled back (with the events its work
- * published) and run again without it; its caller gets the exception. When the transaction itself
- * fails, every caller of the batch gets the failure.
+ * published) and run again without it; its caller gets the exception, as if it had run alone. When the
+ * transaction itself fails, every caller of the batch gets the failure.
  */
 final class PostingCombiner {
 
   static final int MAX_BATCH = 256;
 
-  private record Work(Function<PointsLedger.Locked, ?> work, CompletableFuture<Object> done) {}
+  /** One caller's posting: which account ({@code target}) and what to do with it locked. */
+  record Work(Object target, Function<PointsLedger.Locked, ?> work, CompletableFuture<Object> done) {}
 
   private static final class Lane {
     final Queue<Work> queue = new ConcurrentLinkedQueue<>();
     final AtomicBoolean leading = new AtomicBoolean();
   }
 
-  private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+  private final Lane[] lanes;
+
+  PostingCombiner(int lanes) {
+    this.lanes = new Lane[Math.max(1, lanes)];
+    for (int i = 0; i < this.lanes.length; i++) {
+      this.lanes[i] = new Lane();
+    }
+  }
+
+  /** Runs a batch of work in one transaction; a piece that throws is reported as {@link WorkFailed}. */
+  interface BatchTransaction {
+    void run(List<Work> batch, Object[] results);
+  }
 
   /**
-   * Runs {@code work} on the locked account, combined with other callers' work on the same account.
+   * Runs {@code work} on the locked account {@code target}, combined with other callers' work.
    *
-   * @param inTransaction runs the batch in one transaction (retried on lock conflicts) with the account locked
+   * @param hash spreads accounts over lanes; equal for every posting of one account
    */
   @SuppressWarnings("unchecked")
-  <T> T submit(String account, LockedTransaction inTransaction, Function<PointsLedger.Locked, T> work) {
-    Lane lane = lanes.computeIfAbsent(account, k -> new Lane());
-    Work mine = new Work(work, new CompletableFuture<>());
+  <T> T submit(int hash, Object target, BatchTransaction inTransaction, Function<PointsLedger.Locked, T> work) {
+    Lane lane = lanes[Math.floorMod(hash, lanes.length)];
+    Work mine = new Work(target, work, new CompletableFuture<>());
     lane.queue.add(mine);
     // Whoever takes the lane runs batches until the queue is empty, then lets go and looks again: work
     // queued while the lane was held is either seen by that look or its own caller takes the lane.
@@ -56,9 +70,6 @@ final class PostingCombiner {
       } finally {
         lane.leading.set(false);
       }
-    }
-    if (lane.queue.isEmpty()) {
-      lanes.remove(account, lane);
     }
     try {
       return (T) mine.done().get();
@@ -76,13 +87,8 @@ final class PostingCombiner {
     }
   }
 
-  /** Runs a batch of work on one locked account in one transaction. */
-  interface LockedTransaction {
-    void run(Function<PointsLedger.Locked, Void> batch);
-  }
-
   /** One piece of work threw: the batch's transaction is rolled back and run again without it. */
-  private static final class WorkFailed extends RuntimeException {
+  static final class WorkFailed extends RuntimeException {
     final int index;
     final RuntimeException cause;
 
@@ -93,7 +99,7 @@ final class PostingCombiner {
     }
   }
 
-  private static void runBatch(Lane lane, LockedTransaction inTransaction) {
+  private static void runBatch(Lane lane, BatchTransaction inTransaction) {
     List<Work> batch = new ArrayList<>();
     for (Work w; batch.size() < MAX_BATCH && (w = lane.queue.poll()) != null; ) {
       batch.add(w);
@@ -102,20 +108,7 @@ final class PostingCombiner {
       Object[] results = new Object[batch.size()];
       List<Work> running = batch;
       try {
-        inTransaction.run(
-            locked -> {
-              for (int i = 0; i < running.size(); i++) {
-                try {
-                  results[i] = running.get(i).work().apply(locked);
-                } catch (RuntimeException e) {
-                  if (running.size() == 1) {
-                    throw e;
-                  }
-                  throw new WorkFailed(i, e);
-                }
-              }
-              return null;
-            });
+        inTransaction.run(running, results);
       } catch (WorkFailed failed) {
         // PERF: rare (validation passed before the work was queued); rolling back the whole batch keeps
         // every caller's work as if in its own transaction, events included
