@@ -176,10 +176,34 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
   /** The evidence log of this store (opened on first use). */
   synchronized EvidenceLog evidenceLog() {
     if (evidenceLog == null) {
-      String name = tx.execute(s -> store.evidenceLogName());
-      evidenceLog = EvidenceLog.open(logDir.resolve(name + ".log"));
+      openEvidenceLog();
     }
     return evidenceLog;
+  }
+
+  /** (Re)opens the log the store names: each store has a log of its own, even in a shared data dir. */
+  private synchronized EvidenceLog openEvidenceLog() {
+    String name = tx.execute(s -> store.evidenceLogName());
+    Path path = logDir.resolve(name + ".log");
+    if (evidenceLog == null || !evidenceLog.path().equals(path)) {
+      if (evidenceLog != null) {
+        evidenceLog.close();
+      }
+      evidenceLog = EvidenceLog.open(path);
+    }
+    return evidenceLog;
+  }
+
+  /** How many records of the evidence log carry this idempotency key (a scan: for diagnostics and tests). */
+  public long loggedCount(String idemKey) {
+    loaded();
+    long[] count = {0};
+    evidenceLog().scan(0, (offset, e) -> {
+      if (e.idemKey().equals(idemKey)) {
+        count[0]++;
+      }
+    });
+    return count[0];
   }
 
   // ---- loading -----------------------------------------------------------------------------------
@@ -189,7 +213,7 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
    * after a failed write, after a rebuild elsewhere). Their effects become pending again.
    */
   public void load() {
-    EvidenceLog evidence = evidenceLog();
+    EvidenceLog evidence = openEvidenceLog();
     // the connection first, then the locks: a thread holding a lock never waits for the pool, whose
     // connections may all be held by readers waiting for the lock
     tx.executeWithoutResult(s -> {
