@@ -134,7 +134,7 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
     return t;
   });
   private volatile Loaded loaded;
-  private EvidenceLog evidenceLog;
+  private volatile EvidenceLog evidenceLog;
 
   public IdentityGraphService(
       GraphStore store, IdentifierTypes types, PiiCipher cipher, TransactionTemplate tx,
@@ -174,24 +174,24 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
   }
 
   /** The evidence log of this store (opened on first use). */
-  synchronized EvidenceLog evidenceLog() {
-    if (evidenceLog == null) {
-      openEvidenceLog();
-    }
-    return evidenceLog;
+  EvidenceLog evidenceLog() {
+    EvidenceLog open = evidenceLog;
+    return open != null ? open : openEvidenceLog();
   }
 
   /** (Re)opens the log the store names: each store has a log of its own, even in a shared data dir. */
-  private synchronized EvidenceLog openEvidenceLog() {
-    String name = tx.execute(s -> store.evidenceLogName());
+  private EvidenceLog openEvidenceLog() {
+    String name = tx.execute(s -> store.evidenceLogName()); // no monitor held while waiting for a connection
     Path path = logDir.resolve(name + ".log");
-    if (evidenceLog == null || !evidenceLog.path().equals(path)) {
-      if (evidenceLog != null) {
-        evidenceLog.close();
+    synchronized (this) {
+      if (evidenceLog == null || !evidenceLog.path().equals(path)) {
+        if (evidenceLog != null) {
+          evidenceLog.close();
+        }
+        evidenceLog = EvidenceLog.open(path);
       }
-      evidenceLog = EvidenceLog.open(path);
+      return evidenceLog;
     }
-    return evidenceLog;
   }
 
   /** How many records of the evidence log carry this idempotency key (a scan: for diagnostics and tests). */
