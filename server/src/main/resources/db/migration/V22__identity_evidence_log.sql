@@ -20,3 +20,7 @@ INSERT INTO identity_identifier_v22 (id, id_key, type, scope, plain_value, value
     SELECT id, id_key, type, scope, plain_value, value_enc, person_id, attached_at FROM identity_identifier;
 DROP TABLE identity_identifier;
 ALTER TABLE identity_identifier_v22 RENAME TO identity_identifier;
+
+-- Idempotency is checked against the evidence log now (in-memory fingerprints, confirmed in the log):
+-- the fingerprint index on the OLTP evidence rows is not read any more.
+DROP INDEX identity_evidence_idem;

@@ -134,17 +134,6 @@ class GraphStore {
         .list();
   }
 
-  java.util.Optional<EvidenceRow> evidenceByKey(String idemKey) {
-    return jdbc.sql(
-            "SELECT seq, idem_key, kind, source, occurred_at, identifiers, person_id, outcome, reason, actor"
-                + " FROM identity_evidence WHERE idem_hash = ? AND idem_key = ? ORDER BY seq")
-        .params(io.pond.identity.graph.domain.LongHashSet.fingerprint(idemKey), idemKey)
-        .query((rs, n) -> evidence(rs))
-        .list()
-        .stream()
-        .findFirst(); // the first application counts (stores written before 0.x may hold a key twice)
-  }
-
   void write(Writes w) {
     insertEvidence(w.evidence);
     insertNodes(w.newNodes);
