@@ -138,12 +138,6 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
 
   public IdentityGraphService(
       GraphStore store, IdentifierTypes types, PiiCipher cipher, TransactionTemplate tx,
-      ApplicationEventPublisher events, Clock clock, int hardCap) {
-    this(store, types, cipher, tx, events, clock, hardCap, Path.of("data", "identity"), 50_000);
-  }
-
-  public IdentityGraphService(
-      GraphStore store, IdentifierTypes types, PiiCipher cipher, TransactionTemplate tx,
       ApplicationEventPublisher events, Clock clock, int hardCap, Path logDir, long checkpointMessages) {
     this.store = store;
     this.types = types;
