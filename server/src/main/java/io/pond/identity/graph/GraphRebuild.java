@@ -40,19 +40,26 @@ public class GraphRebuild {
   /** What a rebuild found. */
   public record Report(long evidence, int identifiers, int persons, int merges, int conflicts, Duration replay, Duration total) {}
 
+  /** Pieces of evidence in the log. */
   public long evidenceCount() {
-    return service.store().evidenceCount();
+    service.loaded();
+    long[] count = {0};
+    service.evidenceLog().scan(0, (offset, e) -> count[0]++);
+    return count[0];
   }
 
   /** @param progress called with the number of evidence rows replayed so far */
   public Report rebuild(String actor, LongConsumer progress) {
     long started = System.nanoTime();
     GraphStore store = service.store();
+    service.checkpoint(); // personal values of new identifiers are read back from the identity map
+    EvidenceLog evidenceLog = service.evidenceLog();
+    service.checkpointLock().lock();
     service.lock().writeLock().lock();
     try {
       service.types().reload();
       IdentifierRules rules = service.types().rules();
-      long total = store.evidenceCount();
+      long total = evidenceCount();
       int expected = (int) Math.min(Integer.MAX_VALUE / 8, total * 2 + 16);
       IdentityGraph graph = new IdentityGraph(service.hardCap(), expected);
       IdentityGraphService.Loaded l = new IdentityGraphService.Loaded(graph, expected, (int) Math.min(Integer.MAX_VALUE / 4, total + 16));
@@ -62,10 +69,19 @@ public class GraphRebuild {
       Collector c = new Collector(l, clock.instant());
       long[] done = {0};
       long[] lastSeq = {0};
-      store.eachEvidence(
-          e -> {
+      Map<String, String> loggedSeals = new HashMap<>();
+      evidenceLog.scan(0,
+          (offset, entry) -> {
+            GraphStore.EvidenceRow e = entry.row();
             c.replay(rules, e);
-            l.seen.add(LongHashSet.fingerprint(e.idemKey()));
+            l.seen.putIfAbsent(LongHashSet.fingerprint(e.idemKey()), offset);
+            if (entry.sealed() != null) {
+              for (int i = 0; i < entry.keys().length; i++) {
+                if (entry.sealed()[i] != null) {
+                  loggedSeals.putIfAbsent(entry.keys()[i], entry.sealed()[i]);
+                }
+              }
+            }
             lastSeq[0] = e.seq();
             if (++done[0] % 10_000 == 0) {
               progress.accept(done[0]);
@@ -87,11 +103,11 @@ public class GraphRebuild {
               String key = graph.keyOf(n);
               String[] parts = PreparedIdentifier.parts(key);
               String[] v = values.get(key);
-              String sealed = v == null ? null : v[1];
+              String sealed = v == null ? loggedSeals.get(key) : v[1];
               if (sealed != null) {
                 l.seal(n, sealed);
               }
-              String plain = v == null ? (parts[2].startsWith("h:") ? null : parts[2]) : v[0];
+              String plain = v == null ? (sealed != null ? null : parts[2]) : v[0];
               nodes.add(new GraphStore.NodeRow(n, key, parts[0], parts[1], plain, sealed, graph.personOf(n),
                   Instant.ofEpochSecond(graph.attachedAt(n))));
             }
@@ -103,6 +119,7 @@ public class GraphRebuild {
                       new Object[] {rs.getTimestamp(4), rs.getString(5), rs.getString(6)});
                 });
             JdbcSweep.clear(store);
+            store.insertEvidence(c.evidence);
             store.insertNodes(nodes);
             store.insertEvidenceNodes(c.edges);
             store.insertMerges(c.merges);
@@ -129,6 +146,7 @@ public class GraphRebuild {
             l.nextMerge = c.merges.size() + 1L;
             l.nextConflict = c.conflicts.size() + 1L;
             graph.reservePersonsBelow(state.nextPerson());
+            l.checkpointedNodes = graph.nodeCount();
             store.replaceState(new GraphStore.State(l.generation, graph.nextPerson(), l.nextSeq, l.nextMerge, l.nextConflict));
             audit.record(actor, "identity.rebuilt", "graph",
                 String.format("%d evidence, %d identifiers, %d persons, %d merges, %d conflicts", total, graph.nodeCount(),
@@ -140,6 +158,7 @@ public class GraphRebuild {
           Duration.ofNanos(replayed - started), Duration.ofNanos(System.nanoTime() - started));
     } finally {
       service.lock().writeLock().unlock();
+      service.checkpointLock().unlock();
     }
   }
 
@@ -149,6 +168,7 @@ public class GraphRebuild {
     final IdentityGraph graph;
     final Instant now;
     final List<long[]> edges = new ArrayList<>();
+    final List<GraphStore.EvidenceRow> evidence = new ArrayList<>();
     final List<GraphStore.MergeRow> merges = new ArrayList<>();
     final List<GraphStore.ConflictRow> conflicts = new ArrayList<>();
     final List<long[]> splitMerges = new ArrayList<>();
@@ -206,6 +226,7 @@ public class GraphRebuild {
         default -> r = graph.link(nodes, e.occurredAt().getEpochSecond(), this);
       }
       if (r.kind() != IdentityGraph.Kind.UNCHANGED && r.kind() != IdentityGraph.Kind.REJECTED) {
+        evidence.add(e);
         for (int n : nodes) {
           edges.add(new long[] {n, seq});
         }
@@ -227,12 +248,12 @@ public class GraphRebuild {
     }
   }
 
-  /** Empties the derived tables (never the evidence log, which is the source of truth). */
+  /** Empties the derived tables (the evidence log, a file, is the source of truth and stays). */
   static final class JdbcSweep {
     private JdbcSweep() {}
 
     static void clear(GraphStore store) {
-      for (String table : List.of("identity_identifier", "identity_evidence_node", "identity_merge", "identity_conflict",
+      for (String table : List.of("identity_identifier", "identity_evidence", "identity_evidence_node", "identity_merge", "identity_conflict",
           "identity_apart")) {
         store.jdbc().sql("DELETE FROM " + table).update();
       }

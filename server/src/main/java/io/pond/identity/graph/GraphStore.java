@@ -54,11 +54,28 @@ class GraphStore {
     final List<long[]> evidenceNodes = new ArrayList<>();
     final List<MergeRow> merges = new ArrayList<>();
     final List<ConflictRow> conflicts = new ArrayList<>();
-    final List<long[]> splitMerges = new ArrayList<>(); // {mergeId}
+    final List<SplitMark> splitMerges = new ArrayList<>();
     final List<int[]> apartRemoved = new ArrayList<>(); // {personA, personB}, lower id first
     final List<int[]> apartAdded = new ArrayList<>();
-    String splitBy;
-    Instant splitAt;
+  }
+
+  /** A merge that a split undid. */
+  record SplitMark(long mergeId, Instant at, String by) {}
+
+  /** The name of the evidence log file that belongs to this store; made (and recorded) on first use. */
+  String evidenceLogName() {
+    String name = jdbc.sql("SELECT evidence_log FROM identity_state WHERE id = 1").query(String.class).optional().orElse(null);
+    if (name == null) {
+      name = "evidence-" + java.util.UUID.randomUUID();
+      jdbc.sql("UPDATE identity_state SET evidence_log = ? WHERE id = 1 AND evidence_log IS NULL").param(name).update();
+      name = jdbc.sql("SELECT evidence_log FROM identity_state WHERE id = 1").query(String.class).single();
+    }
+    return name;
+  }
+
+  /** Evidence rows that did not change the graph: before the log moved out of the OLTP tables, every row was kept. */
+  int deleteUnchangedEvidence() {
+    return jdbc.sql("DELETE FROM identity_evidence WHERE outcome IN ('unchanged', 'rejected')").update();
   }
 
   State state() {
@@ -117,41 +134,8 @@ class GraphStore {
         .list();
   }
 
-  java.util.Optional<EvidenceRow> evidenceByKey(String idemKey) {
-    return jdbc.sql(
-            "SELECT seq, idem_key, kind, source, occurred_at, identifiers, person_id, outcome, reason, actor"
-                + " FROM identity_evidence WHERE idem_hash = ? AND idem_key = ? ORDER BY seq")
-        .params(io.pond.identity.graph.domain.LongHashSet.fingerprint(idemKey), idemKey)
-        .query((rs, n) -> evidence(rs))
-        .list()
-        .stream()
-        .findFirst(); // the first application counts (stores written before 0.x may hold a key twice)
-  }
-
   void write(Writes w) {
-    if (!w.evidence.isEmpty()) {
-      template.batchUpdate(
-          "INSERT INTO identity_evidence (seq, idem_key, kind, source, occurred_at, identifiers, person_id, outcome, reason, actor,"
-              + " idem_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          w.evidence, 1000,
-          (ps, e) -> {
-            ps.setLong(1, e.seq());
-            ps.setString(2, e.idemKey());
-            ps.setString(3, e.kind());
-            ps.setString(4, e.source());
-            ps.setTimestamp(5, Timestamp.from(e.occurredAt()));
-            ps.setString(6, e.identifiers());
-            if (e.person() == null) {
-              ps.setNull(7, Types.INTEGER);
-            } else {
-              ps.setInt(7, e.person());
-            }
-            ps.setString(8, e.outcome());
-            ps.setString(9, e.reason());
-            ps.setString(10, e.actor());
-            ps.setLong(11, io.pond.identity.graph.domain.LongHashSet.fingerprint(e.idemKey()));
-          });
-    }
+    insertEvidence(w.evidence);
     insertNodes(w.newNodes);
     if (!w.movedNodes.isEmpty()) {
       template.batchUpdate(
@@ -176,9 +160,35 @@ class GraphStore {
     if (!w.splitMerges.isEmpty()) {
       template.batchUpdate("UPDATE identity_merge SET split_at = ?, split_by = ? WHERE id = ?", w.splitMerges, 100,
           (ps, m) -> {
-            ps.setTimestamp(1, Timestamp.from(w.splitAt));
-            ps.setString(2, w.splitBy);
-            ps.setLong(3, m[0]);
+            ps.setTimestamp(1, Timestamp.from(m.at()));
+            ps.setString(2, m.by());
+            ps.setLong(3, m.mergeId());
+          });
+    }
+  }
+
+  void insertEvidence(List<EvidenceRow> rows) {
+    if (!rows.isEmpty()) {
+      template.batchUpdate(
+          "INSERT INTO identity_evidence (seq, idem_key, kind, source, occurred_at, identifiers, person_id, outcome, reason, actor,"
+              + " idem_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          rows, 1000,
+          (ps, e) -> {
+            ps.setLong(1, e.seq());
+            ps.setString(2, e.idemKey());
+            ps.setString(3, e.kind());
+            ps.setString(4, e.source());
+            ps.setTimestamp(5, Timestamp.from(e.occurredAt()));
+            ps.setString(6, e.identifiers());
+            if (e.person() == null) {
+              ps.setNull(7, Types.INTEGER);
+            } else {
+              ps.setInt(7, e.person());
+            }
+            ps.setString(8, e.outcome());
+            ps.setString(9, e.reason());
+            ps.setString(10, e.actor());
+            ps.setLong(11, io.pond.identity.graph.domain.LongHashSet.fingerprint(e.idemKey()));
           });
     }
   }

@@ -36,6 +36,8 @@ class IdentifierEraser implements IdentifierErasure {
   @Override
   public int erasePersonalIdentifiers(PersonId person, String pseudonym, String actor) {
     graph.loaded();
+    graph.checkpoint(); // the person's identifiers have their rows
+    graph.checkpointLock().lock();
     graph.lock().writeLock().lock();
     try {
       Map<String, String> tombstones = new LinkedHashMap<>();
@@ -83,10 +85,31 @@ class IdentifierEraser implements IdentifierErasure {
         audit.record(actor, "identity.identifiers.erased", "person " + person,
             nodes.size() + " personal identifiers erased under pseudonym " + pseudonym);
       });
+      // the evidence log keeps neither the hash nor the sealed value
+      graph.evidenceLog().rewrite(e -> {
+        String[] keys = null;
+        String[] sealed = e.sealed();
+        for (int i = 0; i < e.keys().length; i++) {
+          String tombstone = tombstones.get(e.keys()[i]);
+          if (tombstone != null) {
+            if (keys == null) {
+              keys = e.keys().clone();
+              sealed = sealed == null ? null : sealed.clone();
+            }
+            keys[i] = tombstone;
+            if (sealed != null) {
+              sealed[i] = null;
+            }
+          }
+        }
+        return keys == null ? e : new EvidenceLog.Entry(e.seq(), e.kind(), e.occurredAt(), e.idemKey(), e.source(), keys,
+            sealed, e.person(), e.outcome(), e.reason(), e.actor());
+      });
       graph.load();
       return nodes.size();
     } finally {
       graph.lock().writeLock().unlock();
+      graph.checkpointLock().unlock();
     }
   }
 }

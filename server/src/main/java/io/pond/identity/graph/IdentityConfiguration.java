@@ -3,6 +3,7 @@ package io.pond.identity.graph;
 import io.pond.identity.types.IdentifierTypes;
 import io.pond.ingest.EventsByIdentifier;
 import io.pond.platform.audit.AuditLog;
+import io.pond.platform.config.PondSettings;
 import io.pond.platform.pii.PiiCipher;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -34,14 +35,16 @@ class IdentityConfiguration {
   @Bean
   IdentityGraphService identityGraphService(
       DataSource dataSource, IdentifierTypes types, PiiCipher cipher, TransactionTemplate tx,
-      ApplicationEventPublisher events, Clock clock,
-      @Value("${pond.identity.max-identifiers-per-person:100}") int hardCap) {
-    return new IdentityGraphService(new GraphStore(dataSource), types, cipher, tx, events, clock, hardCap);
+      ApplicationEventPublisher events, Clock clock, PondSettings settings,
+      @Value("${pond.identity.max-identifiers-per-person:100}") int hardCap,
+      @Value("${pond.identity.checkpoint-messages:50000}") long checkpointMessages) {
+    return new IdentityGraphService(new GraphStore(dataSource), types, cipher, tx, events, clock, hardCap,
+        settings.dataDir().resolve("identity"), checkpointMessages);
   }
 
   @Bean
   IdentityPiiStore identityPiiStore(IdentityGraphService graph, TransactionTemplate tx) {
-    return new IdentityPiiStore(graph.store(), tx);
+    return new IdentityPiiStore(graph, tx);
   }
 
   @Bean

@@ -10,6 +10,7 @@ import io.pond.identity.Resolution.Outcome;
 import io.pond.identity.ResolvingIdentity;
 import io.pond.identity.graph.domain.IdentityGraph;
 import io.pond.identity.graph.domain.LongHashSet;
+import io.pond.identity.graph.domain.LongLongMap;
 import io.pond.identity.types.IdentifierTypes;
 import io.pond.identity.types.domain.IdentifierRules;
 import io.pond.identity.types.domain.IdentifierType;
@@ -27,36 +28,46 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Supplier;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Resolution and lookups over the in-memory graph, with every change written to the OLTP store in the
- * transaction of its batch. One writer at a time (resolution is CPU-bound and short); readers share a
- * read lock. When a write fails, the in-memory graph is reloaded from the store, which is the truth.
+ * Resolution and lookups over the in-memory graph. The evidence log ({@link EvidenceLog}, an
+ * append-only file) is the source of truth: each batch of evidence is applied in memory, appended to
+ * the log and forced to disk before its caller is answered. The OLTP tables are a checkpoint of what
+ * the log implies (identity map, graph-changing evidence, merges, conflicts), written in bulk: at once
+ * when a batch publishes events (merges, conflicts, splits: the events go out in the checkpoint's
+ * transaction), otherwise every {@code checkpointMessages} messages in the background, every few
+ * seconds on a server, before any read of those tables, and on shutdown. Repeat sightings therefore
+ * cost no OLTP write. At load, the log records the checkpoint does not cover yet (a crash) are applied
+ * again. One writer at a time; readers share a read lock.
  */
-public class IdentityGraphService implements ResolvingIdentity, Persons {
+public class IdentityGraphService implements ResolvingIdentity, Persons, AutoCloseable {
 
   /** What is held in memory: the graph, sealed personal values, idempotency fingerprints, counters. */
   static final class Loaded {
     final IdentityGraph graph;
     String[] sealed;
-    final LongHashSet seen;
+    final LongLongMap seen; // fingerprint of an idempotency key -> offset of its first record in the log
     long generation;
     long nextSeq;
     long nextMerge;
     long nextConflict;
     int rulesRevision = -1;
+    int checkpointedNodes; // nodes below this have rows in the identity map
+    Pending pending = new Pending();
 
     Loaded(IdentityGraph graph, int expectedNodes, int expectedEvidence) {
       this.graph = graph;
       this.sealed = new String[Math.max(16, expectedNodes)];
-      this.seen = new LongHashSet(expectedEvidence);
+      this.seen = new LongLongMap(expectedEvidence);
     }
 
     void seal(int node, String value) {
@@ -71,16 +82,39 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
     }
   }
 
+  /** What the OLTP checkpoint does not hold yet. */
+  static final class Pending {
+    final GraphStore.Writes writes = new GraphStore.Writes();
+    final BitSet dirty = new BitSet();
+    final Map<Long, int[]> apartTouched = new LinkedHashMap<>();
+    final List<Object> published = new ArrayList<>();
+    long messages;
+
+    boolean isEmpty() {
+      return messages == 0 && dirty.isEmpty() && published.isEmpty() && apartTouched.isEmpty()
+          && writes.splitMerges.isEmpty();
+    }
+  }
+
   /** One piece of evidence in the graph's own terms: prepared keys instead of raw identifiers. */
   record Input(
       LinkKind kind, String source, Instant occurredAt, String idemKey, List<PreparedIdentifier> identifiers,
-      List<String> keys, int restorePerson, String actor, List<Resolution.Refused> refused, String rejection) {}
+      List<String> keys, int restorePerson, String actor, List<Resolution.Refused> refused, String rejection,
+      String[] sealed) {
+
+    Input(LinkKind kind, String source, Instant occurredAt, String idemKey, List<PreparedIdentifier> identifiers,
+        List<String> keys, int restorePerson, String actor, List<Resolution.Refused> refused, String rejection) {
+      this(kind, source, occurredAt, idemKey, identifiers, keys, restorePerson, actor, refused, rejection, null);
+    }
+  }
 
   private static final class StaleGraph extends RuntimeException {
     StaleGraph() {
       super("the identity graph was rebuilt meanwhile", null, false, false);
     }
   }
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IdentityGraphService.class);
 
   private final GraphStore store;
   private final IdentifierTypes types;
@@ -89,12 +123,22 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
   private final ApplicationEventPublisher events;
   private final Clock clock;
   private final int hardCap;
+  private final Path logDir;
+  private final long checkpointMessages;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final ReentrantLock checkpointLock = new ReentrantLock();
+  private final AtomicBoolean checkpointQueued = new AtomicBoolean();
+  private final ExecutorService checkpointer = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "identity-checkpoint");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile Loaded loaded;
+  private volatile EvidenceLog evidenceLog;
 
   public IdentityGraphService(
       GraphStore store, IdentifierTypes types, PiiCipher cipher, TransactionTemplate tx,
-      ApplicationEventPublisher events, Clock clock, int hardCap) {
+      ApplicationEventPublisher events, Clock clock, int hardCap, Path logDir, long checkpointMessages) {
     this.store = store;
     this.types = types;
     this.cipher = cipher;
@@ -103,6 +147,8 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
     this.events = events;
     this.clock = clock;
     this.hardCap = hardCap;
+    this.logDir = logDir;
+    this.checkpointMessages = Math.max(1, checkpointMessages);
   }
 
   int hardCap() {
@@ -121,36 +167,78 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
     return cipher;
   }
 
+  /** The evidence log of this store (opened on first use). */
+  EvidenceLog evidenceLog() {
+    EvidenceLog open = evidenceLog;
+    return open != null ? open : openEvidenceLog();
+  }
+
+  /** (Re)opens the log the store names: each store has a log of its own, even in a shared data dir. */
+  private EvidenceLog openEvidenceLog() {
+    String name = tx.execute(s -> store.evidenceLogName()); // no monitor held while waiting for a connection
+    Path path = logDir.resolve(name + ".log");
+    synchronized (this) {
+      if (evidenceLog == null || !evidenceLog.path().equals(path)) {
+        if (evidenceLog != null) {
+          evidenceLog.close();
+        }
+        evidenceLog = EvidenceLog.open(path);
+      }
+      return evidenceLog;
+    }
+  }
+
+  /** How many records of the evidence log carry this idempotency key (a scan: for diagnostics and tests). */
+  public long loggedCount(String idemKey) {
+    loaded();
+    long[] count = {0};
+    evidenceLog().scan(0, (offset, e) -> {
+      if (e.idemKey().equals(idemKey)) {
+        count[0]++;
+      }
+    });
+    return count[0];
+  }
+
   // ---- loading -----------------------------------------------------------------------------------
 
-  /** Loads the graph from the store (at start-up, after a failed write, after a rebuild elsewhere). */
+  /**
+   * Loads the graph: the OLTP checkpoint, then the log records it does not cover yet (at start-up,
+   * after a failed write, after a rebuild elsewhere). Their effects become pending again.
+   */
   public void load() {
-    // the connection first, then the lock: a thread holding the lock never waits for the pool, whose
+    EvidenceLog evidence = openEvidenceLog();
+    // the connection first, then the locks: a thread holding a lock never waits for the pool, whose
     // connections may all be held by readers waiting for the lock
     tx.executeWithoutResult(s -> {
+      checkpointLock.lock();
       lock.writeLock().lock();
       try {
-        loaded = readStore();
+        loaded = readStore(evidence);
       } finally {
         lock.writeLock().unlock();
+        checkpointLock.unlock();
       }
     });
   }
 
-  /** Whether the store's graph generation moved on (a rebuild by another process); reloads if so. */
+  /** Whether the store's graph generation moved on (a rebuild by another process); reloads if so. Checkpoints. */
   public void refreshIfRebuilt() {
     Loaded current = loaded;
     if (current != null && store.state().generation() != current.generation) {
       load();
+    } else if (current != null && !current.pending.isEmpty()) {
+      checkpoint();
     }
   }
 
-  private Loaded readStore() {
+  private Loaded readStore(EvidenceLog evidence) {
     GraphStore.State state = store.state();
     int nodes = store.jdbc().sql("SELECT COUNT(*) FROM identity_identifier").query(Integer.class).single();
-    long evidence = store.evidenceCount();
+    importLegacyEvidence(evidence);
+    long logBytes = evidence.size();
     IdentityGraph graph = new IdentityGraph(hardCap, nodes + 16);
-    Loaded l = new Loaded(graph, nodes + 16, (int) Math.min(Integer.MAX_VALUE / 4, evidence + 16));
+    Loaded l = new Loaded(graph, nodes + 16, (int) Math.min(Integer.MAX_VALUE / 4, logBytes / 64 + 16));
     syncRules(l);
     store.eachNode(
         n -> {
@@ -160,9 +248,9 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
             l.seal(n.id(), n.valueEnc());
           }
         });
+    l.checkpointedNodes = graph.nodeCount();
     graph.reservePersonsBelow(state.nextPerson());
     store.eachApartPair(pair -> graph.keepApart(pair[0], pair[1]));
-    store.eachIdempotencyFingerprint(l.seen::add);
     for (int[] pair : store.openConflictPairs()) {
       graph.knownConflict(pair[0], pair[1]);
     }
@@ -170,7 +258,83 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
     l.nextSeq = state.nextSeq();
     l.nextMerge = state.nextMerge();
     l.nextConflict = state.nextConflict();
+    List<EvidenceLog.Entry> tail = new ArrayList<>();
+    evidence.scan(0, (offset, e) -> {
+      l.seen.putIfAbsent(LongHashSet.fingerprint(e.idemKey()), offset);
+      if (e.seq() >= state.nextSeq()) {
+        tail.add(e);
+      }
+    });
+    if (!tail.isEmpty()) {
+      log.info("Identity: applying {} evidence records the checkpoint does not cover yet", tail.size());
+      IdentifierRules rules = types.rules();
+      Batch b = new Batch(l, true);
+      for (EvidenceLog.Entry e : tail) {
+        l.nextSeq = e.seq();
+        b.applyDetailed(fromLog(rules, e));
+      }
+    }
     return l;
+  }
+
+  /** Stores from before the evidence log kept every piece of evidence in identity_evidence: moves them. */
+  private void importLegacyEvidence(EvidenceLog evidence) {
+    if (evidence.size() > 0 || store.evidenceCount() == 0) {
+      return;
+    }
+    Map<String, String> sealed = new HashMap<>();
+    store.jdbc().sql("SELECT id_key, value_enc FROM identity_identifier WHERE value_enc IS NOT NULL")
+        .query(rs -> {
+          sealed.put(rs.getString(1), rs.getString(2));
+        });
+    List<EvidenceLog.Entry> entries = new ArrayList<>();
+    store.eachEvidence(row -> {
+      entries.add(entry(row, sealed));
+      if (entries.size() == 10_000) {
+        evidence.append(entries);
+        entries.clear();
+      }
+    });
+    evidence.append(entries);
+    int removed = store.deleteUnchangedEvidence();
+    log.info("Identity: moved the evidence log to {} ({} rows that changed nothing left the OLTP table)",
+        evidence.path(), removed);
+  }
+
+  private static EvidenceLog.Entry entry(GraphStore.EvidenceRow row, Map<String, String> sealedByKey) {
+    String[] keys = row.identifiers().isEmpty() ? new String[0]
+        : row.identifiers().split(String.valueOf(GraphStore.KEY_SEPARATOR), -1);
+    String[] sealed = new String[keys.length];
+    boolean any = false;
+    for (int i = 0; i < keys.length; i++) {
+      sealed[i] = sealedByKey.get(keys[i]);
+      any |= sealed[i] != null;
+    }
+    return new EvidenceLog.Entry(row.seq(), LinkKind.fromWire(row.kind()), row.occurredAt(), row.idemKey(), row.source(),
+        keys, any ? sealed : null, row.person() == null ? 0 : row.person(), row.outcome(), row.reason(), row.actor());
+  }
+
+  /** A logged record as input again (a redo after a crash): the keys are checked against today's rules. */
+  private static Input fromLog(IdentifierRules rules, EvidenceLog.Entry e) {
+    List<PreparedIdentifier> ids = new ArrayList<>(e.keys().length);
+    List<String> keys = new ArrayList<>(e.keys().length);
+    List<String> sealed = new ArrayList<>(e.keys().length);
+    for (int i = 0; i < e.keys().length; i++) {
+      String key = e.keys()[i];
+      IdentifierType type = rules.recheck(key);
+      if (type == null) {
+        continue;
+      }
+      String[] parts = PreparedIdentifier.parts(key);
+      String seal = e.sealed() == null ? null : e.sealed()[i];
+      ids.add(new PreparedIdentifier(type, parts[1], seal != null ? null : parts[2], key));
+      keys.add(key);
+      sealed.add(seal);
+    }
+    String rejection = e.outcome().equals("rejected") && keys.isEmpty()
+        ? (e.reason() == null ? "no_usable_identifier" : e.reason().split(",")[0]) : null;
+    return new Input(e.kind(), e.source(), e.occurredAt(), e.idemKey(), ids, keys, e.person(), e.actor(), List.of(),
+        rejection, sealed.toArray(String[]::new));
   }
 
   /** The graph's index of a type; a type that is no longer registered keeps neutral rules. */
@@ -216,41 +380,6 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
     }
   }
 
-  /**
-   * Runs a write under the writer lock in a transaction of its own (REQUIRES_NEW, even when the caller
-   * is inside a transaction, as event listeners and the event-log consumer are) that commits before the
-   * lock is released. Joining the caller's transaction would let the next writer see the in-memory graph
-   * of a write that is not committed yet (or is rolled back later): it would miss the evidence in the
-   * store and record the same idempotency key a second time. Reloads the graph when the write fails.
-   */
-  <T> T write(Supplier<T> work) {
-    loaded();
-    for (int attempt = 0; ; attempt++) {
-      try {
-        // the transaction (and its connection) first, then the lock, released after the commit: a thread
-        // holding the lock never waits for the pool, whose connections readers waiting for the lock may hold
-        return tx.execute(s -> {
-          lock.writeLock().lock();
-          TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-              lock.writeLock().unlock();
-            }
-          });
-          return work.get();
-        });
-      } catch (StaleGraph stale) {
-        load();
-        if (attempt > 0) {
-          throw new IllegalStateException("the identity graph keeps being rebuilt; try again later");
-        }
-      } catch (RuntimeException | Error e) {
-        load();
-        throw e;
-      }
-    }
-  }
-
   void swap(Loaded rebuilt) {
     lock.writeLock().lock();
     try {
@@ -262,6 +391,139 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
 
   ReentrantReadWriteLock lock() {
     return lock;
+  }
+
+  ReentrantLock checkpointLock() {
+    return checkpointLock;
+  }
+
+  // ---- checkpoints ---------------------------------------------------------------------------------
+
+  /** What one checkpoint writes, taken from memory under the writer lock. */
+  private record Snapshot(long generation, GraphStore.State state, GraphStore.Writes writes, List<Object> published) {}
+
+  /**
+   * Writes everything pending to the OLTP tables in one transaction (publishing the pending events in
+   * it). Call before reading identity's tables with SQL. Returns how many messages it covered.
+   */
+  public long checkpoint() {
+    return inCheckpoint(null).messages;
+  }
+
+  private record Checkpointed<T>(T result, long messages) {}
+
+  /**
+   * Runs {@code underLock} (may be null) under the writer lock inside a checkpoint's transaction, then
+   * writes everything pending (its changes included) and commits. Reloads the graph when it fails.
+   */
+  private <T> Checkpointed<T> inCheckpoint(java.util.function.Function<Loaded, T> underLock) {
+    loaded();
+    try {
+      return tx.execute(s -> {
+        checkpointLock.lock();
+        try {
+          T result = null;
+          Snapshot snap;
+          long messages;
+          lock.writeLock().lock();
+          try {
+            Loaded l = loaded;
+            if (underLock != null) {
+              result = underLock.apply(l);
+            }
+            messages = l.pending.messages;
+            snap = l.pending.isEmpty() ? null : snapshot(l);
+          } finally {
+            lock.writeLock().unlock();
+          }
+          if (snap != null) {
+            if (!store.advance(snap.generation(), snap.state())) {
+              throw new StaleGraph();
+            }
+            store.write(snap.writes());
+            snap.published().forEach(events::publishEvent);
+          }
+          return new Checkpointed<>(result, messages);
+        } finally {
+          checkpointLock.unlock();
+        }
+      });
+    } catch (StaleGraph stale) {
+      load(); // the log holds everything: the rebuilt checkpoint plus the log's tail
+      return new Checkpointed<>(null, 0);
+    } catch (RuntimeException | Error e) {
+      load();
+      throw e;
+    }
+  }
+
+  /** Moves what is pending into a snapshot (under the writer lock) and starts a new pending set. */
+  private Snapshot snapshot(Loaded l) {
+    Pending p = l.pending;
+    IdentityGraph graph = l.graph;
+    GraphStore.Writes w = p.writes;
+    for (int[] pair : p.apartTouched.values()) {
+      w.apartRemoved.add(pair); // rows are rewritten from the pair's final state
+      if (graph.keptApart(pair[0], pair[1])) {
+        w.apartAdded.add(pair);
+      }
+    }
+    for (int n = p.dirty.nextSetBit(0); n >= 0; n = p.dirty.nextSetBit(n + 1)) {
+      Instant attached = Instant.ofEpochSecond(graph.attachedAt(n));
+      if (n >= l.checkpointedNodes) {
+        String key = graph.keyOf(n);
+        String[] parts = PreparedIdentifier.parts(key);
+        String sealed = l.sealedOf(n);
+        w.newNodes.add(new GraphStore.NodeRow(n, key, parts[0], parts[1], sealed == null ? parts[2] : null, sealed,
+            graph.personOf(n), attached));
+      } else {
+        w.movedNodes.add(new GraphStore.NodeRow(n, null, null, null, null, null, graph.personOf(n), attached));
+      }
+    }
+    w.newNodes.sort(java.util.Comparator.comparingInt(GraphStore.NodeRow::id));
+    if (!w.newNodes.isEmpty() && w.newNodes.get(w.newNodes.size() - 1).id() != graph.nodeCount() - 1) {
+      throw new IllegalStateException("identity map rows would leave a gap: " + w.newNodes.size() + " new rows up to node "
+          + w.newNodes.get(w.newNodes.size() - 1).id() + ", " + graph.nodeCount() + " nodes");
+    }
+    l.checkpointedNodes = graph.nodeCount();
+    GraphStore.State state = new GraphStore.State(l.generation, graph.nextPerson(), l.nextSeq, l.nextMerge, l.nextConflict);
+    l.pending = new Pending();
+    return new Snapshot(l.generation, state, w, p.published);
+  }
+
+  private void checkpointLater() {
+    if (checkpointQueued.compareAndSet(false, true)) {
+      checkpointer.execute(() -> {
+        checkpointQueued.set(false);
+        try {
+          checkpoint();
+        } catch (RuntimeException e) {
+          log.warn("Identity checkpoint failed (the evidence log holds everything; reloaded): {}", e.toString());
+        }
+      });
+    }
+  }
+
+  /** Writes what is pending and closes the log (on shutdown). */
+  @Override
+  public void close() {
+    checkpointer.shutdown();
+    try {
+      checkpointer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+      if (loaded != null && !loaded.pending.isEmpty()) {
+        checkpoint();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("Identity: final checkpoint failed; the evidence log's tail is applied at the next start: {}", e.toString());
+    } finally {
+      synchronized (this) {
+        if (evidenceLog != null) {
+          evidenceLog.close();
+        }
+      }
+    }
   }
 
   // ---- resolution ----------------------------------------------------------------------------------
@@ -276,36 +538,53 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
     if (batch.isEmpty()) {
       return List.of();
     }
-    return write(
-        () -> {
-          Loaded l = loaded;
-          syncRules(l);
-          IdentifierRules rules = types.rules();
-          Batch b = new Batch(l);
-          List<Resolution> out = new ArrayList<>(batch.size());
-          for (Evidence e : batch) {
-            out.add(b.apply(prepare(rules, e)));
-          }
-          b.commit();
-          return out;
-        });
+    loaded();
+    IdentifierRules rules = types.rules();
+    List<Input> inputs = new ArrayList<>(batch.size());
+    for (Evidence e : batch) {
+      inputs.add(prepare(rules, e)); // PERF: normalising, hashing and sealing need no lock
+    }
+    List<Resolution> out = new ArrayList<>(batch.size());
+    boolean publishes;
+    long pendingMessages;
+    lock.writeLock().lock();
+    try {
+      Loaded l = loaded;
+      syncRules(l);
+      Batch b = new Batch(l, false);
+      for (Input in : inputs) {
+        out.add(b.apply(in));
+      }
+      b.log();
+      publishes = !l.pending.published.isEmpty();
+      pendingMessages = l.pending.messages;
+    } catch (RuntimeException | Error e) {
+      lock.writeLock().unlock();
+      load(); // memory may hold part of the batch; the log and the checkpoint are the truth
+      throw e;
+    }
+    lock.writeLock().unlock();
+    if (publishes) {
+      checkpoint(); // merges, conflicts: their events leave before the caller is answered, as before
+    } else if (pendingMessages >= checkpointMessages) {
+      checkpointLater();
+    }
+    return out;
   }
 
-  /** Applies evidence given as prepared keys (manual merges and splits), in its own transaction. */
+  /** Applies evidence given as prepared keys (manual merges and splits) and checkpoints at once. */
   Batch.Applied applyInternal(Input input, java.util.function.BiConsumer<Batch, Batch.Applied> more) {
-    return write(
-        () -> {
-          Loaded l = loaded;
-          syncRules(l);
-          Batch b = new Batch(l);
-          Batch.Applied applied = b.applyDetailed(input);
-          more.accept(b, applied);
-          b.commit();
-          return applied;
-        });
+    return inCheckpoint(l -> {
+      syncRules(l);
+      Batch b = new Batch(l, false);
+      Batch.Applied applied = b.applyDetailed(input);
+      b.log();
+      more.accept(b, applied);
+      return applied;
+    }).result();
   }
 
-  private static Input prepare(IdentifierRules rules, Evidence e) {
+  private Input prepare(IdentifierRules rules, Evidence e) {
     List<Resolution.Refused> refused = new ArrayList<>(0);
     Map<String, PreparedIdentifier> accepted = new LinkedHashMap<>();
     String rejection = null;
@@ -322,8 +601,17 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
       }
     }
     List<PreparedIdentifier> ids = List.copyOf(accepted.values());
+    String[] sealed = null;
+    for (int i = 0; i < ids.size(); i++) {
+      if (ids.get(i).pii()) {
+        if (sealed == null) {
+          sealed = new String[ids.size()];
+        }
+        sealed[i] = cipher.encrypt(ids.get(i).value());
+      }
+    }
     return new Input(e.kind(), e.source(), e.occurredAt(), e.idempotencyKey(), ids, List.copyOf(accepted.keySet()), 0,
-        null, refused, rejection);
+        null, refused, rejection, sealed);
   }
 
   /** A phone or e-mail masked as callers without the right to see personal data are shown it. */
@@ -332,17 +620,19 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
     return pii ? new Identifier(id.type(), id.scope(), PiiCipher.mask(id.value())) : id;
   }
 
-  /** One transaction's worth of resolutions: applies them to the graph and collects the writes. */
+  /**
+   * One call's worth of resolutions: applies them to the graph, collects their log records, and adds
+   * what the OLTP checkpoint must write to the pending set.
+   */
   final class Batch implements IdentityGraph.Changes {
     final Loaded l;
     final IdentityGraph graph;
-    final GraphStore.Writes writes = new GraphStore.Writes();
-    final BitSet dirty = new BitSet();
-    final int persistedNodes;
-    final Map<String, Long> batchKeys = new HashMap<>();
-    final Map<Integer, PreparedIdentifier> fresh = new HashMap<>();
-    final Map<Long, int[]> apartTouched = new LinkedHashMap<>();
-    final List<Object> published = new ArrayList<>();
+    final Pending p;
+    final GraphStore.Writes writes;
+    final boolean redo;
+    final Map<String, EvidenceLog.Entry> batchKeys = new HashMap<>();
+    final List<EvidenceLog.Entry> entries = new ArrayList<>();
+    final List<Object> published;
     final Instant now = clock.instant();
     long seq;
     Input current;
@@ -352,10 +642,14 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
 
     List<Long> mergeIdsNow;
 
-    Batch(Loaded l) {
+    /** @param redo applying records that are in the log already (after a crash): no idempotency check, no append */
+    Batch(Loaded l, boolean redo) {
       this.l = l;
       this.graph = l.graph;
-      this.persistedNodes = graph.nodeCount();
+      this.p = l.pending;
+      this.writes = p.writes;
+      this.published = p.published;
+      this.redo = redo;
     }
 
     Resolution apply(Input in) {
@@ -363,17 +657,13 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
     }
 
     Applied applyDetailed(Input in) {
-      long fingerprint = LongHashSet.fingerprint(in.idemKey());
-      if (batchKeys.containsKey(in.idemKey())
-          || (l.seen.contains(fingerprint) && store.evidenceByKey(in.idemKey()).isPresent())) {
+      if (!redo && (batchKeys.containsKey(in.idemKey()) || logged(in.idemKey()) != null)) {
         return new Applied(replay(in), -1, List.of());
       }
       seq = l.nextSeq++;
       current = in;
       mergedNow = new ArrayList<>(0);
       mergeIdsNow = new ArrayList<>(0);
-      batchKeys.put(in.idemKey(), seq);
-      l.seen.add(fingerprint);
 
       IdentityGraph.Result result;
       int[] nodes;
@@ -387,17 +677,17 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
           case MANUAL -> graph.forceMerge(nodes, this);
           default -> graph.split(nodes, in.restorePerson(), this);
         };
+        if (redo && in.kind() == LinkKind.SPLIT && result.kind() == IdentityGraph.Kind.DETACHED) {
+          markSplitMerge(in.restorePerson(), in.occurredAt(), in.actor());
+        }
       } else {
         nodes = new int[in.identifiers().size()];
         for (int i = 0; i < nodes.length; i++) {
-          PreparedIdentifier p = in.identifiers().get(i);
+          PreparedIdentifier id = in.identifiers().get(i);
           int before = graph.nodeCount();
-          int node = graph.node(p.key(), typeIndex(l, p.type().name()), graph.scope(p.scope()));
-          if (node >= before) {
-            fresh.put(node, p);
-            if (p.pii()) {
-              l.seal(node, cipher.encrypt(p.value()));
-            }
+          int node = graph.node(id.key(), typeIndex(l, id.type().name()), graph.scope(id.scope()));
+          if (node >= before && in.sealed() != null && in.sealed()[i] != null) {
+            l.seal(node, in.sealed()[i]);
           }
           nodes[i] = node;
         }
@@ -414,12 +704,20 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
         reasons.add(0, in.rejection());
       }
       String reason = reasons.isEmpty() ? null : truncate(String.join(",", reasons), 1000);
-      Integer person = in.kind() == LinkKind.SPLIT ? Integer.valueOf(in.restorePerson())
-          : result.person() == IdentityGraph.NO_PERSON ? null : result.person();
-      writes.evidence.add(new GraphStore.EvidenceRow(seq, in.idemKey(), in.kind().wire(), truncate(in.source(), 100),
-          in.occurredAt(), String.join(String.valueOf(GraphStore.KEY_SEPARATOR), in.keys()), person,
-          result.kind().name().toLowerCase(java.util.Locale.ROOT), reason, in.actor()));
+      int person = in.kind() == LinkKind.SPLIT ? in.restorePerson()
+          : result.person() == IdentityGraph.NO_PERSON ? 0 : result.person();
+      String[] keys = in.keys().toArray(String[]::new);
+      EvidenceLog.Entry entry = new EvidenceLog.Entry(seq, in.kind(), in.occurredAt(), in.idemKey(),
+          truncate(in.source(), 100), keys, in.sealed(), person, result.kind().name().toLowerCase(java.util.Locale.ROOT),
+          reason, in.actor());
+      p.messages++;
+      if (!redo) {
+        entries.add(entry);
+        batchKeys.put(in.idemKey(), entry);
+      }
       if (result.kind() != IdentityGraph.Kind.UNCHANGED && result.kind() != IdentityGraph.Kind.REJECTED) {
+        // only evidence that changed the graph reaches the OLTP tables (the graph view draws it)
+        writes.evidence.add(entry.row());
         for (int n : nodes) {
           writes.evidenceNodes.add(new long[] {n, seq});
         }
@@ -431,6 +729,54 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
       Optional<PersonId> resolved =
           result.person() == IdentityGraph.NO_PERSON ? Optional.empty() : Optional.of(PersonId.of(result.person()));
       return new Applied(new Resolution(resolved, outcome, List.copyOf(refused)), seq, List.copyOf(mergeIdsNow));
+    }
+
+    /** The first logged record of an idempotency key, or null: a fingerprint hit confirmed against the log. */
+    private EvidenceLog.Entry logged(String idemKey) {
+      long offset = l.seen.get(LongHashSet.fingerprint(idemKey));
+      if (offset < 0) {
+        return null;
+      }
+      EvidenceLog.Entry e = evidenceLog().read(offset);
+      if (e.idemKey().equals(idemKey)) {
+        return e;
+      }
+      EvidenceLog.Entry[] found = {null}; // two keys with one 64-bit fingerprint: look the key up the slow way
+      evidenceLog().scan(0, (o, x) -> {
+        if (found[0] == null && x.idemKey().equals(idemKey)) {
+          found[0] = x;
+        }
+      });
+      return found[0];
+    }
+
+    /** Appends this batch's records to the log and forces them to disk; then they count as seen. */
+    void log() {
+      if (entries.isEmpty()) {
+        return;
+      }
+      long[] offsets = evidenceLog().append(entries);
+      for (int i = 0; i < offsets.length; i++) {
+        l.seen.putIfAbsent(LongHashSet.fingerprint(entries.get(i).idemKey()), offsets[i]);
+      }
+      entries.clear();
+    }
+
+    /** A split undoes the latest merge of the restored person (as the split API recorded it). */
+    void markSplitMerge(int restored, Instant at, String actor) {
+      for (int i = writes.merges.size() - 1; i >= 0; i--) {
+        if (writes.merges.get(i).merged() == restored) {
+          splitMark(writes.merges.get(i).id(), at, actor == null ? "redo" : actor);
+          return;
+        }
+      }
+      store.jdbc().sql("SELECT id FROM identity_merge WHERE merged_id = ? AND split_at IS NULL ORDER BY id DESC")
+          .param(restored).query(Long.class).list().stream().findFirst()
+          .ifPresent(id -> splitMark(id, at, actor == null ? "redo" : actor));
+    }
+
+    void splitMark(long mergeId, Instant at, String actor) {
+      writes.splitMerges.add(new GraphStore.SplitMark(mergeId, at, actor));
     }
 
     private int[] known(List<String> keys) {
@@ -459,16 +805,11 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
     }
 
     private Resolution replay(Input in) {
-      Long inBatch = batchKeys.get(in.idemKey());
-      String firstKey;
-      if (inBatch != null) {
-        firstKey = writes.evidence.stream().filter(e -> e.seq() == inBatch).findFirst()
-            .map(e -> e.identifiers()).orElse("");
-      } else {
-        firstKey = store.evidenceByKey(in.idemKey()).map(GraphStore.EvidenceRow::identifiers).orElse("");
+      EvidenceLog.Entry first = batchKeys.get(in.idemKey());
+      if (first == null) {
+        first = logged(in.idemKey());
       }
-      int sep = firstKey.indexOf(GraphStore.KEY_SEPARATOR);
-      String key = sep < 0 ? firstKey : firstKey.substring(0, sep);
+      String key = first == null || first.keys().length == 0 ? "" : first.keys()[0];
       int node = key.isEmpty() ? -1 : graph.find(key);
       int person = node < 0 ? IdentityGraph.NO_PERSON : graph.personOf(node);
       return new Resolution(person == IdentityGraph.NO_PERSON ? Optional.empty() : Optional.of(PersonId.of(person)),
@@ -477,7 +818,7 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
 
     @Override
     public void nodeChanged(int node) {
-      dirty.set(node);
+      p.dirty.set(node);
     }
 
     @Override
@@ -499,32 +840,7 @@ public class IdentityGraphService implements ResolvingIdentity, Persons {
 
     @Override
     public void apartChanged(int personA, int personB, boolean apart) {
-      apartTouched.put(((long) personA << 32) | personB, new int[] {personA, personB});
-    }
-
-    void commit() {
-      for (int[] pair : apartTouched.values()) {
-        writes.apartRemoved.add(pair); // rows are rewritten from the pair's final state in this batch
-        if (graph.keptApart(pair[0], pair[1])) {
-          writes.apartAdded.add(pair);
-        }
-      }
-      for (int n = dirty.nextSetBit(0); n >= 0; n = dirty.nextSetBit(n + 1)) {
-        Instant attached = Instant.ofEpochSecond(graph.attachedAt(n));
-        if (n >= persistedNodes) {
-          PreparedIdentifier p = fresh.get(n);
-          writes.newNodes.add(new GraphStore.NodeRow(n, p.key(), p.type().name(), p.scope(),
-              p.pii() ? null : p.value(), p.pii() ? l.sealedOf(n) : null, graph.personOf(n), attached));
-        } else {
-          writes.movedNodes.add(new GraphStore.NodeRow(n, null, null, null, null, null, graph.personOf(n), attached));
-        }
-      }
-      GraphStore.State next = new GraphStore.State(l.generation, graph.nextPerson(), l.nextSeq, l.nextMerge, l.nextConflict);
-      if (!store.advance(l.generation, next)) {
-        throw new StaleGraph();
-      }
-      store.write(writes);
-      published.forEach(events::publishEvent);
+      p.apartTouched.put(((long) personA << 32) | personB, new int[] {personA, personB});
     }
   }
 

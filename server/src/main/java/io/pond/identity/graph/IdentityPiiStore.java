@@ -22,11 +22,13 @@ class IdentityPiiStore implements PiiStore {
 
   private static final String HASHED = "h:";
 
+  private final IdentityGraphService graph;
   private final GraphStore store;
   private final TransactionTemplate tx;
 
-  IdentityPiiStore(GraphStore store, TransactionTemplate tx) {
-    this.store = store;
+  IdentityPiiStore(IdentityGraphService graph, TransactionTemplate tx) {
+    this.graph = graph;
+    this.store = graph.store();
     this.tx = tx;
   }
 
@@ -46,6 +48,7 @@ class IdentityPiiStore implements PiiStore {
 
   @Override
   public long rekey(PiiCipher cipher, int batchSize, LongConsumer progress) {
+    graph.checkpoint(); // every identifier the log names has its row (and sealed value) in the identity map
     Map<String, String> renamed = new HashMap<>();
     long[] done = {0};
     long[] changed = {0};
@@ -130,7 +133,35 @@ class IdentityPiiStore implements PiiStore {
       done[0] += seqs.size();
       progress.accept(done[0]);
     }
+    // the evidence log: match keys renamed, sealed values sealed again under the new key
+    graph.checkpointLock().lock();
+    graph.lock().writeLock().lock();
+    try {
+      changed[0] += graph.evidenceLog().rewrite(e -> {
+        String[] keys = e.keys().clone();
+        String[] sealed = e.sealed() == null ? null : e.sealed().clone();
+        boolean dirty = false;
+        for (int k = 0; k < keys.length; k++) {
+          String next = renamed.get(keys[k]);
+          if (next != null && !next.equals(keys[k])) {
+            keys[k] = next;
+            dirty = true;
+          }
+          if (sealed != null && sealed[k] != null) {
+            String resealed = cipher.reseal(sealed[k]);
+            dirty |= !resealed.equals(sealed[k]);
+            sealed[k] = resealed;
+          }
+        }
+        return !dirty ? e : new EvidenceLog.Entry(e.seq(), e.kind(), e.occurredAt(), e.idemKey(), e.source(), keys, sealed,
+            e.person(), e.outcome(), e.reason(), e.actor());
+      });
+    } finally {
+      graph.lock().writeLock().unlock();
+      graph.checkpointLock().unlock();
+    }
     store.jdbc().sql("UPDATE identity_state SET generation = generation + 1 WHERE id = 1").update();
+    graph.load();
     return changed[0];
   }
 

@@ -147,6 +147,7 @@ public class PersonOperations {
       inPerson.put(n.id(), true);
     }
     // edges: each piece of evidence that changed the graph links its first (anchor) identifier to the others
+    graph.checkpoint(); // the OLTP tables hold them once checkpointed
     Map<Long, List<Integer>> byEvidence = new LinkedHashMap<>();
     List<Integer> ids = new ArrayList<>(inPerson.keySet());
     for (int from = 0; from < ids.size(); from += 500) {
@@ -188,6 +189,7 @@ public class PersonOperations {
   }
 
   public List<MergeView> merges(PersonId person) {
+    graph.checkpoint();
     return graph.store().jdbc()
         .sql("SELECT m.id, m.survivor_id, m.merged_id, m.evidence_seq, m.moved_nodes, m.merged_at, m.split_at, m.split_by,"
             + " e.kind, e.source FROM identity_merge m LEFT JOIN identity_evidence e ON e.seq = m.evidence_seq"
@@ -204,6 +206,7 @@ public class PersonOperations {
   }
 
   public List<ConflictView> conflicts(boolean openOnly, int limit) {
+    graph.checkpoint();
     return graph.store().jdbc()
         .sql("SELECT id, person_a, person_b, type, scope, reason, evidence_seq, found_at, resolved_at, resolved_by, resolution"
             + " FROM identity_conflict" + (openOnly ? " WHERE resolved_at IS NULL" : "") + " ORDER BY id DESC LIMIT ?")
@@ -268,6 +271,7 @@ public class PersonOperations {
    * Without {@code mergeId}, the latest merge into this person that is not split yet.
    */
   public SplitResult split(PersonId person, Long mergeId, String actor) {
+    graph.checkpoint();
     GraphStore.MergeRow merge = graph.store().jdbc()
         .sql("SELECT id, survivor_id, merged_id, evidence_seq, moved_nodes, merged_at FROM identity_merge"
             + " WHERE survivor_id = ? AND split_at IS NULL" + (mergeId == null ? "" : " AND id = ?") + " ORDER BY id DESC LIMIT 1")
@@ -294,9 +298,7 @@ public class PersonOperations {
           if (!(done.resolution().outcome() instanceof Resolution.Outcome.Detached)) {
             return; // nothing moved: answered below, nothing recorded but the evidence
           }
-          b.writes.splitMerges.add(new long[] {merge.id()});
-          b.writes.splitAt = now;
-          b.writes.splitBy = actor;
+          b.splitMark(merge.id(), now, actor);
           PersonId restored = done.resolution().person().orElseThrow();
           List<Identifier> moved = new ArrayList<>();
           for (int n : b.graph.members(restored.value())) {
@@ -317,6 +319,7 @@ public class PersonOperations {
 
   /** The operator looked at a conflict and keeps the persons apart. */
   public ConflictView dismiss(long conflictId, String actor) {
+    graph.checkpoint();
     return tx.execute(s -> {
       int updated = graph.store().jdbc().sql("UPDATE identity_conflict SET resolved_at = ?, resolved_by = ?, resolution = 'kept_apart'"
               + " WHERE id = ? AND resolved_at IS NULL")

@@ -32,6 +32,7 @@ class ConcurrentResolutionTest {
   @Autowired ResolvingIdentity resolving;
   @Autowired TransactionTemplate tx;
   @Autowired JdbcClient jdbc;
+  @Autowired IdentityGraphService service;
 
   @Test
   void the_same_evidence_resolved_concurrently_inside_outer_transactions_is_recorded_once_and_replays()
@@ -65,8 +66,10 @@ class ConcurrentResolutionTest {
 
     Resolution replay = tx.execute(s -> resolving.resolve(evidence));
     assertThat(replay.outcome()).isEqualTo(new Resolution.Outcome.Unchanged(true));
+    assertThat(service.loggedCount(key)).as("recorded once in the evidence log").isEqualTo(1);
+    service.checkpoint();
     assertThat(jdbc.sql("SELECT COUNT(*) FROM identity_evidence WHERE idem_key = ?").param(key).query(Long.class).single())
-        .isEqualTo(1);
+        .as("and once in the OLTP tables, as it changed the graph").isEqualTo(1);
   }
 
   private static void sleep(long millis) {

@@ -43,6 +43,17 @@ class PiiKeyRotationTest {
     return Jobs.withContext(dataDir.toString(), context -> context.getBean(JdbcClient.class).sql(sql).query(String.class).list());
   }
 
+  /** Every evidence log file in the data dir, as text (keys are stored as UTF-8). */
+  private String evidenceLogText() throws java.io.IOException {
+    StringBuilder all = new StringBuilder();
+    try (var files = Files.list(dataDir.resolve("identity"))) {
+      for (Path f : files.toList()) {
+        all.append(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return all.toString();
+  }
+
   @Test
   void after_a_rotation_old_values_decrypt_under_the_new_key_and_lookups_still_match() throws Exception {
     resolvePersonalData();
@@ -61,7 +72,9 @@ class PiiKeyRotationTest {
     for (String old : oldKeys) {
       String hash = old.substring(old.indexOf("h:"));
       assertThat(stored("SELECT identifiers FROM identity_evidence")).noneMatch(e -> e.contains(hash));
+      assertThat(evidenceLogText()).as("the evidence log keeps no old hash").doesNotContain(hash);
     }
+    assertThat(evidenceLogText()).contains("login_id").doesNotContain(oldKeyId + ":"); // sealed values re-sealed
     Jobs.withContext(dataDir.toString(), context -> {
       Persons persons = context.getBean(Persons.class);
       PersonId alice = persons.personOf(Identifier.global(Identifier.LOGIN_ID, "alice")).orElseThrow();

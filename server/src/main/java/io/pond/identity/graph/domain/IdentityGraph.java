@@ -99,10 +99,10 @@ public final class IdentityGraph {
   // PERF: a person's members are a circular list threaded through next[] (head[person] is one of them),
   // so persons cost no objects: millions of tiny member arrays kept the garbage collector busy.
   private int[] next;
-  private int[] head = new int[1024];
-  private int[] size = new int[1024];
+  private int[] head;
+  private int[] size;
   private int personCount;
-  private final Set<Long> conflictPairs = new HashSet<>();
+  private final LongHashSet conflictPairs = new LongHashSet(1024);
   // Persons an operator split apart: automatic evidence never joins them again (rare, so boxed sets).
   private final Set<Long> apartPairs = new HashSet<>();
   private final Map<Integer, Set<Integer>> apartOf = new HashMap<>();
@@ -120,6 +120,9 @@ public final class IdentityGraph {
     scopeOf = new int[capacity];
     attachedAt = new long[capacity];
     next = new int[capacity];
+    // PERF: persons never outnumber identifiers; sized once, so a rebuild never copies them while it runs
+    head = new int[capacity + 1];
+    size = new int[capacity + 1];
     nodeIndex = new HashMap<>(Math.max(16, (int) (expectedNodes / 0.75f) + 1));
     scope("");
   }

@@ -71,7 +71,7 @@ public final class LongHashSet {
     }
   }
 
-  private static int mix(long v) {
+  static int mix(long v) {
     long h = v * 0x9E3779B97F4A7C15L;
     return (int) (h ^ (h >>> 32));
   }

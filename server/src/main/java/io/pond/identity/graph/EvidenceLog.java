@@ -1,0 +1,350 @@
+package io.pond.identity.graph;
+
+import io.pond.identity.LinkKind;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.zip.CRC32C;
+
+/**
+ * The evidence log: every piece of evidence identity ever applied, in application order, in an
+ * append-only file ({@code <data dir>/identity/<name>.log}). It is the source of truth: the full rebuild
+ * replays it, and at start-up the tail that the OLTP checkpoint does not cover yet is applied again.
+ *
+ * <p>Each record is framed as {@code int length, int crc32c, payload}; a torn or corrupt tail (a crash
+ * in the middle of a write) is cut off when the log is opened. {@link #append} writes a whole batch and
+ * forces it to disk before returning (group commit: one fsync per batch), so evidence is durable before
+ * its caller is answered.
+ *
+ * <p>Not thread-safe for writers: the graph's single writer appends; readers use positional reads.
+ */
+final class EvidenceLog implements AutoCloseable {
+
+  /**
+   * One logged piece of evidence.
+   *
+   * @param keys the accepted keys, highest priority first
+   * @param sealed per key, the encrypted value of a personal identifier (phone, e-mail), else null —
+   *     so that a replay can restore the identity map's sealed value
+   * @param person the person it resolved to (for splits: the restored person), 0 if none
+   */
+  record Entry(long seq, LinkKind kind, Instant occurredAt, String idemKey, String source, String[] keys, String[] sealed,
+      int person, String outcome, String reason, String actor) {
+
+    String joinedKeys() {
+      return String.join(String.valueOf(GraphStore.KEY_SEPARATOR), keys);
+    }
+
+    GraphStore.EvidenceRow row() {
+      return new GraphStore.EvidenceRow(seq, idemKey, kind.wire(), source, occurredAt, joinedKeys(),
+          person == 0 ? null : person, outcome, reason, actor);
+    }
+  }
+
+  /** Receives each record with the file offset it starts at. */
+  interface Reader {
+    void accept(long offset, Entry entry);
+  }
+
+  private static final int HEADER = 8;
+  private static final int MAX_RECORD = 16 << 20;
+
+  private final Path path;
+  private FileChannel channel;
+  private long end;
+
+  private EvidenceLog(Path path) {
+    this.path = path;
+  }
+
+  /** Opens (or creates) the log and cuts off a torn tail. */
+  static EvidenceLog open(Path path) {
+    EvidenceLog log = new EvidenceLog(path);
+    try {
+      Files.createDirectories(path.getParent());
+      log.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      long valid = log.scan(0, null);
+      if (valid < log.channel.size()) {
+        log.channel.truncate(valid);
+        log.channel.force(true);
+      }
+      log.end = valid;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the identity evidence log " + path, e);
+    }
+    return log;
+  }
+
+  Path path() {
+    return path;
+  }
+
+  /** Bytes of valid records. */
+  synchronized long size() {
+    return end;
+  }
+
+  /** Appends the records and forces them to disk; returns the offset of each record. */
+  synchronized long[] append(List<Entry> entries) {
+    long[] offsets = new long[entries.size()];
+    if (entries.isEmpty()) {
+      return offsets;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(entries.size() * 128);
+    try {
+      long at = end;
+      for (int i = 0; i < entries.size(); i++) {
+        offsets[i] = at;
+        at += frame(entries.get(i), bytes);
+      }
+      ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
+      long position = end;
+      while (buffer.hasRemaining()) {
+        position += channel.write(buffer, position);
+      }
+      channel.force(false);
+      end = position;
+    } catch (IOException e) {
+      try {
+        channel.truncate(end); // nothing of a failed batch stays behind
+      } catch (IOException ignored) {
+        // the torn tail is cut off at the next open
+      }
+      throw new UncheckedIOException("cannot write the identity evidence log " + path, e);
+    }
+    return offsets;
+  }
+
+  /** Reads every record from {@code from} in order; returns where the valid records end. */
+  synchronized long scan(long from, Reader reader) {
+    try {
+      long size = channel.size();
+      long position = from;
+      ByteBuffer header = ByteBuffer.allocate(HEADER);
+      // PERF: reads through a large buffer; a rebuild scans millions of records
+      ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
+      long chunkStart = position;
+      chunk.limit(0);
+      while (position + HEADER <= size) {
+        if (position - chunkStart + HEADER > chunk.limit()) {
+          chunkStart = position;
+          chunk.clear();
+          channel.read(chunk, position);
+          chunk.flip();
+          if (chunk.limit() < HEADER) {
+            break;
+          }
+        }
+        int at = (int) (position - chunkStart);
+        int length = chunk.getInt(at);
+        int crc = chunk.getInt(at + 4);
+        if (length <= 0 || length > MAX_RECORD || position + HEADER + length > size) {
+          break;
+        }
+        byte[] payload = new byte[length];
+        if (at + HEADER + length <= chunk.limit()) {
+          chunk.get(at + HEADER, payload);
+        } else {
+          ByteBuffer direct = ByteBuffer.wrap(payload);
+          long p = position + HEADER;
+          while (direct.hasRemaining()) {
+            int n = channel.read(direct, p);
+            if (n < 0) {
+              break;
+            }
+            p += n;
+          }
+        }
+        if (crc(payload) != crc) {
+          break;
+        }
+        if (reader != null) {
+          reader.accept(position, decode(payload));
+        }
+        position += HEADER + length;
+      }
+      header.clear();
+      return position;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the identity evidence log " + path, e);
+    }
+  }
+
+  /** The record at an offset {@link #append} or {@link #scan} gave. */
+  synchronized Entry read(long offset) {
+    try {
+      ByteBuffer header = ByteBuffer.allocate(HEADER);
+      readFully(header, offset);
+      int length = header.getInt(0);
+      ByteBuffer payload = ByteBuffer.allocate(length);
+      readFully(payload, offset + HEADER);
+      return decode(payload.array());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the identity evidence log " + path, e);
+    }
+  }
+
+  private void readFully(ByteBuffer buffer, long position) throws IOException {
+    while (buffer.hasRemaining()) {
+      int n = channel.read(buffer, position);
+      if (n < 0) {
+        throw new IOException("unexpected end of the evidence log at " + position);
+      }
+      position += n;
+    }
+  }
+
+  /**
+   * Rewrites every record through {@code change} (key rotation, erasure) into a new file that replaces
+   * this one atomically; a crash leaves either the old or the new log.
+   */
+  synchronized long rewrite(UnaryOperator<Entry> change) {
+    Path next = path.resolveSibling(path.getFileName() + ".rewrite");
+    long[] changed = {0};
+    try (FileChannel out = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE)) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
+      scan(0, (offset, entry) -> {
+        Entry e = change.apply(entry);
+        if (e != entry) {
+          changed[0]++;
+        }
+        try {
+          frame(e, bytes);
+          if (bytes.size() > (1 << 20)) {
+            writeAll(out, bytes);
+          }
+        } catch (IOException io) {
+          throw new UncheckedIOException(io);
+        }
+      });
+      writeAll(out, bytes);
+      out.force(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite the identity evidence log " + path, e);
+    }
+    try {
+      channel.close();
+      Files.move(next, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      end = channel.size();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot replace the identity evidence log " + path, e);
+    }
+    return changed[0];
+  }
+
+  private static void writeAll(FileChannel out, ByteArrayOutputStream bytes) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
+    while (buffer.hasRemaining()) {
+      out.write(buffer);
+    }
+    bytes.reset();
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // closing a read/append channel
+    }
+  }
+
+  // ---- format ------------------------------------------------------------------------------------
+
+  private static int frame(Entry e, ByteArrayOutputStream into) throws IOException {
+    byte[] payload = encode(e);
+    DataOutputStream out = new DataOutputStream(into);
+    out.writeInt(payload.length);
+    out.writeInt(crc(payload));
+    out.write(payload);
+    return HEADER + payload.length;
+  }
+
+  private static int crc(byte[] payload) {
+    CRC32C crc = new CRC32C();
+    crc.update(payload, 0, payload.length);
+    return (int) crc.getValue();
+  }
+
+  static byte[] encode(Entry e) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.keys().length * 48);
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeByte(1); // format version
+    out.writeLong(e.seq());
+    string(out, e.kind().wire());
+    out.writeLong(e.occurredAt().getEpochSecond());
+    out.writeInt(e.occurredAt().getNano());
+    string(out, e.idemKey());
+    string(out, e.source());
+    out.writeInt(e.person());
+    string(out, e.outcome());
+    string(out, e.reason());
+    string(out, e.actor());
+    out.writeInt(e.keys().length);
+    for (int i = 0; i < e.keys().length; i++) {
+      string(out, e.keys()[i]);
+      string(out, e.sealed() == null ? null : e.sealed()[i]);
+    }
+    return bytes.toByteArray();
+  }
+
+  static Entry decode(byte[] payload) {
+    ByteBuffer in = ByteBuffer.wrap(payload);
+    byte version = in.get();
+    if (version != 1) {
+      throw new IllegalStateException("unknown evidence log record version " + version);
+    }
+    long seq = in.getLong();
+    LinkKind kind = LinkKind.fromWire(string(in));
+    Instant at = Instant.ofEpochSecond(in.getLong(), in.getInt());
+    String idemKey = string(in);
+    String source = string(in);
+    int person = in.getInt();
+    String outcome = string(in);
+    String reason = string(in);
+    String actor = string(in);
+    int n = in.getInt();
+    String[] keys = new String[n];
+    String[] sealed = new String[n];
+    boolean anySealed = false;
+    for (int i = 0; i < n; i++) {
+      keys[i] = string(in);
+      sealed[i] = string(in);
+      anySealed |= sealed[i] != null;
+    }
+    return new Entry(seq, kind, at, idemKey, source, keys, anySealed ? sealed : null, person, outcome, reason, actor);
+  }
+
+  private static void string(DataOutputStream out, String s) throws IOException {
+    if (s == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static String string(ByteBuffer in) {
+    int length = in.getInt();
+    if (length < 0) {
+      return null;
+    }
+    String s = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
+    in.position(in.position() + length);
+    return s;
+  }
+}
