@@ -275,15 +275,15 @@ final class LogProjection {
     connection.commit();
     state = next;
     keys.forEach(eventLog.unloaded::remove);
-    synchronized (eventLog.progress) {
-      loaded = EventLog.position(next.segment(), next.position());
-      eventLog.progress.notifyAll();
-    }
     if (rolled) {
       in.close();
       in = null;
       inSegment = -1;
       Files.deleteIfExists(EventLog.segmentFile(dir, seg));
+    }
+    synchronized (eventLog.progress) {
+      loaded = EventLog.position(next.segment(), next.position());
+      eventLog.progress.notifyAll();
     }
     eventLog.loaded();
   }
