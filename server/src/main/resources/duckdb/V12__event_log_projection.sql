@@ -9,3 +9,7 @@ CREATE TABLE event_log_projection (
   next_offset         BIGINT NOT NULL,
   next_dead_letter_id BIGINT NOT NULL
 );
+
+-- The log position of the frame a duplicate count was loaded from, so that rows loaded after the
+-- saved position (a load that did not finish its commit) can be found and removed at start.
+ALTER TABLE ingest_duplicate ADD COLUMN log_position BIGINT;

@@ -88,6 +88,19 @@ final class LogProjection {
         s.execute("INSERT INTO event_log_projection VALUES (0, 0, " + nextOffset + ", " + nextDeadLetter + ")");
       }
     }
+    // Rows past the saved position were loaded by a transaction that did not finish (belt and
+    // braces: the position is written first in every load, so the appenders' rows join its
+    // transaction); the file has them, and they are loaded again.
+    try (Statement s = connection.createStatement()) {
+      long at = EventLog.position(state.segment(), state.position());
+      int stray = s.executeUpdate("DELETE FROM event_log WHERE log_offset >= " + state.nextOffset())
+          + s.executeUpdate("DELETE FROM event_identifier WHERE log_offset >= " + state.nextOffset())
+          + s.executeUpdate("DELETE FROM dead_letter WHERE id >= " + state.nextDeadLetterId())
+          + s.executeUpdate("DELETE FROM ingest_duplicate WHERE log_position >= " + at);
+      if (stray > 0) {
+        log.warn("Removed {} DuckDB rows loaded past the saved log position; they are loaded again", stray);
+      }
+    }
     connection.setAutoCommit(false);
     loaded = EventLog.position(state.segment(), state.position());
     return state;
@@ -188,6 +201,10 @@ final class LogProjection {
     long position = state.position();
     boolean rolled = false;
     int events = 0;
+    // Atomicity: the position is written first, which begins the DuckDB transaction, so that the
+    // appenders' rows (flushed whenever a chunk fills) join it: an appender flushed outside a
+    // transaction commits on its own.
+    save(state);
     boolean anyEvent = false;
     boolean anyDeadLetter = false;
     boolean anyDuplicate = false;
@@ -239,7 +256,8 @@ final class LogProjection {
           anyDeadLetter = true;
         }
         case LogFrames.DUPLICATES -> {
-          duplicateRows.beginRow().append(f.getLong()).append(f.getLong()).endRow();
+          duplicateRows.beginRow().append(f.getLong()).append(f.getLong())
+              .append(EventLog.position(seg, r.position())).endRow();
           anyDuplicate = true;
         }
         case LogFrames.ROLL -> rolled = true;
@@ -249,11 +267,16 @@ final class LogProjection {
     }
     buffer = r.buffer();
     if (position == state.position() && !rolled) {
+      connection.rollback();
       if (targetSeg > seg) {
         throw new IOException("segment " + seg + " ends at byte " + position + " without a roll to the next");
       }
       return;
     }
+    State next = rolled
+        ? new State(seg + 1, 0, offset, deadLetterId)
+        : new State(seg, position, offset, deadLetterId);
+    save(next);
     if (anyEvent) {
       eventRows.flush();
       identifierRows.flush();
@@ -264,14 +287,6 @@ final class LogProjection {
     if (anyDuplicate) {
       duplicateRows.flush();
     }
-    State next = rolled
-        ? new State(seg + 1, 0, offset, deadLetterId)
-        : new State(seg, position, offset, deadLetterId);
-    savePosition.setLong(1, next.segment());
-    savePosition.setLong(2, next.position());
-    savePosition.setLong(3, next.nextOffset());
-    savePosition.setLong(4, next.nextDeadLetterId());
-    savePosition.executeUpdate();
     connection.commit();
     state = next;
     keys.forEach(eventLog.unloaded::remove);
@@ -286,6 +301,14 @@ final class LogProjection {
       eventLog.progress.notifyAll();
     }
     eventLog.loaded();
+  }
+
+  private void save(State next) throws SQLException {
+    savePosition.setLong(1, next.segment());
+    savePosition.setLong(2, next.position());
+    savePosition.setLong(3, next.nextOffset());
+    savePosition.setLong(4, next.nextDeadLetterId());
+    savePosition.executeUpdate();
   }
 
   private void openAppenders() throws SQLException {

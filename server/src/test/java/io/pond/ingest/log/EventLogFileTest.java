@@ -156,6 +156,25 @@ class EventLogFileTest {
   }
 
   @Test
+  void rows_loaded_past_the_saved_position_are_loaded_again_not_twice() throws Exception {
+    try (DuckDbStore store = new DuckDbStore(dataDir.resolve("events.duckdb"), "classpath*:duckdb/")) {
+      EventLog log = open(store, 64 << 20);
+      commit(log, "a1", "a2");
+      commit(log, "a1", "a3"); // a duplicate count row too
+      log.stop();
+      // as if the rows of the last loads had committed but not the position that goes with them
+      try (Connection c = store.connection(); Statement s = c.createStatement()) {
+        s.execute("UPDATE event_log_projection SET segment = 0, position = 0, next_offset = 1, next_dead_letter_id = 1");
+      }
+      EventLog again = open(store, 64 << 20);
+      assertThat(again.read(0, 100)).extracting(EventEnvelope::messageId).containsExactly("a1", "a2", "a3");
+      assertThat(scalar(store, "SELECT count(*) FROM event_identifier")).isEqualTo(3);
+      assertThat(scalar(store, "SELECT sum(n) FROM ingest_duplicate")).isEqualTo(1);
+      again.stop();
+    }
+  }
+
+  @Test
   void a_corrupt_frame_ends_the_log() throws Exception {
     try (DuckDbStore store = new DuckDbStore(dataDir.resolve("events.duckdb"), "classpath*:duckdb/")) {
       EventLog log = open(store, 64 << 20);
