@@ -16,12 +16,16 @@ public record EncodedEvent(
   public static EncodedEvent of(EventEnvelope e, JsonMapper json) {
     String identifiers = json.writeValueAsString(e.identifiers());
     String previous = e.previous() == null ? null : json.writeValueAsString(e.previous());
-    String properties = json.writeValueAsString(e.properties());
-    String traits = json.writeValueAsString(e.traits());
-    String context = json.writeValueAsString(e.context());
+    String properties = object(e.properties(), json);
+    String traits = object(e.traits(), json);
+    String context = object(e.context(), json);
     long hash = EventLog.hash(e.sourceId(), e.messageId());
     Parts parts = new Parts(e, identifiers, previous, properties, traits, context);
     return new EncodedEvent(e, identifiers, previous, properties, traits, context, hash, LogFrames.event(parts, hash));
+  }
+
+  private static String object(java.util.Map<String, Object> map, JsonMapper json) {
+    return map.isEmpty() ? "{}" : json.writeValueAsString(map);
   }
 
   private record Parts(
