@@ -76,9 +76,13 @@ measure() { # $1 = label, $2 = pid; prints two lines
   c1=$(cpu_ms "$2")
   batched=$(load 100)
   c2=$(cpu_ms "$2")
+  local t0=$SECONDS
   kill "$2"; wait "$2" 2>/dev/null || true
   echo "$1 single-event: $(per_k "$single" $((c1 - c0)))"
   echo "$1 batched-100:  $(per_k "$batched" $((c2 - c1)))"
+  # Pond's graceful stop first loads what the log file holds into DuckDB (at most 30 s): how far the
+  # analytics copy was behind the acknowledgements
+  echo "$1 stopped in $((SECONDS - t0)) s"
 }
 
 echo "== ingestion, up to $SIZE events and $MAX_SECONDS s per measurement, $CONCURRENCY clients, consumers $CONSUMERS, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"

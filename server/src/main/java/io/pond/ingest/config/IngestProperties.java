@@ -11,10 +11,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     {@code max-requests: 1} turns group commit off (one commit per request)
  * @param rateLimit events per second and burst allowed per write key
  * @param consumers how consumers of the log are driven
+ * @param log the event log's segment files and their projection into DuckDB
  */
 @ConfigurationProperties("pond.ingest")
 public record IngestProperties(
-    @DefaultValue GroupCommit groupCommit, @DefaultValue RateLimit rateLimit, @DefaultValue Consumers consumers) {
+    @DefaultValue GroupCommit groupCommit, @DefaultValue RateLimit rateLimit, @DefaultValue Consumers consumers,
+    @DefaultValue Log log) {
 
   public record GroupCommit(@DefaultValue("1000") int maxRequests, @DefaultValue("50000") int maxEvents) {
     public GroupCommit {
@@ -49,4 +51,18 @@ public record IngestProperties(
       @DefaultValue("30s") Duration maxBackoff,
       @DefaultValue("50ms") Duration linger,
       @DefaultValue("true") boolean enabled) {}
+
+  /**
+   * @param segmentBytes a segment file of the log is closed and a new one started once it is this
+   *     large; segments wholly loaded into DuckDB are deleted
+   * @param projectionBatch the most events loaded into DuckDB per transaction
+   */
+  public record Log(@DefaultValue("64MB") org.springframework.util.unit.DataSize segmentBytes,
+      @DefaultValue("100000") int projectionBatch) {
+    public Log {
+      if (segmentBytes.toBytes() < 4096 || projectionBatch < 1) {
+        throw new IllegalArgumentException("pond.ingest.log.segment-bytes must be at least 4KB, projection-batch at least 1");
+      }
+    }
+  }
 }

@@ -1,8 +1,10 @@
 package io.pond.ingest.intake;
 
+import io.micrometer.observation.ObservationPredicate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.web.servlet.config.annotation.CorsRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -30,6 +32,18 @@ class IngestSecurity implements WebMvcConfigurer {
   @Bean
   WebSecurityCustomizer ingestionPathsBypassSecurity() {
     return web -> web.ignoring().requestMatchers(PATHS);
+  }
+
+  // PERF: no http.server.requests observation (a Micrometer timer per request) for ingestion:
+  // pond.ingest.events counts what they did.
+  @Bean
+  ObservationPredicate ingestionRequestsAreNotObserved() {
+    return (name, context) ->
+        !(context instanceof ServerRequestObservationContext c && isIngestion(c.getCarrier().getRequestURI()));
+  }
+
+  static boolean isIngestion(String uri) {
+    return uri != null && (uri.startsWith("/v1/") || uri.startsWith("/sa"));
   }
 
   @Override

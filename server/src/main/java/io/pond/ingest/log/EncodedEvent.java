@@ -4,21 +4,33 @@ import io.pond.ingest.EventEnvelope;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * An event with its JSON columns already written, so that the event log's single writer thread only
- * appends them: the serialization runs on the request threads, in parallel.
+ * An event with its JSON columns and its log frame already written, so that the event log's single
+ * writer thread only copies bytes: the serialization (and the frame's checksum) runs on the request
+ * threads, in parallel.
  */
 public record EncodedEvent(
-    EventEnvelope envelope, String identifiers, String previous, String properties, String traits, String context) {
+    EventEnvelope envelope, String identifiers, String previous, String properties, String traits, String context,
+    long dedupHash, byte[] frame)
+    implements LogFrames.EncodedEventParts {
 
   public static EncodedEvent of(EventEnvelope e, JsonMapper json) {
-    return new EncodedEvent(
-        e,
-        json.writeValueAsString(e.identifiers()),
-        e.previous() == null ? null : json.writeValueAsString(e.previous()),
-        json.writeValueAsString(e.properties()),
-        json.writeValueAsString(e.traits()),
-        json.writeValueAsString(e.context()));
+    String identifiers = json.writeValueAsString(e.identifiers());
+    String previous = e.previous() == null ? null : json.writeValueAsString(e.previous());
+    String properties = object(e.properties(), json);
+    String traits = object(e.traits(), json);
+    String context = object(e.context(), json);
+    long hash = EventLog.hash(e.sourceId(), e.messageId());
+    Parts parts = new Parts(e, identifiers, previous, properties, traits, context);
+    return new EncodedEvent(e, identifiers, previous, properties, traits, context, hash, LogFrames.event(parts, hash));
   }
+
+  private static String object(java.util.Map<String, Object> map, JsonMapper json) {
+    return map.isEmpty() ? "{}" : json.writeValueAsString(map);
+  }
+
+  private record Parts(
+      EventEnvelope envelope, String identifiers, String previous, String properties, String traits, String context)
+      implements LogFrames.EncodedEventParts {}
 
   /** The stored size in UTF-8 bytes, as the per-event limit counts it. */
   public int bytes() {

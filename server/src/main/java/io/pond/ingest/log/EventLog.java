@@ -9,13 +9,18 @@ import io.pond.platform.Identifier;
 import io.pond.platform.errors.ErrorCode;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.storage.DuckDbStore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,12 +30,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -39,15 +43,24 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The durable event log in DuckDB, written by one thread with group commit.
+ * The durable event log: an append-only file written by one thread with group commit, projected
+ * into DuckDB for queries and consumers.
  *
- * <p>Request threads {@link #commit submit} their events and wait; the writer thread drains every
- * submission waiting in the queue and commits them in one DuckDB transaction (one WAL flush), then
- * answers them all. So a 2xx, sent after {@link #commit} returns, means the events are durable, and
- * throughput grows with concurrency instead of falling to one flush per request.
+ * <p>Request threads {@link #commit submit} their events (already encoded as log frames) and wait;
+ * the writer thread drains every submission waiting in the queue, appends their frames and a commit
+ * marker to the current segment file and {@code fsync}s it once, then answers them all. So a 2xx,
+ * sent after {@link #commit} returns, means the events are durable, and throughput grows with
+ * concurrency instead of falling to one flush per request.
  *
- * <p>Repeats of {@code (source, messageId)} are found with an in-memory set of 64-bit hashes loaded
- * at start-up; a hit is confirmed against the table, so a hash collision cannot drop an event.
+ * <p>The {@link LogProjection} loads the file into the DuckDB tables ({@code event_log},
+ * {@code event_identifier}, {@code dead_letter}, {@code ingest_duplicate}) on its own thread,
+ * recording in the same DuckDB transaction how far it got; {@link #read}, {@link #count} and the
+ * query APIs first wait until it has loaded everything committed when they were called, so a caller
+ * reads its own writes. Consumers are woken after each load.
+ *
+ * <p>Repeats of {@code (source, messageId)} are found with an in-memory set of 64-bit hashes (loaded
+ * at start-up from DuckDB and the file's tail); a hit is confirmed against the keys not yet loaded
+ * and then the table, so a hash collision cannot drop an event.
  */
 @Component
 public class EventLog implements SmartLifecycle {
@@ -58,6 +71,8 @@ public class EventLog implements SmartLifecycle {
   public static final String COLUMNS =
       "log_offset, source_id, message_id, protocol, type, event, ts, received_at, link, identifiers, previous,"
           + " properties, traits, context";
+  /** A position in the log: segment number in the high bits, byte in the segment in the low 40. */
+  static final int SEGMENT_SHIFT = 40;
 
   private record Pending(Submission submission, CompletableFuture<Receipt> done) {}
 
@@ -65,19 +80,27 @@ public class EventLog implements SmartLifecycle {
   private final JsonMapper json;
   private final MeterRegistry meters;
   private final IngestProperties.GroupCommit groupCommit;
+  private final IngestProperties.Log settings;
+  private final Path dir;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final List<Runnable> commitListeners = new CopyOnWriteArrayList<>();
   private final LongHashSet seen = new LongHashSet();
+  /** Keys ({@code source:messageId}) in the file but not yet in DuckDB; the projection removes them. */
+  final Set<String> unloaded = ConcurrentHashMap.newKeySet();
+  /** Guards waiting for {@link #durable} and {@link LogProjection#loaded()} to move. */
+  final Object progress = new Object();
   private volatile boolean running;
   private volatile boolean accepting;
   private Thread writer;
-  private DuckDBConnection connection;
-  private DuckDBAppender eventRows;
-  private DuckDBAppender identifierRows;
-  private DuckDBAppender deadLetterRows;
-  private DuckDBAppender duplicateRows;
+  private LogProjection projection;
+  private Connection lookups;
+  private FileChannel out;
+  private long segment;
+  private long segmentBytes;
+  private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
   private long nextOffset;
-  private long nextDeadLetterId;
+  /** The log position up to which everything is committed (fsync'd). */
+  volatile long durable;
   private volatile long lastOffset;
 
   EventLog(DuckDbStore store, JsonMapper json, MeterRegistry meters, IngestProperties properties) {
@@ -85,6 +108,8 @@ public class EventLog implements SmartLifecycle {
     this.json = json;
     this.meters = meters;
     this.groupCommit = properties.groupCommit();
+    this.settings = properties.log();
+    this.dir = store.file().toAbsolutePath().resolveSibling("event-log");
   }
 
   /**
@@ -94,11 +119,7 @@ public class EventLog implements SmartLifecycle {
    *     retried: nothing of it was committed)
    */
   public Receipt commit(Submission submission) {
-    if (!accepting) {
-      throw new PondException(ErrorCode.UNAVAILABLE, "Pond is not accepting events (starting or shutting down)");
-    }
-    CompletableFuture<Receipt> done = new CompletableFuture<>();
-    queue.add(new Pending(submission, done));
+    CompletableFuture<Receipt> done = submit(submission);
     try {
       return done.get();
     } catch (InterruptedException e) {
@@ -112,9 +133,26 @@ public class EventLog implements SmartLifecycle {
     }
   }
 
-  /** Called (on the writer thread) after every commit; consumers use it to wake up. */
+  /**
+   * Hands a request's events and dead letters to the writer; the future completes once they are
+   * durable (or fails with {@code unavailable}). For callers that answer asynchronously.
+   */
+  public CompletableFuture<Receipt> submit(Submission submission) {
+    if (!accepting) {
+      throw new PondException(ErrorCode.UNAVAILABLE, "Pond is not accepting events (starting or shutting down)");
+    }
+    CompletableFuture<Receipt> done = new CompletableFuture<>();
+    queue.add(new Pending(submission, done));
+    return done;
+  }
+
+  /** Called after every load of committed events into DuckDB; consumers use it to wake up. */
   public void onCommit(Runnable listener) {
     commitListeners.add(listener);
+  }
+
+  void loaded() {
+    commitListeners.forEach(Runnable::run);
   }
 
   /** The offset of the last committed event, 0 when the log is empty. */
@@ -122,8 +160,33 @@ public class EventLog implements SmartLifecycle {
     return lastOffset;
   }
 
+  /**
+   * Waits until everything committed before this call is loaded into the DuckDB tables (at most
+   * 60 s; then what is loaded is read), so that queries read their own writes.
+   */
+  public void awaitLoaded() {
+    long target = durable;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    synchronized (progress) {
+      while (projection != null && projection.loaded() < target) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          log.warn("The event log's DuckDB projection is more than 60 s behind; reading what is loaded");
+          return;
+        }
+        try {
+          progress.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
   /** Up to {@code limit} committed events after {@code afterOffset}, in log order. */
   public List<EventEnvelope> read(long afterOffset, int limit) {
+    awaitLoaded();
     try (Connection c = store.connection();
         PreparedStatement s =
             c.prepareStatement(
@@ -167,31 +230,126 @@ public class EventLog implements SmartLifecycle {
   @Override
   public synchronized void start() {
     try {
-      connection = (DuckDBConnection) store.connection();
-      try (Statement s = connection.createStatement()) {
-        try (ResultSet rs = s.executeQuery("SELECT dedup_hash FROM event_log")) {
-          while (rs.next()) {
-            seen.add(rs.getLong(1));
-          }
-        }
-        try (ResultSet rs = s.executeQuery("SELECT coalesce(max(log_offset), 0) FROM event_log")) {
-          rs.next();
-          lastOffset = rs.getLong(1);
-          nextOffset = lastOffset + 1;
-        }
-        try (ResultSet rs = s.executeQuery("SELECT coalesce(max(id), 0) FROM dead_letter")) {
-          rs.next();
-          nextDeadLetterId = rs.getLong(1) + 1;
+      Files.createDirectories(dir);
+      lookups = store.connection();
+      try (Statement s = lookups.createStatement();
+          ResultSet rs = s.executeQuery("SELECT dedup_hash FROM event_log")) {
+        while (rs.next()) {
+          seen.add(rs.getLong(1));
         }
       }
-      connection.setAutoCommit(false);
-    } catch (SQLException e) {
+      projection = new LogProjection(this, store, dir, settings.projectionBatch());
+      LogProjection.State at = projection.open();
+      recover(at);
+    } catch (SQLException | IOException e) {
       throw new IllegalStateException("The event log cannot be opened: " + e.getMessage(), e);
     }
     running = true;
     accepting = true;
-    writer = Thread.ofPlatform().name("pond-event-log-writer").daemon(false).start(this::run);
-    log.info("Event log open at offset {} ({} events known for dedup)", lastOffset, seen.size());
+    projection.start();
+    writer = Thread.ofPlatform().name("pond-event-log-writer").daemon(false).start(this::drain);
+    log.info("Event log open at offset {} ({} events known for dedup, {} not yet loaded into DuckDB)",
+        lastOffset, seen.size(), unloaded.size());
+  }
+
+  static Path segmentFile(Path dir, long segment) {
+    return dir.resolve(String.format("segment-%010d.log", segment));
+  }
+
+  static long position(long segment, long bytes) {
+    return segment << SEGMENT_SHIFT | bytes;
+  }
+
+  /**
+   * Reads the log's tail that DuckDB does not have yet: its events' keys go into the dedup set, and
+   * the file is cut after the last complete group commit (a group half written when the process
+   * died was never acknowledged).
+   */
+  private void recover(LogProjection.State at) throws IOException {
+    long seg = at.segment();
+    long pos = at.position();
+    long offset = at.nextOffset();
+    long goodSeg = seg;
+    long goodPos = pos;
+    long goodOffset = offset;
+    List<String> tentativeKeys = new ArrayList<>();
+    List<Long> tentativeHashes = new ArrayList<>();
+    ByteBuffer buf = ByteBuffer.allocate(4 << 20);
+    boolean rolled = true;
+    while (rolled && Files.exists(segmentFile(dir, seg))) {
+      rolled = false;
+      try (FileChannel in = FileChannel.open(segmentFile(dir, seg), StandardOpenOption.READ)) {
+        SegmentReader r = new SegmentReader(in, pos, in.size(), buf);
+        while (!rolled && r.next()) {
+          LogFrames.Reader f = new LogFrames.Reader(r.buffer(), r.frameStart());
+          switch (f.kind()) {
+            case LogFrames.EVENT -> {
+              long hash = f.getLong();
+              long source = f.getLong();
+              tentativeKeys.add(key(source, f.getString()));
+              tentativeHashes.add(hash);
+              offset++;
+            }
+            case LogFrames.COMMIT -> {
+              goodSeg = seg;
+              goodPos = r.position();
+              goodOffset = offset;
+              tentativeHashes.forEach(seen::add);
+              unloaded.addAll(tentativeKeys);
+              tentativeHashes.clear();
+              tentativeKeys.clear();
+            }
+            case LogFrames.ROLL -> rolled = true;
+            default -> {}
+          }
+        }
+        buf = r.buffer();
+      }
+      if (rolled) {
+        seg++;
+        pos = 0;
+        goodSeg = seg;
+        goodPos = 0;
+      }
+    }
+    // cut what follows the last complete group, and any segment after it
+    Path good = segmentFile(dir, goodSeg);
+    try (var files = Files.list(dir)) {
+      for (Path p : files.toList()) {
+        String name = p.getFileName().toString();
+        if (name.startsWith("segment-") && name.compareTo(good.getFileName().toString()) > 0) {
+          log.warn("Deleting {}: it follows the last complete commit of the event log", p);
+          Files.delete(p);
+        } else if (name.startsWith("segment-") && name.compareTo(segmentFile(dir, at.segment()).getFileName().toString()) < 0) {
+          Files.delete(p); // wholly loaded into DuckDB before the last stop
+        }
+      }
+    }
+    out = FileChannel.open(good, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    if (out.size() > goodPos) {
+      log.warn("Event log: cutting {} bytes of an unfinished group commit from {}", out.size() - goodPos, good);
+      out.truncate(goodPos);
+      out.force(true);
+    }
+    out.position(goodPos);
+    syncDirectory();
+    segment = goodSeg;
+    segmentBytes = goodPos;
+    nextOffset = goodOffset;
+    lastOffset = goodOffset - 1;
+    durable = position(goodSeg, goodPos);
+  }
+
+  private void syncDirectory() {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | RuntimeException e) {
+      log.debug("fsync of the event log directory is not supported here", e);
+    }
+  }
+
+  static String key(long sourceId, String messageId) {
+    return sourceId + ":" + messageId;
   }
 
   @Override
@@ -211,12 +369,18 @@ public class EventLog implements SmartLifecycle {
     while ((left = queue.poll()) != null) {
       left.done().completeExceptionally(new PondException(ErrorCode.UNAVAILABLE, "Pond is shutting down"));
     }
+    if (projection != null) {
+      projection.stop(); // loads what is committed, then stops
+    }
     try {
-      if (connection != null) {
-        connection.close();
+      if (out != null) {
+        out.close();
       }
-    } catch (SQLException e) {
-      log.warn("Closing the event log connection failed", e);
+      if (lookups != null) {
+        lookups.close();
+      }
+    } catch (IOException | SQLException e) {
+      log.warn("Closing the event log failed", e);
     }
   }
 
@@ -232,22 +396,6 @@ public class EventLog implements SmartLifecycle {
   }
 
   // --- the writer thread ---------------------------------------------------------------------------
-
-  private void run() {
-    // DuckDB appenders are confined to the thread that created them: this one.
-    try {
-      openAppenders();
-    } catch (SQLException e) {
-      log.error("The event log cannot be written; ingestion answers 503", e);
-      accepting = false;
-      return;
-    }
-    try {
-      drain();
-    } finally {
-      closeAppenders();
-    }
-  }
 
   private void drain() {
     List<Pending> group = new ArrayList<>();
@@ -279,107 +427,111 @@ public class EventLog implements SmartLifecycle {
     }
   }
 
-  // PERF: the appenders stay open across commits (creating them costs about as much as a small
-  // commit); they are recreated after a failed commit.
-  private void openAppenders() throws SQLException {
-    eventRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "event_log");
-    identifierRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "event_identifier");
-    deadLetterRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "dead_letter");
-    duplicateRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "ingest_duplicate");
-  }
-
-  private void closeAppenders() {
-    for (DuckDBAppender a : new DuckDBAppender[] {eventRows, identifierRows, deadLetterRows, duplicateRows}) {
-      if (a != null) {
-        try {
-          a.close();
-        } catch (SQLException | RuntimeException e) {
-          log.debug("Closing an appender after a failure", e);
-        }
+  private void put(byte[] frame) throws IOException {
+    if (buffer.remaining() < frame.length) {
+      flushBuffer();
+      if (buffer.capacity() < frame.length) {
+        buffer = ByteBuffer.allocateDirect(frame.length);
       }
     }
+    buffer.put(frame);
+  }
+
+  private void flushBuffer() throws IOException {
+    buffer.flip();
+    while (buffer.hasRemaining()) {
+      segmentBytes += out.write(buffer);
+    }
+    buffer.clear();
   }
 
   private void write(List<Pending> group) {
     long firstOffset = nextOffset;
-    long firstDeadLetter = nextDeadLetterId;
+    long startBytes = segmentBytes;
     List<Receipt> receipts = new ArrayList<>(group.size());
     List<Long> newHashes = new ArrayList<>();
     Map<CounterKey, Long> counts = new HashMap<>();
+    Set<String> inThisCommit = new HashSet<>();
+    boolean rolled = false;
     try {
-      Set<String> inThisCommit = new HashSet<>();
-      boolean anyDeadLetter = false;
-      boolean anyDuplicate = false;
       for (Pending p : group) {
         Submission s = p.submission();
         int accepted = 0;
         int duplicates = 0;
         for (EncodedEvent x : s.events()) {
-          EventEnvelope e = x.envelope();
-          long hash = hash(s.sourceId(), e.messageId());
-          String key = s.sourceId() + ":" + e.messageId();
-          if (inThisCommit.contains(key) || seen.contains(hash) && stored(s.sourceId(), e.messageId(), hash)) {
+          String key = key(s.sourceId(), x.envelope().messageId());
+          long hash = x.dedupHash();
+          if (inThisCommit.contains(key)
+              || unloaded.contains(key)
+              || seen.contains(hash) && stored(s.sourceId(), x.envelope().messageId(), hash)) {
             duplicates++;
             continue;
           }
           inThisCommit.add(key);
           newHashes.add(hash);
-          append(x, nextOffset++, hash);
+          put(x.frame());
+          nextOffset++;
           accepted++;
         }
         for (DeadLetter d : s.deadLetters()) {
-          deadLetterRows.beginRow()
-              .append(nextDeadLetterId++)
-              .append(d.sourceId())
-              .append(d.protocol())
-              .appendEpochMicros(micros(d.receivedAt()))
-              .append(d.rejection().reason())
-              .append(d.rejection().field())
-              .append(d.rejection().detail())
-              .append(d.raw())
-              .endRow();
-          anyDeadLetter = true;
+          put(LogFrames.deadLetter(d));
           counts.merge(new CounterKey(s.sourceName(), "rejected"), 1L, Long::sum);
         }
         if (accepted > 0) {
           counts.merge(new CounterKey(s.sourceName(), "accepted"), (long) accepted, Long::sum);
         }
         if (duplicates > 0) {
-          duplicateRows.beginRow().append(s.sourceId()).append((long) duplicates).endRow();
-          anyDuplicate = true;
+          put(LogFrames.duplicates(s.sourceId(), duplicates));
           counts.merge(new CounterKey(s.sourceName(), "deduplicated"), (long) duplicates, Long::sum);
         }
         receipts.add(new Receipt(accepted, duplicates, s.deadLetters().size(), nextOffset - 1));
       }
-      if (!newHashes.isEmpty()) {
-        eventRows.flush();
-        identifierRows.flush();
+      put(LogFrames.COMMIT_FRAME);
+      rolled = segmentBytes + buffer.position() >= settings.segmentBytes().toBytes();
+      if (rolled) {
+        put(LogFrames.ROLL_FRAME);
       }
-      if (anyDeadLetter) {
-        deadLetterRows.flush();
-      }
-      if (anyDuplicate) {
-        duplicateRows.flush();
-      }
-      connection.commit();
-    } catch (SQLException | RuntimeException e) {
+      flushBuffer();
+      out.force(false);
+    } catch (IOException | SQLException | RuntimeException e) {
       log.error("Event log commit of {} requests failed; they are answered 503", group.size(), e);
-      try {
-        closeAppenders();
-        connection.rollback();
-        openAppenders();
-      } catch (SQLException r) {
-        log.error("Event log rollback failed", r);
-      }
+      buffer.clear();
       nextOffset = firstOffset;
-      nextDeadLetterId = firstDeadLetter;
+      try {
+        out.truncate(startBytes);
+        out.position(startBytes);
+        segmentBytes = startBytes;
+      } catch (IOException t) {
+        log.error("The event log cannot be cut back after a failed write; ingestion answers 503", t);
+        accepting = false;
+      }
       PondException failure =
           new PondException(ErrorCode.UNAVAILABLE, "the event log could not commit; retry the request");
       group.forEach(p -> p.done().completeExceptionally(failure));
       return;
     }
     newHashes.forEach(seen::add);
+    unloaded.addAll(inThisCommit);
+    if (rolled) {
+      try {
+        out.close();
+        segment++;
+        out = FileChannel.open(segmentFile(dir, segment), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        segmentBytes = 0;
+        syncDirectory();
+      } catch (IOException e) {
+        log.error("The event log cannot start a new segment; ingestion answers 503", e);
+        accepting = false;
+      }
+    }
     lastOffset = nextOffset - 1;
+    synchronized (progress) {
+      durable = position(segment, segmentBytes);
+      progress.notifyAll();
+    }
+    for (int i = 0; i < group.size(); i++) {
+      group.get(i).done().complete(receipts.get(i));
+    }
     counts.forEach(
         (k, n) ->
             Counter.builder("pond.ingest.events")
@@ -388,21 +540,13 @@ public class EventLog implements SmartLifecycle {
                 .tag("outcome", k.outcome())
                 .register(meters)
                 .increment(n));
-    for (int i = 0; i < group.size(); i++) {
-      group.get(i).done().complete(receipts.get(i));
-    }
-    commitListeners.forEach(Runnable::run);
-  }
-
-  private static long micros(Instant t) {
-    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
   }
 
   private record CounterKey(String sourceName, String outcome) {}
 
   private boolean stored(long sourceId, String messageId, long hash) throws SQLException {
     try (PreparedStatement s =
-        connection.prepareStatement(
+        lookups.prepareStatement(
             "SELECT count(*) FROM event_log WHERE dedup_hash = ? AND source_id = ? AND message_id = ?")) {
       s.setLong(1, hash);
       s.setLong(2, sourceId);
@@ -411,34 +555,6 @@ public class EventLog implements SmartLifecycle {
         rs.next();
         return rs.getLong(1) > 0;
       }
-    }
-  }
-
-  private void append(EncodedEvent x, long offset, long hash) throws SQLException {
-    EventEnvelope e = x.envelope();
-    eventRows.beginRow()
-        .append(offset)
-        .append(hash)
-        .append(e.sourceId())
-        .append(e.messageId())
-        .append(e.protocol())
-        .append(e.type())
-        .append(e.event())
-        .appendEpochMicros(micros(e.timestamp()))
-        .appendEpochMicros(micros(e.receivedAt()))
-        .append(e.link().name())
-        .append(x.identifiers())
-        .append(x.previous())
-        .append(x.properties())
-        .append(x.traits())
-        .append(x.context())
-        .endRow();
-    for (Identifier id : e.identifiers()) {
-      identifierRows.beginRow().append(offset).append(id.type()).append(id.scope()).append(id.value()).endRow();
-    }
-    if (e.previous() != null) {
-      Identifier id = e.previous();
-      identifierRows.beginRow().append(offset).append(id.type()).append(id.scope()).append(id.value()).endRow();
     }
   }
 
@@ -459,6 +575,7 @@ public class EventLog implements SmartLifecycle {
 
   /** For tests and stats: the number of committed events. */
   public long count() {
+    awaitLoaded();
     try (Connection c = store.connection();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM event_log")) {

@@ -35,6 +35,7 @@ class EventHistoryQueries implements EventHistory {
     }
     String sql = "SELECT " + EventLog.COLUMNS + " FROM event_log WHERE log_offset IN (SELECT log_offset FROM event_identifier"
         + " WHERE " + matches(identifiers.size()) + ") ORDER BY ts DESC, log_offset DESC LIMIT ?";
+    eventLog.awaitLoaded();
     try (Connection c = store.connection(); PreparedStatement s = c.prepareStatement(sql)) {
       int i = bind(s, identifiers);
       s.setInt(i, limit);
@@ -56,6 +57,7 @@ class EventHistoryQueries implements EventHistory {
       return 0;
     }
     String sql = "SELECT count(DISTINCT log_offset) FROM event_identifier WHERE " + matches(identifiers.size());
+    eventLog.awaitLoaded();
     try (Connection c = store.connection(); PreparedStatement s = c.prepareStatement(sql)) {
       bind(s, identifiers);
       try (ResultSet rs = s.executeQuery()) {

@@ -164,6 +164,7 @@ public class IngestQueries implements EventsByIdentifier {
   }
 
   private <T> T query(Work<T> work) {
+    eventLog.awaitLoaded(); // read your own writes: what is committed to the log file is in DuckDB
     try (Connection c = store.connection()) {
       return work.run(c);
     } catch (SQLException e) {

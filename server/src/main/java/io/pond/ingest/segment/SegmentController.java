@@ -30,7 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The Segment HTTP Tracking API, as spoken by Segment's and RudderStack's SDKs: {@code /v1/<type>}
- * for one message, {@code /v1/batch} and {@code /v1/import} for many.
+ * for one message, {@code /v1/batch} and {@code /v1/import} for many. Served by
+ * {@link SegmentServlet} (outside Spring MVC, for speed); this controller documents the API and
+ * answers the same way.
  */
 @RestController
 @Tag(name = "Ingestion: Segment API")
@@ -57,6 +59,11 @@ class SegmentController {
   @PostMapping({"/v1/{type:identify|track|page|screen|group|alias|batch|import}",
       "/v1/{type:identify|track|page|screen|group|alias|batch|import}/"})
   Map<String, Object> receive(@PathVariable String type, HttpServletRequest request) {
+    return handle(type, request);
+  }
+
+  /** Handles one Segment request; the answer is serialized as JSON, a PondException as problem+json. */
+  Map<String, Object> handle(String type, HttpServletRequest request) {
     Instant receivedAt = clock.instant();
     byte[] body = RequestBodies.read(request, limits);
     JsonNode root = parse(body);
