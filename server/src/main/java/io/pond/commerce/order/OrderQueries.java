@@ -43,14 +43,10 @@ public class OrderQueries {
 
   /**
    * Appends {@code AND column IN (…)} for a caller limited to some channels ({@code channels} as
-   * {@code DataScope#channels()} gives them; {@code null} means every channel).
+   * {@code DataScope#channels()} gives them, never empty; {@code null} means every channel).
    */
   static void restrict(StringBuilder where, String column, Set<String> channels, List<Object> args) {
     if (channels == null) {
-      return;
-    }
-    if (channels.isEmpty()) {
-      where.append(" AND 1 = 0");
       return;
     }
     where.append(" AND ").append(column).append(" IN (").append(String.join(", ", java.util.Collections.nCopies(channels.size(), "?"))).append(")");

@@ -191,11 +191,12 @@ class OrdersController {
       throw PondException.invalid("limit", "must be between 1 and 500");
     }
     Channel ch = channel == null ? null : Channel.fromWire(channel).orElseThrow(() -> PondException.invalid("channel", "unknown channel '" + channel + "'"));
+    java.util.Set<String> scope = scopedChannels(channel);
     List<DeadLetterView> items =
-        deadLetters.list(ch, scopedChannels(channel), Math.max(0, offset), limit).stream()
+        deadLetters.list(ch, scope, Math.max(0, offset), limit).stream()
             .map(d -> new DeadLetterView(d.id(), d.channel(), d.shopId(), d.source(), d.reason(), d.payload(), d.receivedAt()))
             .toList();
-    return new DeadLetterPage(items, deadLetters.count(ch, scopedChannels(channel)));
+    return new DeadLetterPage(items, deadLetters.count(ch, scope));
   }
 
   /** The caller's channels ({@code null}: every channel); naming a channel outside them is refused. */

@@ -131,7 +131,6 @@ final class EvidenceLog implements AutoCloseable {
     try {
       long size = channel.size();
       long position = from;
-      ByteBuffer header = ByteBuffer.allocate(HEADER);
       // PERF: reads through a large buffer; a rebuild scans millions of records
       ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
       long chunkStart = position;
@@ -174,7 +173,6 @@ final class EvidenceLog implements AutoCloseable {
         }
         position += HEADER + length;
       }
-      header.clear();
       return position;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the identity evidence log " + path, e);

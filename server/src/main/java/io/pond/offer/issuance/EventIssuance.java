@@ -48,9 +48,8 @@ public class EventIssuance {
   private final Triggers triggers;
   private final Issuing issuing;
   private final FirstOrders firstOrders;
-  private final Clock clock;
-
   private final ProfileChangeBatches profileBatches;
+  private final Clock clock;
 
   EventIssuance(Members members, Benefits benefits, Triggers triggers, Issuing issuing, FirstOrders firstOrders,
       ProfileChangeBatches profileBatches, Clock clock) {

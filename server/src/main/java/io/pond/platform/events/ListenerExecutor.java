@@ -22,7 +22,7 @@ class ListenerExecutor {
       @Value("${pond.events.listener-threads:0}") int configured,
       @Value("${spring.datasource.hikari.maximum-pool-size:16}") int poolSize) {
     int threads = configured > 0 ? configured : Math.max(2, poolSize / 2);
-    ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutorBuilder()
+    return new ThreadPoolTaskExecutorBuilder()
         .corePoolSize(threads)
         .maxPoolSize(threads)
         .queueCapacity(Integer.MAX_VALUE)
@@ -30,6 +30,5 @@ class ListenerExecutor {
         .awaitTermination(true)
         .awaitTerminationPeriod(java.time.Duration.ofSeconds(2))
         .build();
-    return executor;
   }
 }

@@ -42,7 +42,6 @@ class FactListeners {
   private final Persons persons;
   private final OrderEventBatches batches;
   private final TransactionTemplate tx;
-
   private final ProfileChangeBatches profileBatches;
 
   FactListeners(Facts facts, SegmentIndex index, Persons persons, OrderEventBatches batches, ProfileChangeBatches profileBatches,
@@ -57,26 +56,32 @@ class FactListeners {
 
   @ApplicationModuleListener
   void on(ProfileChanged change) {
-    profileChanged(change);
+    profileChanged(List.of(change));
   }
 
   /** Changes stored together (a bulk recompute): applied in order, in this listener's one transaction. */
   @ApplicationModuleListener
   void on(ProfilesChanged changes) {
-    profileBatches.changes(changes.batchId()).forEach(this::profileChanged);
+    profileChanged(profileBatches.changes(changes.batchId()));
   }
 
-  private void profileChanged(ProfileChanged change) {
-    int p = change.personId();
-    facts.touch(p);
-    change.traits().forEach((name, value) -> facts.put(p, Facts.TRAIT, name, value));
-    change.metrics().forEach((name, value) -> facts.put(p, Facts.METRIC, name, value == null ? null : Long.toString(value)));
-    change.consents().forEach((name, value) -> facts.put(p, Facts.CONSENT, name, value == null ? null : value.toString()));
+  /** Stores the changes as facts; the bitmaps follow all of them at once after the commit. */
+  private void profileChanged(List<ProfileChanged> changes) {
+    for (ProfileChanged change : changes) {
+      int p = change.personId();
+      facts.touch(p);
+      change.traits().forEach((name, value) -> facts.put(p, Facts.TRAIT, name, value));
+      change.metrics().forEach((name, value) -> facts.put(p, Facts.METRIC, name, value == null ? null : Long.toString(value)));
+      change.consents().forEach((name, value) -> facts.put(p, Facts.CONSENT, name, value == null ? null : value.toString()));
+    }
     index.afterCommit(i -> {
-      i.addPerson(p);
-      change.traits().forEach((name, value) -> i.trait(p, name, value));
-      change.metrics().forEach((name, value) -> i.metric(p, name, value));
-      change.consents().forEach((name, value) -> i.consent(p, name, value));
+      for (ProfileChanged change : changes) {
+        int p = change.personId();
+        i.addPerson(p);
+        change.traits().forEach((name, value) -> i.trait(p, name, value));
+        change.metrics().forEach((name, value) -> i.metric(p, name, value));
+        change.consents().forEach((name, value) -> i.consent(p, name, value));
+      }
     });
   }
 
