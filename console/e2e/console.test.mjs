@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, beforeEach, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const BASE = process.env.POND_URL ?? 'http://localhost:8080';
@@ -49,6 +49,13 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
+// a test that failed with a dialog open must not fail the ones after it: reload to close it
+beforeEach(async () => {
+  if (page && (await page.locator('.ant-modal-wrap:visible').count()) > 0) {
+    await page.reload();
+  }
+});
+
 async function shot(name, on = page) {
   if (!SHOTS) return;
   await on.waitForTimeout(300); // let antd finish its entrance animations
@@ -75,8 +82,18 @@ async function signIn(username, password) {
 }
 
 async function chooseInModal(fieldId, optionTitle) {
-  await page.locator(`.ant-modal-wrap:visible #${fieldId}`).click({ force: true });
-  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${optionTitle}"]`).click();
+  // the modal may still be opening (a busy CI machine): open the select until its option list shows
+  const option = page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${optionTitle}"]`);
+  for (let attempt = 1; ; attempt++) {
+    await page.locator(`.ant-modal-wrap:visible #${fieldId}`).click({ force: true });
+    try {
+      await option.waitFor({ timeout: 3000 });
+      break;
+    } catch (e) {
+      if (attempt === 4) throw e;
+    }
+  }
+  await option.click();
 }
 
 test('an unknown user sees the sign-in page in Chinese and a wrong password is refused', async () => {
@@ -446,6 +463,27 @@ test('coupons: an operator creates a 满减 template and grants it to a member; 
   await shot('coupons');
 });
 
+test('coupons: an operator lists the template in the claim center and unlists it', async () => {
+  await page.getByRole('tab', { name: '领券中心' }).click();
+  await page.getByTestId('center-template').click();
+  await page.keyboard.type(couponCode);
+  await page.locator('.ant-select-item-option', { hasText: couponCode }).click();
+  await page.getByTestId('center-position').fill('3');
+  await page.getByTestId('center-add').click();
+  const row = page.getByTestId('center-list').locator('tr', { hasText: couponCode });
+  await row.waitFor();
+  assert.match(await row.innerText(), /3[\s\S]*满 199 减 50/);
+  const listed = (await api('GET', '/api/v1/offers/claim-center', adminBasic)).json;
+  assert.deepEqual(listed.filter((l) => l.template === couponCode).map((l) => l.position), [3]);
+  await shot('coupons-claim-center');
+
+  await page.getByTestId(`center-remove-${couponCode}`).click();
+  await row.waitFor({ state: 'detached' });
+  const after = (await api('GET', '/api/v1/offers/claim-center', adminBasic)).json;
+  assert.equal(after.filter((l) => l.template === couponCode).length, 0);
+  await page.getByRole('tab', { name: '券模板' }).click();
+});
+
 test('segments: the builder\'s live count follows each added condition, and the segment is saved with that count', async () => {
   const tag = `e2e_${RUN}`;
   assert.equal((await api('POST', '/api/v1/tags', adminBasic, { code: tag, name: `E2E ${RUN}`, kind: 'manual' })).status, 201);
@@ -460,16 +498,20 @@ test('segments: the builder\'s live count follows each added condition, and the 
     ([el, want]) => document.querySelector(el)?.getAttribute('data-count') === want, ['[data-testid="segment-live-count"]', String(n)]);
   assert.equal(await live.getAttribute('data-count'), ''); // nothing to count until a condition is added
 
-  await page.getByTestId('segment-add').click();
-  await page.getByTestId('segment-add-tag').click();
+  // the "add a condition" menu: click an item only once the menu is open (antd keeps a closing menu in the page)
+  const addCondition = async (type) => {
+    await page.getByTestId('segment-add').click();
+    await page.locator(`.ant-dropdown:not(.ant-dropdown-hidden) [data-testid="segment-add-${type}"]`).click();
+  };
+  await addCondition('tag');
   await page.getByTestId('segment-tag-select').click();
   await page.keyboard.type(tag);
   await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape'); // close the tag's option list
   await countIs(2);
 
   // personA holds a WeChat unionid, personB only a member number: adding "channel = wechat" leaves one
-  await page.getByTestId('segment-add').click();
-  await page.getByTestId('segment-add-channel').click();
+  await addCondition('channel');
   await page.getByTestId('segment-channel-select').click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="wechat"]').click();
   await countIs(1);

@@ -74,6 +74,11 @@ before(async () => {
   });
   assert.equal(created.status, 201, JSON.stringify(created.json));
   assert.equal((await api('PUT', `/api/v1/offers/claim-center/${template}`, {})).status, 200);
+  // a points-mall item the join gift pays for, and one that needs cash (bought at a checkout, not here)
+  const gift = await api('POST', `/api/v1/loyalty/programs/${program.code}/mall/items`, { code: `mug-${RUN}`, name: '会员马克杯', points: 60, stock: 5 });
+  assert.equal(gift.status, 201, JSON.stringify(gift.json));
+  const cash = await api('POST', `/api/v1/loyalty/programs/${program.code}/mall/items`, { code: `bag-${RUN}`, name: '帆布袋', points: 50, cashFen: 990, stock: 5 });
+  assert.equal(cash.status, 201, JSON.stringify(cash.json));
   // an order the member placed on Taobao, known to Pond (pushed like a channel would)
   const now = new Date().toISOString();
   const order = await api('POST', '/api/v1/orders', {
@@ -196,7 +201,30 @@ test('the member claims a coupon once from the claim center and finds it in my c
   assert.equal(coupons.filter((c) => c.template === template).length, 1);
 });
 
+test('the member redeems a points-mall item with the join gift; points and stock go down', async () => {
+  await m.getByTestId('member-tab-mall').click();
+  await m.waitForURL(/\/m\/mall$/);
+  const mug = m.getByTestId(`mall-mug-${RUN}`);
+  await mug.getByText('库存 5').waitFor();
+  assert.equal(await m.getByTestId(`redeem-bag-${RUN}`).isDisabled(), true, 'points + cash items are bought at a checkout');
+  await m.getByTestId(`redeem-bag-${RUN}`).getByText('下单时积分抵现').waitFor();
+  await m.getByTestId(`redeem-mug-${RUN}`).click();
+  await m.getByTestId('member-redeem-ok').click();
+  await m.getByText('兑换成功').waitFor();
+  await mug.getByText('库存 4').waitFor();
+  const items = (await api('GET', `/api/v1/loyalty/programs/${program.code}/mall/items`)).json;
+  assert.equal(items.find((i) => i.code === `mug-${RUN}`).stock, 4);
+  const person = (await api('GET', `/api/v1/persons/lookup?type=phone&value=${phone}`)).json.personId;
+  await eventually(async () => {
+    const balance = (await api('GET', `/api/v1/loyalty/programs/${program.code}/members/${person}`)).json;
+    return balance.available === 40;
+  }, 'the join gift of 100 points pays 60 for the mug');
+  await shot('member-mall');
+});
+
 test('the member center speaks English too', async () => {
+  await m.getByTestId('member-tab-coupons').click();
+  await m.waitForURL(/\/m\/coupons$/);
   await m.getByTestId('member-language').click();
   await m.getByTestId('member-coupon-tabs').getByText('Usable').waitFor();
   await m.getByTestId('member-language').click();

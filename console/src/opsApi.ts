@@ -107,6 +107,15 @@ export interface IssueJob {
   replayed: boolean;
 }
 
+/** A template listed in the claim center (领券中心). */
+export interface ClaimCenterItem {
+  template: string;
+  name: string;
+  position: number;
+  listedAt: string;
+  listedBy: string;
+}
+
 export interface WalletCoupon {
   id: number;
   code: string;

@@ -376,7 +376,7 @@ function MemberMallBody() {
               {t('member.stock', { n: item.stock })}
             </Typography.Text>
             <Button block type="primary" size="small" style={{ marginTop: 8 }} disabled={item.stock <= 0 || item.cashFen > 0} onClick={() => redeem(item)} data-testid={`redeem-${item.code}`}>
-              {item.stock <= 0 ? t('member.soldOut') : t('member.redeem')}
+              {item.stock <= 0 ? t('member.soldOut') : item.cashFen > 0 ? t('member.redeemAtCheckout') : t('member.redeem')}
             </Button>
           </Card>
         </List.Item>

@@ -6,12 +6,12 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { get, KNOWN_CHANNELS, ORDER_CHANNELS, post, yuan } from '../api';
+import { api, get, KNOWN_CHANNELS, ORDER_CHANNELS, post, put, yuan } from '../api';
 import { useAuth } from '../auth';
 import { EChart } from '../components/EChart';
 import { problemMessage } from '../components/feedback';
 import { useI18n } from '../i18n';
-import { COUPON_KINDS, type CouponKind, type CouponStats, type CouponTemplate, type IssueJob, type IssuedCoupon, type SegmentView, type WalletCoupon } from '../opsApi';
+import { COUPON_KINDS, type CouponKind, type CouponStats, type CouponTemplate, type ClaimCenterItem, type IssueJob, type IssuedCoupon, type SegmentView, type WalletCoupon } from '../opsApi';
 
 const fen = (v?: number | null) => (v == null ? undefined : Math.round(v * 100));
 
@@ -24,6 +24,7 @@ export function CouponsPage() {
         items={[
           { key: 'templates', label: t('coupons.templates'), children: <Templates /> },
           { key: 'jobs', label: t('coupons.jobs'), children: <Jobs /> },
+          { key: 'center', label: t('coupons.center'), children: <ClaimCenter /> },
           { key: 'wallet', label: t('coupons.wallet'), children: <Wallet /> },
         ]}
       />
@@ -686,6 +687,100 @@ function Jobs() {
               ) : j.status === 'PAUSED' ? (
                 <Button size="small" onClick={() => act(j.id, 'resume')}>{t('coupons.resume')}</Button>
               ) : null),
+          },
+        ]}
+      />
+    </Space>
+  );
+}
+
+/** 领券中心: which templates members may claim themselves in the member center, in which order. */
+function ClaimCenter() {
+  const { t } = useI18n();
+  const { me } = useAuth();
+  const { message } = App.useApp();
+  const mayChange = me?.role === 'admin' || me?.role === 'operator';
+  const [items, setItems] = useState<ClaimCenterItem[]>([]);
+  const [templates, setTemplates] = useState<CouponTemplate[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [form] = Form.useForm<{ template: string; position?: number }>();
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      const [listed, all] = await Promise.all([
+        get<ClaimCenterItem[]>('/api/v1/offers/claim-center'),
+        get<CouponTemplate[]>('/api/v1/offers/templates'),
+      ]);
+      setItems(listed);
+      setTemplates(all);
+    } catch (e) {
+      message.error(problemMessage(e, t('error.generic')));
+    } finally {
+      setLoading(false);
+    }
+  }, [message, t]);
+  useEffect(() => {
+    load();
+  }, [load]);
+  const change = async (what: () => Promise<unknown>) => {
+    try {
+      await what();
+      await load();
+    } catch (e) {
+      message.error(problemMessage(e, t('error.generic')));
+    }
+  };
+  const listed = new Set(items.map((i) => i.template));
+  const add = (v: { template: string; position?: number }) =>
+    change(async () => {
+      await put(`/api/v1/offers/claim-center/${encodeURIComponent(v.template)}`, v.position == null ? {} : { position: v.position });
+      form.resetFields();
+    });
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Text type="secondary">{t('coupons.centerHint')}</Typography.Text>
+      {mayChange && (
+        <Form form={form} layout="inline" onFinish={add}>
+          <Form.Item name="template" label={t('coupons.template')} rules={[{ required: true }]}>
+            <Select
+              showSearch
+              style={{ width: 320 }}
+              data-testid="center-template"
+              optionFilterProp="label"
+              options={templates.filter((x) => !listed.has(x.code) && x.active).map((x) => ({ value: x.code, label: `${x.name} (${x.code})` }))}
+            />
+          </Form.Item>
+          <Form.Item name="position" label={t('coupons.position')}>
+            <InputNumber min={0} max={10000} style={{ width: 100 }} data-testid="center-position" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" icon={<PlusOutlined />} data-testid="center-add">{t('coupons.centerAdd')}</Button>
+        </Form>
+      )}
+      <Table<ClaimCenterItem>
+        rowKey="template"
+        size="small"
+        loading={loading}
+        dataSource={items}
+        data-testid="center-list"
+        pagination={false}
+        locale={{ emptyText: <Empty description={t('coupons.centerEmpty')} /> }}
+        columns={[
+          { title: t('coupons.position'), dataIndex: 'position', width: 90 },
+          { title: t('coupons.template'), dataIndex: 'template', render: (c: string) => <Typography.Text code>{c}</Typography.Text> },
+          { title: t('common.name'), dataIndex: 'name' },
+          { title: t('coupons.remaining'), key: 'r', align: 'right', render: (_: unknown, i) => templates.find((x) => x.code === i.template)?.remaining ?? '—' },
+          { title: t('keys.createdBy'), dataIndex: 'listedBy' },
+          { title: t('common.createdAt'), dataIndex: 'listedAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm') },
+          {
+            title: t('common.actions'),
+            key: 'a',
+            render: (_: unknown, i) =>
+              mayChange && (
+                <Button size="small" danger data-testid={`center-remove-${i.template}`}
+                  onClick={() => change(() => api('DELETE', `/api/v1/offers/claim-center/${encodeURIComponent(i.template)}`))}>
+                  {t('coupons.centerRemove')}
+                </Button>
+              ),
           },
         ]}
       />

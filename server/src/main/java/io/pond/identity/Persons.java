@@ -3,6 +3,7 @@ package io.pond.identity;
 import io.pond.platform.Identifier;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The narrow query side of identity, for modules that must read synchronously (attributing an order
@@ -16,6 +17,9 @@ public interface Persons {
 
   /** The person's identifiers, phones and emails decrypted; empty when there is no such person. */
   List<Identifier> identifiersOf(PersonId person);
+
+  /** The types of the person's identifiers (no value is decrypted); empty when there is no such person. */
+  Set<String> identifierTypesOf(PersonId person);
 
   /** The person this id now is: itself, or the survivor it was merged into. Empty when unknown. */
   Optional<PersonId> current(PersonId person);

@@ -29,4 +29,15 @@ public interface EventLogConsumer {
 
   /** Handles a batch of committed events; see the class documentation for the transaction rules. */
   void accept(List<EventEnvelope> batch);
+
+  /**
+   * Thrown by {@link #accept} when the batch cannot be handled yet because another consumer has not
+   * caught up (identity has not resolved an event's identifiers, say): the batch is offered again after
+   * the back-off, and the wait is logged quietly — it is not a failure.
+   */
+  final class NotYet extends RuntimeException {
+    public NotYet(String message) {
+      super(message, null, false, false);
+    }
+  }
 }

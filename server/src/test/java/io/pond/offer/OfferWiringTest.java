@@ -3,6 +3,10 @@ package io.pond.offer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pond.commerce.OrderPaid;
+import io.pond.identity.LinkKind;
+import io.pond.identity.PersonId;
+import io.pond.identity.PersonSplit;
+import io.pond.identity.PersonsMerged;
 import io.pond.loyalty.MemberJoined;
 import io.pond.loyalty.PaidMembershipExpired;
 import io.pond.loyalty.PaidMembershipRenewed;
@@ -69,6 +73,43 @@ class OfferWiringTest extends OfferTestSupport {
             "SELECT c.person_id FROM offer_coupon c JOIN offer_template t ON t.id = c.template_id WHERE t.code = ?")
         .param(template).query(Integer.class).list());
     assertThat(holders).hasSize(3).isSubsetOf(inSegment).doesNotContain(elsewhere);
+  }
+
+  @Test
+  void coupons_follow_a_oneid_merge_to_the_survivor_and_go_back_on_its_split() throws Exception {
+    String once = fixed(500, 100, 1, false); // one per member
+    int survivor = newPerson();
+    int merged = newPerson();
+    assertThat(issuing.claim(once, survivor, uniqueCode("k"))).isInstanceOf(io.pond.offer.coupon.IssueOutcome.Issued.class);
+    assertThat(issuing.claim(once, merged, uniqueCode("k"))).isInstanceOf(io.pond.offer.coupon.IssueOutcome.Issued.class);
+    String mergedCode = wallet(merged).get(0).get("code").asString();
+    long mergeId = 9_000_000L + survivor;
+
+    PersonsMerged merge = new PersonsMerged(PersonId.of(survivor), PersonId.of(merged), mergeId, LinkKind.MANUAL, "test", "m-" + mergeId,
+        clock.instant());
+    publish(merge);
+    publish(merge); // redelivered: nothing left to move
+    await(() -> wallet(survivor).size() == 2);
+    assertThat(wallet(merged)).isEmpty();
+    assertThat(wallet(survivor).stream().map(c -> c.get("code").asString())).contains(mergedCode);
+    // the survivor holds two coupons of a one-per-member template: it may claim no more
+    assertThat(issuing.claim(once, survivor, uniqueCode("k"))).isInstanceOfSatisfying(io.pond.offer.coupon.IssueOutcome.Refused.class,
+        r -> assertThat(r.reason()).isEqualTo("limit_reached"));
+
+    PersonSplit split = new PersonSplit(PersonId.of(survivor), PersonId.of(merged), mergeId, List.of(), "test", clock.instant());
+    publish(split);
+    publish(split);
+    await(() -> wallet(merged).size() == 1);
+    assertThat(wallet(merged).get(0).get("code").asString()).isEqualTo(mergedCode);
+    assertThat(wallet(survivor)).hasSize(1);
+    assertThat(issuing.claim(once, merged, uniqueCode("k"))).isInstanceOfSatisfying(io.pond.offer.coupon.IssueOutcome.Refused.class,
+        r -> assertThat(r.reason()).isEqualTo("limit_reached"));
+  }
+
+  private List<JsonNode> wallet(int person) {
+    List<JsonNode> coupons = new ArrayList<>();
+    http.get("/api/v1/offers/members/" + person + "/coupons", ADMIN).json().forEach(coupons::add);
+    return coupons;
   }
 
   @Test

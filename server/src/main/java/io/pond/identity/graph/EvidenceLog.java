@@ -1,8 +1,6 @@
 package io.pond.identity.graph;
 
 import io.pond.identity.LinkKind;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -13,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
@@ -61,6 +60,7 @@ final class EvidenceLog implements AutoCloseable {
   private static final int MAX_RECORD = 16 << 20;
 
   private final Path path;
+  private final Frames frames = new Frames(1 << 16); // reused by append (one writer at a time)
   private FileChannel channel;
   private long end;
 
@@ -101,14 +101,13 @@ final class EvidenceLog implements AutoCloseable {
     if (entries.isEmpty()) {
       return offsets;
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(entries.size() * 128);
+    frames.clear();
     try {
-      long at = end;
       for (int i = 0; i < entries.size(); i++) {
-        offsets[i] = at;
-        at += frame(entries.get(i), bytes);
+        offsets[i] = end + frames.size;
+        frames.frame(entries.get(i));
       }
-      ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
+      ByteBuffer buffer = ByteBuffer.wrap(frames.bytes, 0, frames.size);
       long position = end;
       while (buffer.hasRemaining()) {
         position += channel.write(buffer, position);
@@ -122,6 +121,8 @@ final class EvidenceLog implements AutoCloseable {
         // the torn tail is cut off at the next open
       }
       throw new UncheckedIOException("cannot write the identity evidence log " + path, e);
+    } finally {
+      frames.shrink();
     }
     return offsets;
   }
@@ -212,15 +213,15 @@ final class EvidenceLog implements AutoCloseable {
     long[] changed = {0};
     try (FileChannel out = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
+      Frames bytes = new Frames(1 << 20);
       scan(0, (offset, entry) -> {
         Entry e = change.apply(entry);
         if (e != entry) {
           changed[0]++;
         }
         try {
-          frame(e, bytes);
-          if (bytes.size() > (1 << 20)) {
+          bytes.frame(e);
+          if (bytes.size > (1 << 20)) {
             writeAll(out, bytes);
           }
         } catch (IOException io) {
@@ -243,12 +244,12 @@ final class EvidenceLog implements AutoCloseable {
     return changed[0];
   }
 
-  private static void writeAll(FileChannel out, ByteArrayOutputStream bytes) throws IOException {
-    ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
+  private static void writeAll(FileChannel out, Frames bytes) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes.bytes, 0, bytes.size);
     while (buffer.hasRemaining()) {
       out.write(buffer);
     }
-    bytes.reset();
+    bytes.clear();
   }
 
   @Override
@@ -262,41 +263,128 @@ final class EvidenceLog implements AutoCloseable {
 
   // ---- format ------------------------------------------------------------------------------------
 
-  private static int frame(Entry e, ByteArrayOutputStream into) throws IOException {
-    byte[] payload = encode(e);
-    DataOutputStream out = new DataOutputStream(into);
-    out.writeInt(payload.length);
-    out.writeInt(crc(payload));
-    out.write(payload);
-    return HEADER + payload.length;
-  }
-
   private static int crc(byte[] payload) {
     CRC32C crc = new CRC32C();
     crc.update(payload, 0, payload.length);
     return (int) crc.getValue();
   }
 
-  static byte[] encode(Entry e) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.keys().length * 48);
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeByte(1); // format version
-    out.writeLong(e.seq());
-    string(out, e.kind().wire());
-    out.writeLong(e.occurredAt().getEpochSecond());
-    out.writeInt(e.occurredAt().getNano());
-    string(out, e.idemKey());
-    string(out, e.source());
-    out.writeInt(e.person());
-    string(out, e.outcome());
-    string(out, e.reason());
-    string(out, e.actor());
-    out.writeInt(e.keys().length);
-    for (int i = 0; i < e.keys().length; i++) {
-      string(out, e.keys()[i]);
-      string(out, e.sealed() == null ? null : e.sealed()[i]);
+  /**
+   * Records framed into one growing byte array: {@code int length, int crc32c, payload}, big-endian,
+   * strings as {@code int length} (-1 for null) and UTF-8 bytes. PERF: a batch is encoded in place,
+   * without a stream and a byte array per record.
+   */
+  static final class Frames {
+    private static final int KEEP = 4 << 20; // a larger buffer (a huge batch) is not kept between appends
+
+    byte[] bytes;
+    int size;
+
+    Frames(int capacity) {
+      bytes = new byte[capacity];
     }
-    return bytes.toByteArray();
+
+    void clear() {
+      size = 0;
+    }
+
+    void shrink() {
+      if (bytes.length > KEEP) {
+        bytes = new byte[1 << 16];
+      }
+      size = 0;
+    }
+
+    /** Appends one framed record; returns its length with the header. */
+    int frame(Entry e) {
+      int start = size;
+      room(HEADER);
+      size += HEADER;
+      payload(e);
+      int length = size - start - HEADER;
+      CRC32C crc = new CRC32C();
+      crc.update(bytes, start + HEADER, length);
+      setInt(start, length);
+      setInt(start + 4, (int) crc.getValue());
+      return size - start;
+    }
+
+    private void payload(Entry e) {
+      room(1);
+      bytes[size++] = 1; // format version
+      putLong(e.seq());
+      putString(e.kind().wire());
+      putLong(e.occurredAt().getEpochSecond());
+      putInt(e.occurredAt().getNano());
+      putString(e.idemKey());
+      putString(e.source());
+      putInt(e.person());
+      putString(e.outcome());
+      putString(e.reason());
+      putString(e.actor());
+      putInt(e.keys().length);
+      for (int i = 0; i < e.keys().length; i++) {
+        putString(e.keys()[i]);
+        putString(e.sealed() == null ? null : e.sealed()[i]);
+      }
+    }
+
+    private void room(int more) {
+      if (size + more > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(size + more, bytes.length * 2));
+      }
+    }
+
+    private void putInt(int v) {
+      room(4);
+      setInt(size, v);
+      size += 4;
+    }
+
+    private void putLong(long v) {
+      room(8);
+      setInt(size, (int) (v >>> 32));
+      setInt(size + 4, (int) v);
+      size += 8;
+    }
+
+    private void setInt(int at, int v) {
+      bytes[at] = (byte) (v >>> 24);
+      bytes[at + 1] = (byte) (v >>> 16);
+      bytes[at + 2] = (byte) (v >>> 8);
+      bytes[at + 3] = (byte) v;
+    }
+
+    private void putString(String s) {
+      if (s == null) {
+        putInt(-1);
+        return;
+      }
+      int n = s.length();
+      room(4 + n);
+      int at = size + 4;
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) { // not ASCII: the general UTF-8 encoding
+          byte[] b = s.getBytes(StandardCharsets.UTF_8);
+          putInt(b.length);
+          room(b.length);
+          System.arraycopy(b, 0, bytes, size, b.length);
+          size += b.length;
+          return;
+        }
+        bytes[at + i] = (byte) c; // ASCII is its own UTF-8
+      }
+      setInt(size, n);
+      size = at + n;
+    }
+  }
+
+  /** The payload of one record (without the frame header). */
+  static byte[] encode(Entry e) {
+    Frames f = new Frames(128);
+    f.frame(e);
+    return Arrays.copyOfRange(f.bytes, HEADER, f.size);
   }
 
   static Entry decode(byte[] payload) {
@@ -324,16 +412,6 @@ final class EvidenceLog implements AutoCloseable {
       anySealed |= sealed[i] != null;
     }
     return new Entry(seq, kind, at, idemKey, source, keys, anySealed ? sealed : null, person, outcome, reason, actor);
-  }
-
-  private static void string(DataOutputStream out, String s) throws IOException {
-    if (s == null) {
-      out.writeInt(-1);
-      return;
-    }
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
   }
 
   private static String string(ByteBuffer in) {

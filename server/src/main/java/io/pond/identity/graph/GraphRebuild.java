@@ -109,7 +109,7 @@ public class GraphRebuild {
               }
               String plain = v == null ? (sealed != null ? null : parts[2]) : v[0];
               nodes.add(new GraphStore.NodeRow(n, key, parts[0], parts[1], plain, sealed, graph.personOf(n),
-                  Instant.ofEpochSecond(graph.attachedAt(n))));
+                  Instant.ofEpochSecond(graph.attachedAt(n)), c.firstSeqOf(n)));
             }
             Map<String, Object[]> resolutions = new HashMap<>();
             store.jdbc().sql("SELECT person_a, person_b, reason, resolved_at, resolved_by, resolution FROM identity_conflict"
@@ -172,6 +172,7 @@ public class GraphRebuild {
     final List<GraphStore.MergeRow> merges = new ArrayList<>();
     final List<GraphStore.ConflictRow> conflicts = new ArrayList<>();
     final List<long[]> splitMerges = new ArrayList<>();
+    long[] firstSeq = new long[1024]; // per node, the graph-changing evidence that created it (as incremental resolution records it)
     long seq;
 
     Collector(IdentityGraphService.Loaded l, Instant now) {
@@ -186,6 +187,7 @@ public class GraphRebuild {
       LinkKind kind = LinkKind.fromWire(e.kind());
       int[] nodes = new int[keys.length];
       int count = 0;
+      int created = graph.nodeCount();
       boolean lookupOnly = kind == LinkKind.UNBIND || kind == LinkKind.MANUAL || kind == LinkKind.SPLIT;
       for (String key : keys) {
         IdentifierType type = rules.recheck(key);
@@ -228,9 +230,20 @@ public class GraphRebuild {
       if (r.kind() != IdentityGraph.Kind.UNCHANGED && r.kind() != IdentityGraph.Kind.REJECTED) {
         evidence.add(e);
         for (int n : nodes) {
-          edges.add(new long[] {n, seq});
+          if (n >= created) {
+            if (n >= firstSeq.length) {
+              firstSeq = java.util.Arrays.copyOf(firstSeq, Math.max(n + 1, firstSeq.length * 2));
+            }
+            firstSeq[n] = seq;
+          } else {
+            edges.add(new long[] {n, seq});
+          }
         }
       }
+    }
+
+    long firstSeqOf(int node) {
+      return node < firstSeq.length ? firstSeq[node] : 0;
     }
 
     @Override

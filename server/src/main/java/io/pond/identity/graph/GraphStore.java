@@ -36,7 +36,18 @@ class GraphStore {
 
   record State(long generation, int nextPerson, long nextSeq, long nextMerge, long nextConflict) {}
 
-  record NodeRow(int id, String key, String type, String scope, String value, String valueEnc, int person, Instant attachedAt) {}
+  /**
+   * A row of the identity map.
+   *
+   * @param firstSeq the graph-changing evidence that created the identifier (its edge in the graph view), 0 if none
+   */
+  record NodeRow(int id, String key, String type, String scope, String value, String valueEnc, int person, Instant attachedAt,
+      long firstSeq) {
+
+    NodeRow(int id, String key, String type, String scope, String value, String valueEnc, int person, Instant attachedAt) {
+      this(id, key, type, scope, value, valueEnc, person, attachedAt, 0);
+    }
+  }
 
   record EvidenceRow(
       long seq, String idemKey, String kind, String source, Instant occurredAt, String identifiers,
@@ -51,7 +62,7 @@ class GraphStore {
     final List<EvidenceRow> evidence = new ArrayList<>();
     final List<NodeRow> newNodes = new ArrayList<>();
     final List<NodeRow> movedNodes = new ArrayList<>();
-    final List<long[]> evidenceNodes = new ArrayList<>();
+    final List<long[]> evidenceNodes = new ArrayList<>(); // {node, seq}: edges to identifiers the evidence did not create
     final List<MergeRow> merges = new ArrayList<>();
     final List<ConflictRow> conflicts = new ArrayList<>();
     final List<SplitMark> splitMerges = new ArrayList<>();
@@ -198,8 +209,8 @@ class GraphStore {
       return;
     }
     template.batchUpdate(
-        "INSERT INTO identity_identifier (id, id_key, type, scope, plain_value, value_enc, person_id, attached_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO identity_identifier (id, id_key, type, scope, plain_value, value_enc, person_id, attached_at, first_seq)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         nodes, 1000,
         (ps, n) -> {
           ps.setInt(1, n.id());
@@ -210,6 +221,11 @@ class GraphStore {
           ps.setString(6, n.valueEnc());
           ps.setInt(7, n.person());
           ps.setTimestamp(8, Timestamp.from(n.attachedAt()));
+          if (n.firstSeq() == 0) {
+            ps.setNull(9, Types.BIGINT);
+          } else {
+            ps.setLong(9, n.firstSeq());
+          }
         });
   }
 

@@ -37,7 +37,7 @@ class IdentityConfiguration {
       DataSource dataSource, IdentifierTypes types, PiiCipher cipher, TransactionTemplate tx,
       ApplicationEventPublisher events, Clock clock, PondSettings settings,
       @Value("${pond.identity.max-identifiers-per-person:100}") int hardCap,
-      @Value("${pond.identity.checkpoint-messages:50000}") long checkpointMessages) {
+      @Value("${pond.identity.checkpoint-messages:10000}") long checkpointMessages) {
     return new IdentityGraphService(new GraphStore(dataSource), types, cipher, tx, events, clock, hardCap,
         settings.dataDir().resolve("identity"), checkpointMessages);
   }

@@ -5,8 +5,8 @@ import io.pond.identity.LinkKind;
 import io.pond.identity.PersonId;
 import io.pond.identity.Persons;
 import io.pond.identity.PersonsMerged;
-import io.pond.identity.Resolution;
 import io.pond.identity.Resolution.Outcome;
+import io.pond.identity.Resolution;
 import io.pond.identity.ResolvingIdentity;
 import io.pond.identity.graph.domain.IdentityGraph;
 import io.pond.identity.graph.domain.LongHashSet;
@@ -18,6 +18,7 @@ import io.pond.identity.types.domain.PiiKind;
 import io.pond.identity.types.domain.PreparedIdentifier;
 import io.pond.platform.Identifier;
 import io.pond.platform.pii.PiiCipher;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -89,6 +91,19 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
     final Map<Long, int[]> apartTouched = new LinkedHashMap<>();
     final List<Object> published = new ArrayList<>();
     long messages;
+    /** Per identifier created since the last checkpoint (index: node - checkpointed nodes), the evidence that created it. */
+    long[] firstSeq = new long[0];
+
+    void firstSeq(int index, long seq) {
+      if (index >= firstSeq.length) {
+        firstSeq = Arrays.copyOf(firstSeq, Math.max(index + 1, Math.max(1024, firstSeq.length * 2)));
+      }
+      firstSeq[index] = seq;
+    }
+
+    long firstSeqOf(int index) {
+      return index < firstSeq.length ? firstSeq[index] : 0;
+    }
 
     boolean isEmpty() {
       return messages == 0 && dirty.isEmpty() && published.isEmpty() && apartTouched.isEmpty()
@@ -207,6 +222,11 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
    * after a failed write, after a rebuild elsewhere). Their effects become pending again.
    */
   public void load() {
+    load(false);
+  }
+
+  /** Loads the graph, or with {@code onlyIfAbsent} only when no thread has loaded it meanwhile. */
+  private void load(boolean onlyIfAbsent) {
     EvidenceLog evidence = openEvidenceLog();
     // the connection first, then the locks: a thread holding a lock never waits for the pool, whose
     // connections may all be held by readers waiting for the lock
@@ -214,7 +234,9 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
       checkpointLock.lock();
       lock.writeLock().lock();
       try {
-        loaded = readStore(evidence);
+        if (!onlyIfAbsent || loaded == null) {
+          loaded = readStore(evidence);
+        }
       } finally {
         lock.writeLock().unlock();
         checkpointLock.unlock();
@@ -361,10 +383,14 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
     return new IdentityGraph.TypeRule(t.name(), t.strong(), t.priority(), t.maxPerPerson(), t.windowDays() * 86_400L);
   }
 
+  /**
+   * The graph, loaded at first use — once: threads that arrive together (listeners at start-up) wait
+   * for that load under the write lock instead of each loading it again.
+   */
   Loaded loaded() {
     Loaded l = loaded;
     if (l == null) {
-      load();
+      load(true);
       l = loaded;
     }
     return l;
@@ -475,7 +501,7 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
         String[] parts = PreparedIdentifier.parts(key);
         String sealed = l.sealedOf(n);
         w.newNodes.add(new GraphStore.NodeRow(n, key, parts[0], parts[1], sealed == null ? parts[2] : null, sealed,
-            graph.personOf(n), attached));
+            graph.personOf(n), attached, p.firstSeqOf(n - l.checkpointedNodes)));
       } else {
         w.movedNodes.add(new GraphStore.NodeRow(n, null, null, null, null, null, graph.personOf(n), attached));
       }
@@ -667,6 +693,7 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
 
       IdentityGraph.Result result;
       int[] nodes;
+      int created = graph.nodeCount(); // identifiers from this node on are new with this evidence
       if (in.rejection() != null) {
         nodes = new int[0];
         result = new IdentityGraph.Result(IdentityGraph.NO_PERSON, IdentityGraph.Kind.REJECTED, List.of(), null);
@@ -716,10 +743,16 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
         batchKeys.put(in.idemKey(), entry);
       }
       if (result.kind() != IdentityGraph.Kind.UNCHANGED && result.kind() != IdentityGraph.Kind.REJECTED) {
-        // only evidence that changed the graph reaches the OLTP tables (the graph view draws it)
+        // only evidence that changed the graph reaches the OLTP tables (the graph view draws it). PERF: an
+        // identifier it created records it on its own identity-map row (first_seq); only identifiers that
+        // existed before get an edge row
         writes.evidence.add(entry.row());
         for (int n : nodes) {
-          writes.evidenceNodes.add(new long[] {n, seq});
+          if (n >= created) {
+            p.firstSeq(n - l.checkpointedNodes, seq);
+          } else {
+            writes.evidenceNodes.add(new long[] {n, seq});
+          }
         }
       }
       List<Resolution.Refused> refused = new ArrayList<>(in.refused());
@@ -865,6 +898,17 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
   @Override
   public List<Identifier> identifiersOf(PersonId person) {
     return nodesOf(person).stream().map(n -> n.identifier(true, cipher)).toList();
+  }
+
+  @Override
+  public Set<String> identifierTypesOf(PersonId person) {
+    return read(l -> {
+      Set<String> types = new TreeSet<>();
+      for (int n : l.graph.members(person.value())) {
+        types.add(PreparedIdentifier.parts(l.graph.keyOf(n))[0]);
+      }
+      return types;
+    });
   }
 
   @Override

@@ -153,8 +153,12 @@ public class PersonOperations {
     for (int from = 0; from < ids.size(); from += 500) {
       List<Integer> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
       String in = String.join(",", chunk.stream().map(String::valueOf).toList());
+      // an identifier's edge to the evidence that created it is on its identity-map row (first_seq); the
+      // edges to identifiers that existed before the evidence are rows of identity_evidence_node
       graph.store().jdbc()
-          .sql("SELECT evidence_seq, node_id FROM identity_evidence_node WHERE node_id IN (" + in + ") ORDER BY evidence_seq")
+          .sql("SELECT evidence_seq, node_id FROM identity_evidence_node WHERE node_id IN (" + in + ")"
+              + " UNION SELECT first_seq, id FROM identity_identifier WHERE id IN (" + in + ") AND first_seq IS NOT NULL"
+              + " ORDER BY 1, 2")
           .query(rs -> {
             byEvidence.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getInt(2));
           });

@@ -3,11 +3,14 @@ package io.pond.identity.graph;
 import io.pond.identity.Evidence;
 import io.pond.identity.LinkKind;
 import io.pond.identity.PersonId;
+import io.pond.identity.PersonVisibility;
 import io.pond.identity.Resolution;
 import io.pond.identity.ResolvingIdentity;
 import io.pond.platform.Identifier;
+import io.pond.platform.errors.ErrorCode;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.security.Actors;
+import io.pond.platform.security.CurrentCaller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -37,11 +40,13 @@ class PersonsController {
   private final PersonOperations operations;
   private final ResolvingIdentity resolving;
   private final Clock clock;
+  private final PersonVisibility visibility;
 
-  PersonsController(PersonOperations operations, ResolvingIdentity resolving, Clock clock) {
+  PersonsController(PersonOperations operations, ResolvingIdentity resolving, Clock clock, PersonVisibility visibility) {
     this.operations = operations;
     this.resolving = resolving;
     this.clock = clock;
+    this.visibility = visibility;
   }
 
   record IdentifierRequest(@NotBlank String type, String scope, @NotNull String value) {}
@@ -83,7 +88,11 @@ class PersonsController {
   @Operation(summary = "The person holding an identifier, with all its identifiers (phones and e-mails masked unless you are an admin)")
   PersonOperations.PersonView lookup(
       @RequestParam String type, @RequestParam(required = false) String scope, @RequestParam String value) {
-    return operations.lookup(new Identifier(type, scope, value), Callers.maySeePii());
+    PersonOperations.PersonView found = operations.lookup(new Identifier(type, scope, value), Callers.maySeePii());
+    if (!visibility.visible(PersonId.of(found.personId()), CurrentCaller.channels())) {
+      throw new PondException(ErrorCode.NOT_FOUND, "no person holds this identifier");
+    }
+    return found;
   }
 
   @GetMapping("/persons/{id}")
@@ -121,8 +130,9 @@ class PersonsController {
   @Operation(summary = "Merge persons by hand (admin/operator); the older person survives; audited")
   PersonOperations.MergeResult merge(@Valid @RequestBody MergeRequest request) {
     Callers.requireOperator();
-    return operations.merge(request.personIds().stream().map(PersonsController::personId).toList(), request.note(),
-        Actors.current());
+    List<PersonId> persons = request.personIds().stream().map(PersonsController::personId).toList();
+    persons.forEach(p -> visibility.require(p.value())); // ids in the body: PersonScopeWeb checks only paths
+    return operations.merge(persons, request.note(), Actors.current());
   }
 
   @PostMapping("/persons/{id}/split")
@@ -165,6 +175,7 @@ class PersonsController {
     if (limit < 1 || limit > 1000) {
       throw PondException.invalid("limit", "must be between 1 and 1000");
     }
+    requireEveryChannel();
     return operations.conflicts(status.equals("open"), limit);
   }
 
@@ -172,13 +183,23 @@ class PersonsController {
   @Operation(summary = "Keep the persons of a conflict apart (admin/operator); to join them, merge them by hand")
   PersonOperations.ConflictView dismiss(@PathVariable long id) {
     Callers.requireOperator();
+    requireEveryChannel();
     return operations.dismiss(id, Actors.current());
   }
 
+  /** A person id of a path or body (PersonScopeWeb has checked a path's id against the caller's channels). */
   private static PersonId personId(int id) {
     if (id <= 0) {
       throw PondException.invalid("personId", "a person id is a positive number");
     }
     return PersonId.of(id);
+  }
+
+  /** Conflicts pair persons across channels: reviewing them is for callers who see every channel. */
+  private static void requireEveryChannel() {
+    if (CurrentCaller.channels().isRestricted()) {
+      throw new PondException(ErrorCode.FORBIDDEN, "Identity conflicts span channels; your data scope is limited to "
+          + CurrentCaller.channels() + ".", "channel");
+    }
   }
 }

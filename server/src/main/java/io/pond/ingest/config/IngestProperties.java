@@ -56,12 +56,16 @@ public record IngestProperties(
    * @param segmentBytes a segment file of the log is closed and a new one started once it is this
    *     large; segments wholly loaded into DuckDB are deleted
    * @param projectionBatch the most events loaded into DuckDB per transaction
+   * @param projectionLinger how long the DuckDB loader waits after a commit for more commits to load
+   *     with it (unless a query waits for it, or 4 MB are waiting): fewer, larger DuckDB transactions
    */
   public record Log(@DefaultValue("64MB") org.springframework.util.unit.DataSize segmentBytes,
-      @DefaultValue("100000") int projectionBatch) {
+      @DefaultValue("100000") int projectionBatch,
+      @DefaultValue("100ms") Duration projectionLinger) {
     public Log {
-      if (segmentBytes.toBytes() < 4096 || projectionBatch < 1) {
-        throw new IllegalArgumentException("pond.ingest.log.segment-bytes must be at least 4KB, projection-batch at least 1");
+      if (segmentBytes.toBytes() < 4096 || projectionBatch < 1 || projectionLinger.isNegative()) {
+        throw new IllegalArgumentException(
+            "pond.ingest.log.segment-bytes must be at least 4KB, projection-batch at least 1, projection-linger not negative");
       }
     }
   }

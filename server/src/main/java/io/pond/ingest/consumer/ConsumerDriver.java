@@ -108,7 +108,11 @@ public class ConsumerDriver implements SmartLifecycle {
         if (!running) {
           return;
         }
-        log.warn("Consumer '{}' failed on a batch; retrying in {} ms", consumer.name(), backoff.toMillis(), e);
+        if (e instanceof EventLogConsumer.NotYet) {
+          log.debug("Consumer '{}' waits: {}; retrying in {} ms", consumer.name(), e.getMessage(), backoff.toMillis());
+        } else {
+          log.warn("Consumer '{}' failed on a batch; retrying in {} ms", consumer.name(), backoff.toMillis(), e);
+        }
         LockSupport.parkNanos(backoff.toNanos());
         backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff.multipliedBy(2);
       }

@@ -66,7 +66,7 @@ public class Intake {
           events.add(encoded);
           continue;
         }
-        p = new Parsed.Refused(v.index(), tooLarge.get(), fields.write(v.raw()));
+        p = new Parsed.Refused(v.index(), tooLarge.get(), v.raw().get());
       }
       Parsed.Refused r = (Parsed.Refused) p;
       refused.add(r);
@@ -105,7 +105,7 @@ public class Intake {
             violations.record(source.id(), source.name(), plan.events().containsKey(v.envelope().event()), found);
           }
           if (plan.mode() == TrackingPlan.Mode.BLOCK) {
-            out.add(new Parsed.Refused(v.index(), rejection(found), fields.write(v.raw())));
+            out.add(new Parsed.Refused(v.index(), rejection(found), v.raw().get()));
             continue;
           }
         }

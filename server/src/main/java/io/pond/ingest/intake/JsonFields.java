@@ -35,7 +35,15 @@ public final class JsonFields {
 
   /** An ISO-8601 time field; null when absent. */
   public Instant instant(JsonNode record, String field) {
-    String text = text(record, field);
+    return instant(field, text(record, field));
+  }
+
+  /**
+   * The text of a time field as an instant (with an offset, or UTC with {@code Z}); null for null.
+   *
+   * @throws RecordException {@code invalid} on {@code field} when it is not ISO-8601
+   */
+  public static Instant instant(String field, String text) {
     if (text == null) {
       return null;
     }

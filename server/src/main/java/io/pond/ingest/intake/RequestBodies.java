@@ -6,6 +6,7 @@ import io.pond.platform.errors.PondException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -24,11 +25,20 @@ public final class RequestBodies {
     int max = limits.maxBatchBytes();
     String encoding = request.getHeader("Content-Encoding");
     boolean gzip = encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("gzip");
-    if (!gzip && request.getContentLengthLong() > max) {
+    long length = request.getContentLengthLong();
+    if (!gzip && length > max) {
       throw tooLarge(max);
     }
     try (InputStream raw = request.getInputStream();
         InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
+      if (!gzip && length >= 0) {
+        // PERF: the size is known: read into an array of that size. readNBytes(max + 1) reads
+        // through 16 KB chunks and copies them, which cost more than the rest of reading a small
+        // request. The servlet stream ends at Content-Length; a shorter body is what arrived.
+        byte[] body = new byte[(int) length];
+        int n = in.readNBytes(body, 0, body.length);
+        return n == body.length ? body : Arrays.copyOf(body, n);
+      }
       byte[] body = in.readNBytes(max + 1);
       if (body.length > max) {
         throw tooLarge(max);

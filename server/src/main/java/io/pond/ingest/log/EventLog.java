@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,7 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -85,8 +85,19 @@ public class EventLog implements SmartLifecycle {
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final List<Runnable> commitListeners = new CopyOnWriteArrayList<>();
   private final LongHashSet seen = new LongHashSet();
-  /** Keys ({@code source:messageId}) in the file but not yet in DuckDB; the projection removes them. */
-  final Set<String> unloaded = ConcurrentHashMap.newKeySet();
+  /**
+   * The keys of the commits in the file but not (all) in DuckDB yet, oldest first, each with the
+   * offset after its last event; a commit is dropped once the projection has loaded past it. Used by
+   * the writer thread only (and at start before it runs).
+   *
+   * <p>PERF: a concurrent set of every key, which the loader emptied again, cost a hash insert and
+   * a removal per event; the keys are needed only to confirm a dedup hash hit, which is rare. A
+   * commit's keys are put into a hash set only when a hit looks them up.
+   */
+  private final ArrayDeque<UnloadedCommit> unloaded = new ArrayDeque<>();
+  /** Threads in {@link #awaitLoaded()} (guarded by {@link #progress}): the loader does not linger for them. */
+  int readers;
+
   /** Guards waiting for {@link #durable} and {@link LogProjection#loaded()} to move. */
   final Object progress = new Object();
   private volatile boolean running;
@@ -168,6 +179,18 @@ public class EventLog implements SmartLifecycle {
     long target = durable;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     synchronized (progress) {
+      readers++;
+      progress.notifyAll(); // the loader stops lingering
+      try {
+        awaitLoaded(target, deadline);
+      } finally {
+        readers--;
+      }
+    }
+  }
+
+  private void awaitLoaded(long target, long deadline) {
+    synchronized (progress) {
       while (projection != null && projection.loaded() < target) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
@@ -238,7 +261,7 @@ public class EventLog implements SmartLifecycle {
           seen.add(rs.getLong(1));
         }
       }
-      projection = new LogProjection(this, store, dir, settings.projectionBatch());
+      projection = new LogProjection(this, store, dir, settings.projectionBatch(), settings.projectionLinger());
       LogProjection.State at = projection.open();
       recover(at);
     } catch (SQLException | IOException e) {
@@ -249,7 +272,7 @@ public class EventLog implements SmartLifecycle {
     projection.start();
     writer = Thread.ofPlatform().name("pond-event-log-writer").daemon(false).start(this::drain);
     log.info("Event log open at offset {} ({} events known for dedup, {} not yet loaded into DuckDB)",
-        lastOffset, seen.size(), unloaded.size());
+        lastOffset, seen.size(), unloaded.stream().mapToInt(c -> c.keys().size()).sum());
   }
 
   static Path segmentFile(Path dir, long segment) {
@@ -272,7 +295,7 @@ public class EventLog implements SmartLifecycle {
     long goodSeg = seg;
     long goodPos = pos;
     long goodOffset = offset;
-    List<String> tentativeKeys = new ArrayList<>();
+    List<Key> tentativeKeys = new ArrayList<>();
     List<Long> tentativeHashes = new ArrayList<>();
     ByteBuffer buf = ByteBuffer.allocate(4 << 20);
     boolean rolled = true;
@@ -295,7 +318,9 @@ public class EventLog implements SmartLifecycle {
               goodPos = r.position();
               goodOffset = offset;
               tentativeHashes.forEach(seen::add);
-              unloaded.addAll(tentativeKeys);
+              if (!tentativeKeys.isEmpty()) {
+                unloaded.add(new UnloadedCommit(offset, new ArrayList<>(tentativeKeys)));
+              }
               tentativeHashes.clear();
               tentativeKeys.clear();
             }
@@ -348,8 +373,51 @@ public class EventLog implements SmartLifecycle {
     }
   }
 
-  static String key(long sourceId, String messageId) {
-    return sourceId + ":" + messageId;
+  /** A dedup key: (source, messageId). PERF: a record, not a concatenated String, per event. */
+  record Key(long sourceId, String messageId) {}
+
+  /** The keys of one commit not yet loaded into DuckDB; {@code end} is the offset after its last event. */
+  private static final class UnloadedCommit {
+    private final long end;
+    private final List<Key> keys;
+    private Set<Key> set;
+
+    UnloadedCommit(long end, List<Key> keys) {
+      this.end = end;
+      this.keys = keys;
+    }
+
+    List<Key> keys() {
+      return keys;
+    }
+
+    boolean contains(Key key) {
+      if (set == null) {
+        set = new HashSet<>(keys);
+      }
+      return set.contains(key);
+    }
+  }
+
+  /**
+   * Whether the key is in a commit the projection has not loaded yet (a loaded one is in DuckDB:
+   * the projection advances {@link LogProjection#loadedOffset()} only after its transaction).
+   */
+  private boolean isUnloaded(Key key) {
+    long loaded = projection == null ? 0 : projection.loadedOffset();
+    while (!unloaded.isEmpty() && unloaded.peekFirst().end <= loaded) {
+      unloaded.pollFirst();
+    }
+    for (UnloadedCommit c : unloaded) {
+      if (c.contains(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static Key key(long sourceId, String messageId) {
+    return new Key(sourceId, messageId);
   }
 
   @Override
@@ -449,9 +517,18 @@ public class EventLog implements SmartLifecycle {
     long firstOffset = nextOffset;
     long startBytes = segmentBytes;
     List<Receipt> receipts = new ArrayList<>(group.size());
-    List<Long> newHashes = new ArrayList<>();
+    int expected = 0;
+    for (Pending p : group) {
+      expected += p.submission().events().size();
+    }
+    // PERF: the dedup check goes by hash first; only a hash seen before (a repeat, or rarely a
+    // collision) is confirmed against the keys. Every stored key's hash is in seen, every key of this
+    // commit's hash in newHashes, so a hash in neither means a new key.
+    LongHashSet newHashes = new LongHashSet(expected);
+    long[] hashes = new long[expected];
+    List<Key> inThisCommit = new ArrayList<>(expected);
+    Set<Key> inThisCommitSet = null; // built at the first hash hit inside the commit
     Map<CounterKey, Long> counts = new HashMap<>();
-    Set<String> inThisCommit = new HashSet<>();
     boolean rolled = false;
     try {
       for (Pending p : group) {
@@ -459,15 +536,23 @@ public class EventLog implements SmartLifecycle {
         int accepted = 0;
         int duplicates = 0;
         for (EncodedEvent x : s.events()) {
-          String key = key(s.sourceId(), x.envelope().messageId());
+          Key key = key(s.sourceId(), x.envelope().messageId());
           long hash = x.dedupHash();
-          if (inThisCommit.contains(key)
-              || unloaded.contains(key)
-              || seen.contains(hash) && stored(s.sourceId(), x.envelope().messageId(), hash)) {
+          boolean inCommit = newHashes.contains(hash);
+          boolean before = seen.contains(hash);
+          if (inCommit && inThisCommitSet == null) {
+            inThisCommitSet = new HashSet<>(inThisCommit);
+          }
+          if (inCommit && inThisCommitSet.contains(key)
+              || before && (isUnloaded(key) || stored(s.sourceId(), x.envelope().messageId(), hash))) {
             duplicates++;
             continue;
           }
+          hashes[inThisCommit.size()] = hash;
           inThisCommit.add(key);
+          if (inThisCommitSet != null) {
+            inThisCommitSet.add(key);
+          }
           newHashes.add(hash);
           put(x.frame());
           nextOffset++;
@@ -510,8 +595,12 @@ public class EventLog implements SmartLifecycle {
       group.forEach(p -> p.done().completeExceptionally(failure));
       return;
     }
-    newHashes.forEach(seen::add);
-    unloaded.addAll(inThisCommit);
+    for (int i = 0; i < inThisCommit.size(); i++) {
+      seen.add(hashes[i]);
+    }
+    if (!inThisCommit.isEmpty()) {
+      unloaded.add(new UnloadedCommit(nextOffset, inThisCommit));
+    }
     if (rolled) {
       try {
         out.close();
@@ -561,9 +650,23 @@ public class EventLog implements SmartLifecycle {
   /** A 64-bit FNV-1a hash of the dedup key, finished with a murmur mix. */
   static long hash(long sourceId, String messageId) {
     long h = 0xcbf29ce484222325L ^ sourceId;
-    for (byte b : messageId.getBytes(StandardCharsets.UTF_8)) {
-      h ^= b;
+    // PERF: an ASCII id's chars are its UTF-8 bytes: hashed without encoding it into a new array
+    int n = messageId.length();
+    int i = 0;
+    for (; i < n; i++) {
+      char c = messageId.charAt(i);
+      if (c >= 0x80) {
+        break;
+      }
+      h ^= c;
       h *= 0x100000001b3L;
+    }
+    if (i < n) {
+      h = 0xcbf29ce484222325L ^ sourceId;
+      for (byte b : messageId.getBytes(StandardCharsets.UTF_8)) {
+        h ^= b;
+        h *= 0x100000001b3L;
+      }
     }
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;

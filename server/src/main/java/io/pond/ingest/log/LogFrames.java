@@ -39,24 +39,35 @@ final class LogFrames {
 
   private LogFrames() {}
 
-  static byte[] event(EncodedEventParts e, long dedupHash) {
-    Writer w = new Writer(256 + e.sizeHint());
+  /** An event's frame and its stored size (as the per-event limit counts it). */
+  record EventFrame(byte[] frame, int storedBytes) {}
+
+  /**
+   * The event's frame; the JSON columns are written by {@code columns} straight into it. The stored
+   * size is the UTF-8 size of messageId, type, event and the JSON columns.
+   */
+  static EventFrame event(EventEnvelope env, long dedupHash, JsonColumns columns) {
+    Writer w = new Writer(256 + 2 * env.messageId().length()
+        + 48 * (env.properties().size() + env.traits().size() + env.context().size() + env.identifiers().size()));
     w.kind(EVENT);
-    EventEnvelope env = e.envelope();
     w.putLong(dedupHash);
     w.putLong(env.sourceId());
-    w.putString(env.messageId());
+    int stored = w.putString(env.messageId());
     w.putString(env.protocol());
-    w.putString(env.type());
-    w.putString(env.event());
+    stored += w.putString(env.type());
+    stored += w.putString(env.event());
     w.putLong(micros(env.timestamp()));
     w.putLong(micros(env.receivedAt()));
     w.putString(env.link().name());
-    w.putString(e.identifiers());
-    w.putString(e.previous());
-    w.putString(e.properties());
-    w.putString(e.traits());
-    w.putString(e.context());
+    stored += w.putJson(env.identifiers(), columns);
+    if (env.previous() == null) {
+      w.putInt(-1);
+    } else {
+      stored += w.putJson(env.previous(), columns);
+    }
+    stored += w.putJsonObject(env.properties(), columns);
+    stored += w.putJsonObject(env.traits(), columns);
+    stored += w.putJsonObject(env.context(), columns);
     int n = env.identifiers().size() + (env.previous() == null ? 0 : 1);
     w.putInt(n);
     for (Identifier id : env.identifiers()) {
@@ -69,7 +80,7 @@ final class LogFrames {
       w.putString(env.previous().scope());
       w.putString(env.previous().value());
     }
-    return w.frame();
+    return new EventFrame(w.frame(), stored);
   }
 
   static byte[] deadLetter(DeadLetter d) {
@@ -106,28 +117,11 @@ final class LogFrames {
     return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
   }
 
-  /** What {@link #event} needs of an encoded event. */
-  interface EncodedEventParts {
-    EventEnvelope envelope();
-
-    String identifiers();
-
-    String previous();
-
-    String properties();
-
-    String traits();
-
-    String context();
-
-    default int sizeHint() {
-      return properties().length() + traits().length() + context().length() + identifiers().length() + 64;
-    }
-  }
-
   // --- writing ---------------------------------------------------------------------------------------
 
-  private static final class Writer {
+  /** Builds one frame: the header is filled in by {@link #frame()}. */
+  static final class Writer {
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private byte[] buf;
     private int pos = HEADER;
 
@@ -135,9 +129,26 @@ final class LogFrames {
       buf = new byte[Math.max(64, hint + HEADER)];
     }
 
+    int position() {
+      return pos;
+    }
+
+    byte[] buffer() {
+      return buf;
+    }
+
+    void reset(int position) {
+      pos = position;
+    }
+
     void kind(byte k) {
       ensure(1);
       buf[pos++] = k;
+    }
+
+    void putByte(char c) {
+      ensure(1);
+      buf[pos++] = (byte) c;
     }
 
     void putInt(int v) {
@@ -153,10 +164,27 @@ final class LogFrames {
       putInt((int) v);
     }
 
-    void putString(String s) {
+    void putBytes(byte[] b) {
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, pos, b.length);
+      pos += b.length;
+    }
+
+    /** A string known to be ASCII (numbers, literals), without a length. */
+    @SuppressWarnings("deprecation")
+    void putAscii(String s) {
+      int n = s.length();
+      ensure(n);
+      s.getBytes(0, n, buf, pos);
+      pos += n;
+    }
+
+    /** A length-prefixed UTF-8 string (-1 for null); returns its encoded length (0 for null). */
+    @SuppressWarnings("deprecation")
+    int putString(String s) {
       if (s == null) {
         putInt(-1);
-        return;
+        return 0;
       }
       // PERF: ASCII strings (most keys, ids and JSON) are copied without an encoder
       int n = s.length();
@@ -172,13 +200,92 @@ final class LogFrames {
         ensure(n);
         s.getBytes(0, n, buf, pos);
         pos += n;
-      } else {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        putInt(b.length);
-        ensure(b.length);
-        System.arraycopy(b, 0, buf, pos, b.length);
-        pos += b.length;
+        return n;
       }
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      putInt(b.length);
+      putBytes(b);
+      return b.length;
+    }
+
+    /** A length-prefixed JSON value written by {@code columns}; returns its length. */
+    int putJson(Object value, JsonColumns columns) {
+      int at = pos;
+      putInt(0);
+      int n = columns.write(this, value);
+      buf[at] = (byte) (n >>> 24);
+      buf[at + 1] = (byte) (n >>> 16);
+      buf[at + 2] = (byte) (n >>> 8);
+      buf[at + 3] = (byte) n;
+      return n;
+    }
+
+    /** A JSON object column: {@code {}} when empty. */
+    int putJsonObject(java.util.Map<String, Object> map, JsonColumns columns) {
+      if (map.isEmpty()) {
+        putInt(2);
+        putAscii("{}");
+        return 2;
+      }
+      return putJson(map, columns);
+    }
+
+    /**
+     * A JSON string literal in UTF-8, escaped as Jackson escapes: {@code "} and {@code \}, the
+     * control characters (short forms for b f n r t, else u00XX). A lone surrogate
+     * becomes {@code ?}, as String.getBytes writes it.
+     */
+    void putJsonString(String s) {
+      int n = s.length();
+      ensure(n + 2);
+      buf[pos++] = '"';
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+          if (pos == buf.length) {
+            ensure(1);
+          }
+          buf[pos++] = (byte) c;
+          continue;
+        }
+        ensure(6 + (n - i));
+        if (c < 0x80) {
+          buf[pos++] = '\\';
+          switch (c) {
+            case '"' -> buf[pos++] = '"';
+            case '\\' -> buf[pos++] = '\\';
+            case '\b' -> buf[pos++] = 'b';
+            case '\f' -> buf[pos++] = 'f';
+            case '\n' -> buf[pos++] = 'n';
+            case '\r' -> buf[pos++] = 'r';
+            case '\t' -> buf[pos++] = 't';
+            default -> {
+              buf[pos++] = 'u';
+              buf[pos++] = '0';
+              buf[pos++] = '0';
+              buf[pos++] = HEX[c >> 4];
+              buf[pos++] = HEX[c & 0xF];
+            }
+          }
+        } else if (c < 0x800) {
+          buf[pos++] = (byte) (0xC0 | (c >> 6));
+          buf[pos++] = (byte) (0x80 | (c & 0x3F));
+        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, s.charAt(++i));
+          buf[pos++] = (byte) (0xF0 | (cp >> 18));
+          buf[pos++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+          buf[pos++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+          buf[pos++] = (byte) (0x80 | (cp & 0x3F));
+        } else if (Character.isSurrogate(c)) {
+          buf[pos++] = '?';
+        } else {
+          buf[pos++] = (byte) (0xE0 | (c >> 12));
+          buf[pos++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+          buf[pos++] = (byte) (0x80 | (c & 0x3F));
+        }
+      }
+      ensure(1);
+      buf[pos++] = '"';
     }
 
     private void ensure(int n) {
@@ -261,6 +368,18 @@ final class LogFrames {
       }
       pos += n;
       return s;
+    }
+
+    /** A string's UTF-8 bytes (null for a null string). */
+    byte[] getBytes() {
+      int n = getInt();
+      if (n < 0) {
+        return null;
+      }
+      byte[] bytes = new byte[n];
+      b.get(pos, bytes);
+      pos += n;
+      return bytes;
     }
 
     /** Skips a string, returning its encoded bytes' position and length for direct copies. */

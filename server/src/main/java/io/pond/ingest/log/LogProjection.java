@@ -44,22 +44,35 @@ final class LogProjection {
   private PreparedStatement savePosition;
   private State state;
   private volatile long loaded;
+  /** The offset of the first event DuckDB does not have yet (set after each load's commit). */
+  private volatile long loadedOffset;
   private volatile boolean running;
   private Thread thread;
   private FileChannel in;
   private long inSegment = -1;
   private ByteBuffer buffer = ByteBuffer.allocate(4 << 20);
 
-  LogProjection(EventLog eventLog, DuckDbStore store, Path dir, int maxEvents) {
+  LogProjection(EventLog eventLog, DuckDbStore store, Path dir, int maxEvents, java.time.Duration linger) {
     this.eventLog = eventLog;
     this.store = store;
     this.dir = dir;
     this.maxEvents = maxEvents;
+    this.lingerNanos = linger.toNanos();
   }
+
+  /** Past this many bytes waiting the loader does not linger. */
+  static final long LINGER_BYTES = 4L << 20;
+
+  private final long lingerNanos;
 
   /** The log position up to which DuckDB has everything. */
   long loaded() {
     return loaded;
+  }
+
+  /** Every event below this offset is in DuckDB. */
+  long loadedOffset() {
+    return loadedOffset;
   }
 
   /** Opens the DuckDB side and says where loading resumes. */
@@ -103,6 +116,7 @@ final class LogProjection {
     }
     connection.setAutoCommit(false);
     loaded = EventLog.position(state.segment(), state.position());
+    loadedOffset = state.nextOffset();
     return state;
   }
 
@@ -140,6 +154,19 @@ final class LogProjection {
         synchronized (eventLog.progress) {
           while (running && eventLog.durable <= loaded) {
             eventLog.progress.wait(1000);
+          }
+          // PERF: a DuckDB transaction has a fixed cost (the position row, four appender flushes,
+          // the commit and its WAL write): loading every group commit on its own cost about as much
+          // CPU as the requests under a stream of small commits. Wait a little for more, unless a
+          // query waits (it reads its own writes) or much is waiting already.
+          long until = System.nanoTime() + lingerNanos;
+          while (running && eventLog.readers == 0 && sameSegment(eventLog.durable, loaded)
+              && eventLog.durable - loaded < LINGER_BYTES) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+              break;
+            }
+            eventLog.progress.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
           }
           target = eventLog.durable;
           if (!running && target <= loaded) {
@@ -207,6 +234,10 @@ final class LogProjection {
     }
   }
 
+  private static boolean sameSegment(long a, long b) {
+    return a >>> EventLog.SEGMENT_SHIFT == b >>> EventLog.SEGMENT_SHIFT;
+  }
+
   /** Loads one batch: up to {@code maxEvents} events, within one segment, not past {@code target}. */
   private void loadUpTo(long target) throws IOException, SQLException {
     long seg = state.segment();
@@ -233,7 +264,6 @@ final class LogProjection {
     boolean anyEvent = false;
     boolean anyDeadLetter = false;
     boolean anyDuplicate = false;
-    List<String> keys = new ArrayList<>();
     while (events < maxEvents && !rolled && r.next()) {
       LogFrames.Reader f = new LogFrames.Reader(r.buffer(), r.frameStart());
       switch (f.kind()) {
@@ -246,23 +276,23 @@ final class LogProjection {
               .append(hash)
               .append(source)
               .append(messageId)
-              .append(f.getString()) // protocol
-              .append(f.getString()) // type
-              .append(f.getString()) // event
+              // PERF: text columns are appended as the frame's UTF-8 bytes, without a String each
+              .append(f.getBytes()) // protocol
+              .append(f.getBytes()) // type
+              .append(f.getBytes()) // event
               .appendEpochMicros(f.getLong()) // ts
               .appendEpochMicros(f.getLong()) // received_at
-              .append(f.getString()) // link
-              .append(f.getString()) // identifiers
-              .append(f.getString()) // previous
-              .append(f.getString()) // properties
-              .append(f.getString()) // traits
-              .append(f.getString()) // context
+              .append(f.getBytes()) // link
+              .append(f.getBytes()) // identifiers
+              .append(f.getBytes()) // previous
+              .append(f.getBytes()) // properties
+              .append(f.getBytes()) // traits
+              .append(f.getBytes()) // context
               .endRow();
           int n = f.getInt();
           for (int i = 0; i < n; i++) {
-            identifierRows.beginRow().append(offset).append(f.getString()).append(f.getString()).append(f.getString()).endRow();
+            identifierRows.beginRow().append(offset).append(f.getBytes()).append(f.getBytes()).append(f.getBytes()).endRow();
           }
-          keys.add(EventLog.key(source, messageId));
           offset++;
           events++;
           anyEvent = true;
@@ -314,7 +344,7 @@ final class LogProjection {
     }
     connection.commit();
     state = next;
-    keys.forEach(eventLog.unloaded::remove);
+    loadedOffset = next.nextOffset();
     if (rolled) {
       in.close();
       in = null;

@@ -7,9 +7,18 @@ package io.pond.ingest.log;
 final class LongHashSet {
 
   private static final long EMPTY = 0L;
-  private long[] slots = new long[1 << 16];
+  private long[] slots;
   private int size;
   private boolean hasZero;
+
+  LongHashSet() {
+    this(1 << 15);
+  }
+
+  /** A set sized for about {@code expected} values before it grows. */
+  LongHashSet(int expected) {
+    slots = new long[Integer.highestOneBit(Math.max(8, expected) * 2 - 1) << 1];
+  }
 
   boolean contains(long value) {
     if (value == EMPTY) {

@@ -101,7 +101,7 @@ class NativeController {
         if (!item.isObject()) {
           throw RecordException.invalid("type", "each record must be an object");
         }
-        parsed.add(new Parsed.Valid(index, envelope(item, source.id(), sentAt, receivedAt), item));
+        parsed.add(new Parsed.Valid(index, envelope(item, source.id(), sentAt, receivedAt), () -> fields.write(item)));
       } catch (RecordException e) {
         parsed.add(new Parsed.Refused(index, e.rejection(), fields.write(item)));
       }

@@ -2,7 +2,6 @@ package io.pond.ingest.segment;
 
 import io.pond.ingest.envelope.domain.IngestLimits;
 import io.pond.ingest.intake.Intake;
-import io.pond.ingest.intake.JsonFields;
 import io.pond.ingest.intake.Parsed;
 import io.pond.ingest.intake.RecordException;
 import io.pond.ingest.intake.RequestBodies;
@@ -23,10 +22,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The Segment HTTP Tracking API, as spoken by Segment's and RudderStack's SDKs: {@code /v1/<type>}
@@ -40,8 +36,7 @@ class SegmentController {
 
   private final Intake intake;
   private final WriteKeys writeKeys;
-  private final JsonMapper json;
-  private final JsonFields fields;
+  private final SegmentBody reader;
   private final SegmentMapper mapper;
   private final Clock clock;
   private final IngestLimits limits = IngestLimits.SEGMENT;
@@ -49,9 +44,8 @@ class SegmentController {
   SegmentController(Intake intake, WriteKeys writeKeys, JsonMapper json, Clock clock) {
     this.intake = intake;
     this.writeKeys = writeKeys;
-    this.json = json;
-    this.fields = new JsonFields(json);
-    this.mapper = new SegmentMapper(fields);
+    this.reader = new SegmentBody(json);
+    this.mapper = new SegmentMapper();
     this.clock = clock;
   }
 
@@ -66,24 +60,25 @@ class SegmentController {
   Map<String, Object> handle(String type, HttpServletRequest request) {
     Instant receivedAt = clock.instant();
     byte[] body = RequestBodies.read(request, limits);
-    JsonNode root = parse(body);
+    boolean batch = type.equals("batch") || type.equals("import");
+    // PERF: streamed straight into plain values, no JsonNode tree (see SegmentBody).
+    SegmentBody.Read read = reader.read(body, batch);
+    Map<String, Object> root = read.top();
     String key = WriteKeys.fromBasic(request.getHeader(HttpHeaders.AUTHORIZATION));
     if (key == null) {
-      key = fields.text(root, "writeKey");
+      key = SegmentMapper.text(root, "writeKey");
     }
     Source source = writeKeys.authenticate(key);
-    boolean batch = type.equals("batch") || type.equals("import");
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("success", true);
     if (!batch) {
-      ObjectNode record = (ObjectNode) root;
-      record.remove("writeKey");
+      root.remove("writeKey");
       if (limits.checkEvent(body.length).isPresent()) {
         throw new PondException(
             ErrorCode.PAYLOAD_TOO_LARGE, "an event may be at most " + limits.maxEventBytes() + " bytes");
       }
-      SegmentMapper.Defaults none = new SegmentMapper.Defaults(json.createObjectNode(), null, null);
-      Parsed parsed = mapper.map(0, record, type, none, source.id(), receivedAt);
+      Parsed parsed = mapper.map(0, root, reader.rawMessage(body), type, SegmentMapper.Defaults.none(), source.id(),
+          receivedAt);
       Intake.Result result = intake.take(source, "segment", receivedAt, List.of(parsed), false);
       if (!result.rejected().isEmpty()) {
         Parsed.Refused r = result.rejected().getFirst();
@@ -92,8 +87,8 @@ class SegmentController {
       answer.put("deduplicated", result.deduplicated() > 0);
       return answer;
     }
-    JsonNode items = root.get("batch");
-    if (items == null || !items.isArray()) {
+    List<SegmentBody.Item> items = read.items();
+    if (items == null) {
       throw PondException.invalid("batch", "a batch request needs a 'batch' array");
     }
     if (items.size() > limits.maxBatchEvents()) {
@@ -104,15 +99,15 @@ class SegmentController {
     }
     SegmentMapper.Defaults defaults;
     try {
-      defaults = new SegmentMapper.Defaults(fields.object(root, "context"), root.get("integrations"),
-          fields.instant(root, "sentAt"));
+      defaults = new SegmentMapper.Defaults(SegmentMapper.map(root, "context"), root.get("integrations"),
+          SegmentMapper.instant(root, "sentAt"));
     } catch (RecordException e) {
       throw PondException.invalid(e.rejection().field(), e.rejection().detail());
     }
     List<Parsed> parsed = new ArrayList<>(items.size());
     int i = 0;
-    for (JsonNode item : items.values()) {
-      parsed.add(mapper.map(i++, item, null, defaults, source.id(), receivedAt));
+    for (SegmentBody.Item item : items) {
+      parsed.add(mapper.map(i++, item.value(), item.raw(), null, defaults, source.id(), receivedAt));
     }
     Intake.Result result = intake.take(source, "segment", receivedAt, parsed, false);
     answer.put("accepted", result.accepted());
@@ -130,17 +125,5 @@ class SegmentController {
     }
     m.put("detail", r.rejection().detail());
     return m;
-  }
-
-  private JsonNode parse(byte[] body) {
-    try {
-      JsonNode root = json.readTree(body);
-      if (root == null || !root.isObject()) {
-        throw new PondException(ErrorCode.MALFORMED_REQUEST, "the body must be a JSON object");
-      }
-      return root;
-    } catch (JacksonException e) {
-      throw new PondException(ErrorCode.MALFORMED_REQUEST, "the body is not valid JSON: " + e.getOriginalMessage());
-    }
   }
 }

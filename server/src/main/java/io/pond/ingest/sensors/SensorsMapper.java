@@ -44,7 +44,7 @@ final class SensorsMapper {
       if (!record.isObject()) {
         throw RecordException.invalid("type", "each record must be a JSON object");
       }
-      return new Parsed.Valid(index, envelope((ObjectNode) record, project, sourceId, receivedAt), record);
+      return new Parsed.Valid(index, envelope((ObjectNode) record, project, sourceId, receivedAt), () -> fields.write(record));
     } catch (RecordException e) {
       return new Parsed.Refused(index, e.rejection(), fields.write(record));
     }

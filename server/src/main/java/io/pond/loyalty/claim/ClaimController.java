@@ -3,6 +3,7 @@ package io.pond.loyalty.claim;
 import io.pond.loyalty.PersonRef;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.errors.Problems;
+import io.pond.platform.security.CurrentCaller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -60,14 +61,14 @@ class ClaimController {
       @RequestParam(required = false) Integer personId,
       @RequestParam(required = false) Long before,
       @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
-    return claims.list(program, personId, status(status), before, limit);
+    return claims.list(program, personId, status(status), before, limit, CurrentCaller.channels().channels().orElse(null));
   }
 
   @GetMapping("/programs/{program}/claims/{id}")
   @Operation(summary = "One claim with its decision and reason")
   OrderClaims.Claim one(@PathVariable String program, @PathVariable long id) {
     OrderClaims.Claim claim = claims.get(id);
-    if (!claim.program().equals(program)) {
+    if (!claim.program().equals(program) || !CurrentCaller.channels().permits(claim.channel())) {
       throw PondException.notFound("order claim", id);
     }
     return claim;

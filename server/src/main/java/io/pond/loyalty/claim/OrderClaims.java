@@ -18,8 +18,11 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -307,15 +310,33 @@ public class OrderClaims implements OrderArrivals {
 
   /** Claims of a program newest first, optionally of one member and/or in one status. */
   public List<Claim> list(String programCode, Integer personId, Status status, Long beforeId, int limit) {
+    return list(programCode, personId, status, beforeId, limit, null);
+  }
+
+  /** The same, only of the given channels ({@code null}: every channel), for callers limited to some. */
+  public List<Claim> list(String programCode, Integer personId, Status status, Long beforeId, int limit, Set<String> channels) {
     Programs.Program program = programs.get(programCode);
-    return jdbc.sql(
-            "SELECT c.*, p.code AS program_code FROM loyalty_claim c JOIN loyalty_program p ON p.id = c.program_id WHERE c.program_id = ?"
-                + " AND (CAST(? AS INT) IS NULL OR c.person_id = ?) AND (CAST(? AS VARCHAR(16)) IS NULL OR c.status = ?) AND c.id < ?"
-                + " ORDER BY c.id DESC LIMIT ?")
-        .params(program.id(), personId, personId, status == null ? null : status.name(), status == null ? null : status.name(),
-            beforeId == null ? Long.MAX_VALUE : beforeId, limit)
-        .query(OrderClaims::claim)
-        .list();
+    StringBuilder sql = new StringBuilder(
+        "SELECT c.*, p.code AS program_code FROM loyalty_claim c JOIN loyalty_program p ON p.id = c.program_id WHERE c.program_id = :program"
+            + " AND c.id < :before");
+    Map<String, Object> params = new HashMap<>();
+    params.put("program", program.id());
+    params.put("before", beforeId == null ? Long.MAX_VALUE : beforeId);
+    if (personId != null) {
+      sql.append(" AND c.person_id = :person");
+      params.put("person", personId);
+    }
+    if (status != null) {
+      sql.append(" AND c.status = :status");
+      params.put("status", status.name());
+    }
+    if (channels != null) {
+      sql.append(" AND c.channel IN (:channels)");
+      params.put("channels", channels);
+    }
+    sql.append(" ORDER BY c.id DESC LIMIT :limit");
+    params.put("limit", limit);
+    return jdbc.sql(sql.toString()).params(params).query(OrderClaims::claim).list();
   }
 
   /**

@@ -4,6 +4,7 @@ import io.pond.loyalty.PersonRef;
 import io.pond.platform.audit.AuditLog;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.security.Actors;
+import io.pond.platform.security.CurrentCaller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -52,6 +53,7 @@ class MembershipController {
   @PostMapping("/joins")
   @Operation(summary = "Join on a channel: resolves the person through OneID, binds the channel member id, gives the join gift once")
   Memberships.Joined join(@PathVariable String program, @Valid @RequestBody JoinRequest r) {
+    CurrentCaller.channels().require(r.channel());
     return memberships.join(
         new Memberships.Join(program, r.channel(), r.shop(), r.channelMemberId(), r.identifierType(), r.phone(), r.unionid()));
   }
@@ -66,6 +68,7 @@ class MembershipController {
   @Operation(summary = "The binding of a channel member id")
   Memberships.Binding binding(
       @PathVariable String program, @RequestParam String channel, @RequestParam String shop, @RequestParam String channelMemberId) {
+    CurrentCaller.channels().require(channel);
     return memberships
         .binding(program, channel, shop, channelMemberId)
         .orElseThrow(() -> PondException.notFound("binding", channel + "/" + shop + "/" + channelMemberId));

@@ -1,8 +1,10 @@
 package io.pond.offer.checkout;
 
+import io.pond.identity.PersonVisibility;
 import io.pond.offer.coupon.IdempotencyKeys;
 import io.pond.offer.coupon.domain.Cart;
 import io.pond.platform.errors.PondException;
+import io.pond.platform.security.CurrentCaller;
 import io.pond.platform.security.DataScope;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -31,9 +33,17 @@ import org.springframework.web.bind.annotation.RestController;
 class CheckoutController {
 
   private final Checkout checkout;
+  private final PersonVisibility visibility;
 
-  CheckoutController(Checkout checkout) {
+  CheckoutController(Checkout checkout, PersonVisibility visibility) {
     this.checkout = checkout;
+    this.visibility = visibility;
+  }
+
+  /** A caller limited to some channels checks out only carts of its channels, for persons it may see. */
+  private void requireInScope(int personId, CartRequest cart) {
+    CurrentCaller.channels().require(cart.channel());
+    visibility.require(personId);
   }
 
   record LineRequest(@NotBlank @Size(max = 64) String sku, @Size(max = 64) String category, @NotNull @Min(1) @Max(10_000) Integer quantity,
@@ -56,6 +66,7 @@ class CheckoutController {
   @PostMapping("/validate")
   @Operation(summary = "Which coupons apply to a cart, the discount each gives, and the best combination under the stacking rules")
   Checkout.Evaluation validate(@Valid @RequestBody ValidateRequest r) {
+    requireInScope(r.personId(), r.cart());
     return checkout.validate(r.personId(), r.cart().toCart(), r.codes());
   }
 
@@ -67,6 +78,7 @@ class CheckoutController {
   @PreAuthorize("hasAnyRole('ADMIN','OPERATOR')")
   @Operation(summary = "Lock coupons to a checkout (all or none); idempotent on idempotencyKey or the Idempotency-Key header")
   ResponseEntity<Checkout.LockView> lock(@Valid @RequestBody LockRequest r, @RequestHeader(value = "Idempotency-Key", required = false) String header) {
+    requireInScope(r.personId(), r.cart());
     Checkout.LockView lock = checkout.lock(IdempotencyKeys.of(r.idempotencyKey(), header), r.personId(), r.cart().toCart(), r.codes(), r.orderId());
     return ResponseEntity.status(lock.replayed() ? HttpStatus.OK : HttpStatus.CREATED).body(lock);
   }

@@ -1,5 +1,6 @@
 package io.pond.offer.coupon;
 
+import io.pond.identity.PersonVisibility;
 import io.pond.platform.security.Actors;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -37,8 +38,10 @@ class CouponController {
   private final CodePools pools;
   private final Wallet wallet;
   private final Clock clock;
+  private final PersonVisibility visibility;
 
-  CouponController(Templates templates, Issuing issuing, CodePools pools, Wallet wallet, Clock clock) {
+  CouponController(Templates templates, Issuing issuing, CodePools pools, Wallet wallet, Clock clock, PersonVisibility visibility) {
+    this.visibility = visibility;
     this.templates = templates;
     this.issuing = issuing;
     this.pools = pools;
@@ -129,6 +132,7 @@ class CouponController {
   @Operation(summary = "A member claims a coupon (领券): audience rules, stock and the per-member limit apply; idempotent on idempotencyKey")
   ResponseEntity<IssueOutcome.Coupon> claim(
       @PathVariable String code, @Valid @RequestBody IssueRequest r, @RequestHeader(value = "Idempotency-Key", required = false) String header) {
+    visibility.require(r.personId());
     IssueOutcome.Issued issued = Issuing.orThrow(issuing.claim(code, r.personId(), IdempotencyKeys.of(r.idempotencyKey(), header)));
     return ResponseEntity.status(issued.replayed() ? HttpStatus.OK : HttpStatus.CREATED).body(issued.coupon());
   }
@@ -138,6 +142,7 @@ class CouponController {
   @Operation(summary = "An operator gives a coupon to a person (audience rules do not apply; stock and limit do); idempotent on idempotencyKey")
   ResponseEntity<IssueOutcome.Coupon> grant(
       @PathVariable String code, @Valid @RequestBody IssueRequest r, @RequestHeader(value = "Idempotency-Key", required = false) String header) {
+    visibility.require(r.personId());
     IssueOutcome.Issued issued = Issuing.orThrow(issuing.grant(code, r.personId(), "grant:" + Actors.current(), IdempotencyKeys.of(r.idempotencyKey(), header)));
     return ResponseEntity.status(issued.replayed() ? HttpStatus.OK : HttpStatus.CREATED).body(issued.coupon());
   }

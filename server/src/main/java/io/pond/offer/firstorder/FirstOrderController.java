@@ -1,5 +1,6 @@
 package io.pond.offer.firstorder;
 
+import io.pond.identity.PersonVisibility;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.security.Actors;
 import io.swagger.v3.oas.annotations.Operation;
@@ -30,10 +31,12 @@ class FirstOrderController {
 
   private final FirstOrders firstOrders;
   private final Clock clock;
+  private final PersonVisibility visibility;
 
-  FirstOrderController(FirstOrders firstOrders, Clock clock) {
+  FirstOrderController(FirstOrders firstOrders, Clock clock, PersonVisibility visibility) {
     this.firstOrders = firstOrders;
     this.clock = clock;
+    this.visibility = visibility;
   }
 
   record ProgramRequest(@Size(max = 64) String code, @Size(max = 200) String name, Integer windowDays, List<String> templateCodes, Boolean enrolOnJoin) {}
@@ -58,6 +61,7 @@ class FirstOrderController {
   @PreAuthorize("hasAnyRole('ADMIN','OPERATOR')")
   @Operation(summary = "Enrol a new customer and issue the program's offers; enrolling again answers the enrolment")
   ResponseEntity<FirstOrders.Enrolment> enrol(@PathVariable String code, @Valid @RequestBody EnrolRequest r) {
+    visibility.require(r.personId());
     FirstOrders.Enrolment e = firstOrders.enrol(code, r.personId());
     return ResponseEntity.status(e.replayed() ? HttpStatus.OK : HttpStatus.CREATED).body(e);
   }

@@ -1,8 +1,10 @@
 package io.pond.offer.issuance;
 
 import io.pond.offer.coupon.IdempotencyKeys;
+import io.pond.platform.errors.ErrorCode;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.security.Actors;
+import io.pond.platform.security.CurrentCaller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -47,6 +49,7 @@ class IssuanceController {
   @PreAuthorize("hasAnyRole('ADMIN','OPERATOR')")
   @Operation(summary = "Issue a template to a list of persons or an audience (kind:reference), in the background; idempotent on idempotencyKey")
   ResponseEntity<BulkIssuance.Job> start(@Valid @RequestBody JobRequest r, @RequestHeader(value = "Idempotency-Key", required = false) String header) {
+    requireEveryChannel();
     String key = IdempotencyKeys.of(r.idempotencyKey(), header);
     if ((r.personIds() == null) == (r.audience() == null)) {
       throw PondException.invalid("personIds", "give personIds or an audience, not both");
@@ -65,6 +68,7 @@ class IssuanceController {
       @RequestParam("templateCode") String templateCode, @RequestParam("file") MultipartFile file,
       @RequestParam(value = "idempotencyKey", required = false) String idempotencyKey,
       @RequestHeader(value = "Idempotency-Key", required = false) String header) throws IOException {
+    requireEveryChannel();
     try (InputStream in = file.getInputStream()) {
       BulkIssuance.Job job = bulk.startFromCsv(IdempotencyKeys.of(idempotencyKey, header), templateCode, in, file.getOriginalFilename(), Actors.current());
       return ResponseEntity.status(job.replayed() ? HttpStatus.OK : HttpStatus.ACCEPTED).body(job);
@@ -102,6 +106,7 @@ class IssuanceController {
   @PreAuthorize("hasAnyRole('ADMIN','OPERATOR')")
   @Operation(summary = "Resume a paused or interrupted job where it stopped; nobody is issued twice")
   BulkIssuance.Job resume(@PathVariable long id) {
+    requireEveryChannel();
     return bulk.resume(id, Actors.current());
   }
 
@@ -112,6 +117,7 @@ class IssuanceController {
   @PreAuthorize("hasAnyRole('ADMIN','OPERATOR')")
   @Operation(summary = "Issue a template to every member on an event: join (入会有礼) or birthday")
   Triggers.Trigger addTrigger(@Valid @RequestBody TriggerRequest r) {
+    requireEveryChannel();
     return triggers.add(r.event(), r.templateCode(), Actors.current());
   }
 
@@ -126,6 +132,15 @@ class IssuanceController {
   @PreAuthorize("hasAnyRole('ADMIN','OPERATOR')")
   @Operation(summary = "Stop issuing a template on an event")
   void removeTrigger(@PathVariable long id) {
+    requireEveryChannel();
     triggers.remove(id, Actors.current());
+  }
+
+  /** Bulk jobs and event triggers reach persons on every channel: not for a caller limited to some. */
+  private static void requireEveryChannel() {
+    if (CurrentCaller.channels().isRestricted()) {
+      throw new PondException(ErrorCode.FORBIDDEN,
+          "Bulk issuance reaches members on every channel; your data scope is limited to " + CurrentCaller.channels() + ".", "channel");
+    }
   }
 }

@@ -21,7 +21,10 @@ import java.util.stream.Stream;
  * request that names a channel outside the scope with {@link #require(String)}.
  *
  * <p>Channel names are lower-case codes ({@code tmall}, {@code jd}, {@code douyin}, {@code wechat},
- * {@code offline}…); a scope compares them case-insensitively.
+ * {@code offline}…); a scope compares them case-insensitively, and a channel granted under one
+ * spelling is granted under its others ({@link SalesChannels#spellings}: {@code tmall} is also
+ * {@code taobao}, where commerce files Tmall orders). {@link #granted()} is what was granted;
+ * {@link #channels()} and {@link #permits} include the other spellings.
  */
 public final class DataScope {
 
@@ -30,10 +33,18 @@ public final class DataScope {
 
   private static final DataScope ALL = new DataScope(null);
 
-  private final Set<String> channels; // null: every channel
+  private final Set<String> granted; // null: every channel
+  private final Set<String> channels; // granted with every other spelling; null: every channel
 
-  private DataScope(Set<String> channels) {
-    this.channels = channels;
+  private DataScope(Set<String> granted) {
+    this.granted = granted;
+    if (granted == null) {
+      this.channels = null;
+    } else {
+      TreeSet<String> all = new TreeSet<>();
+      granted.forEach(c -> all.addAll(SalesChannels.spellings(c)));
+      this.channels = Collections.unmodifiableSet(all);
+    }
   }
 
   /** No restriction: admins, server keys, and users without channel scopes. */
@@ -72,9 +83,14 @@ public final class DataScope {
     return channels != null;
   }
 
-  /** The permitted channels, sorted; empty when the scope is not restricted (every channel). */
+  /** The permitted channels in every spelling, sorted; empty when the scope is not restricted (every channel). */
   public Optional<Set<String>> channels() {
     return Optional.ofNullable(channels);
+  }
+
+  /** The channels as granted (to show and to store), sorted; empty when the scope is not restricted. */
+  public Optional<Set<String>> granted() {
+    return Optional.ofNullable(granted);
   }
 
   public boolean permits(String channel) {
@@ -96,16 +112,16 @@ public final class DataScope {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DataScope other && java.util.Objects.equals(channels, other.channels);
+    return o instanceof DataScope other && java.util.Objects.equals(granted, other.granted);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hashCode(channels);
+    return java.util.Objects.hashCode(granted);
   }
 
   @Override
   public String toString() {
-    return channels == null ? "all channels" : String.join(",", channels);
+    return granted == null ? "all channels" : String.join(",", granted);
   }
 }

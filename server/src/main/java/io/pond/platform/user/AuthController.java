@@ -46,7 +46,7 @@ class AuthController {
           caller.isUser() ? "user" : "key",
           caller.name(),
           caller.role() == null ? null : caller.role().wire(),
-          caller.scope().channels().map(Set::stream).map(s -> s.sorted().toList()).orElse(null),
+          caller.scope().granted().map(Set::stream).map(s -> s.sorted().toList()).orElse(null),
           sessionExpiresAt);
     }
   }
@@ -65,7 +65,7 @@ class AuthController {
             "user",
             user.username(),
             user.role().wire(),
-            user.scope().channels().map(s -> s.stream().sorted().toList()).orElse(null),
+            user.scope().granted().map(s -> s.stream().sorted().toList()).orElse(null),
             started.expiresAt()));
   }
 

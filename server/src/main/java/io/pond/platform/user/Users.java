@@ -207,7 +207,7 @@ public class Users {
   }
 
   private void writeScope(long userId, DataScope scope) {
-    scope.channels().ifPresent(channels -> channels.forEach(channel ->
+    scope.granted().ifPresent(channels -> channels.forEach(channel ->
         jdbc.sql("INSERT INTO app_user_channel (user_id, channel) VALUES (?, ?)").params(userId, channel).update()));
   }
 

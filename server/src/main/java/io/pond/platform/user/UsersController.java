@@ -48,7 +48,7 @@ class UsersController {
           user.id(),
           user.username(),
           user.role().wire(),
-          user.scope().channels().map(s -> s.stream().sorted().toList()).orElse(null),
+          user.scope().granted().map(s -> s.stream().sorted().toList()).orElse(null),
           user.createdAt(),
           user.disabled());
     }

@@ -91,7 +91,7 @@ class TraitEventConsumer implements EventLogConsumer {
     Instant now = clock.instant();
     Instant first = waiting.computeIfAbsent(e.offset(), k -> now);
     if (Duration.between(first, now).compareTo(IDENTITY_GRACE) < 0) {
-      throw new IllegalStateException("event " + e.offset() + " is not attributed by identity yet; retrying");
+      throw new EventLogConsumer.NotYet("event " + e.offset() + " is not attributed by identity yet");
     }
     waiting.remove(e.offset());
     log.warn("Event {} of source {}: no person holds its identifiers; its traits are skipped", e.messageId(), e.sourceId());

@@ -1,6 +1,8 @@
 package io.pond.segment.aipl;
 
 import io.pond.platform.errors.PondException;
+import io.pond.platform.security.CurrentCaller;
+import io.pond.segment.audience.Segments;
 import io.pond.segment.index.SegmentIndex;
 import io.pond.segment.model.domain.AiplStage;
 import io.pond.segment.model.domain.ModelRules;
@@ -8,9 +10,11 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.roaringbitmap.RoaringBitmap;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,10 +31,23 @@ class AiplController {
 
   private final AiplSnapshots aipl;
   private final SegmentIndex index;
+  private final Segments segments;
 
-  AiplController(AiplSnapshots aipl, SegmentIndex index) {
+  AiplController(AiplSnapshots aipl, SegmentIndex index, Segments segments) {
     this.aipl = aipl;
     this.index = index;
+    this.segments = segments;
+  }
+
+  /** Stages as the caller sees them: only persons of its channels for a caller limited to some (today's presence). */
+  private Map<AiplStage, RoaringBitmap> seen(Map<AiplStage, RoaringBitmap> stages) {
+    Optional<RoaringBitmap> visible = segments.visible(CurrentCaller.channels());
+    if (visible.isEmpty()) {
+      return stages;
+    }
+    Map<AiplStage, RoaringBitmap> out = new EnumMap<>(AiplStage.class);
+    stages.forEach((stage, members) -> out.put(stage, RoaringBitmap.and(members, visible.get())));
+    return out;
   }
 
   record StagesView(LocalDate day, Map<String, Long> counts, ModelRules rules) {}
@@ -40,7 +57,7 @@ class AiplController {
   @GetMapping
   @Operation(summary = "How many persons are in each stage now, and the rules used")
   StagesView now() {
-    return new StagesView(LocalDate.ofEpochDay(index.today()), counts(aipl.now()), index.rules());
+    return new StagesView(LocalDate.ofEpochDay(index.today()), counts(seen(aipl.now())), index.rules());
   }
 
   @PostMapping("/snapshots")
@@ -48,13 +65,13 @@ class AiplController {
   @Operation(summary = "Store today's stages now (the server also does it once a day)")
   StagesView snapshot() {
     LocalDate day = aipl.snapshot();
-    return new StagesView(day, counts(aipl.at(day)), index.rules());
+    return new StagesView(day, counts(seen(aipl.at(day))), index.rules());
   }
 
   @GetMapping("/snapshots")
   @Operation(summary = "The days that have a snapshot, with the counts per stage")
   List<StagesView> snapshots() {
-    return aipl.days().stream().map(d -> new StagesView(d, counts(aipl.at(d)), null)).toList();
+    return aipl.days().stream().map(d -> new StagesView(d, counts(seen(aipl.at(d))), null)).toList();
   }
 
   @GetMapping("/flow")
@@ -65,8 +82,8 @@ class AiplController {
     if (!b.isAfter(a)) {
       throw PondException.invalid("to", "'to' is after 'from'");
     }
-    Map<AiplStage, RoaringBitmap> start = snapshotOrNow(a, "from");
-    Map<AiplStage, RoaringBitmap> end = snapshotOrNow(b, "to");
+    Map<AiplStage, RoaringBitmap> start = seen(snapshotOrNow(a, "from"));
+    Map<AiplStage, RoaringBitmap> end = seen(snapshotOrNow(b, "to"));
     return new FlowView(a, b, AiplSnapshots.transitions(start, end));
   }
 

@@ -2,6 +2,8 @@ package io.pond.segment.audience;
 
 import io.pond.platform.errors.ErrorCode;
 import io.pond.platform.errors.PondException;
+import io.pond.platform.security.DataScope;
+import io.pond.platform.security.SalesChannels;
 import io.pond.segment.expression.ExpressionJson;
 import io.pond.segment.expression.domain.Evaluator;
 import io.pond.segment.expression.domain.Expression;
@@ -219,7 +221,30 @@ public class Segments implements ExpressionJson.Vocabulary {
 
   @Override
   public List<String> channelTypes(String channel) {
-    return index.properties().channels().getOrDefault(channel, List.of());
+    for (String spelling : SalesChannels.spellings(channel)) {
+      List<String> types = index.properties().channels().get(spelling);
+      if (types != null) {
+        return types;
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * The expression as a caller sees it: for a caller limited to some channels, only the persons present
+   * on them (holding an identifier of their types, as {@link io.pond.identity.PersonVisibility} rules).
+   * Applied by the API to counts, samples and overlaps, never to what is stored (rule tags, audiences).
+   */
+  public static Expression scoped(Expression expression, DataScope scope) {
+    if (!scope.isRestricted()) {
+      return expression;
+    }
+    return new Expression.And(List.of(expression, new Expression.Channel("scope", List.copyOf(SalesChannels.identifierTypes(scope)))));
+  }
+
+  /** The persons a caller limited to some channels may see; empty (no restriction) for a caller who sees every channel. */
+  public Optional<RoaringBitmap> visible(DataScope scope) {
+    return scope.isRestricted() ? Optional.of(evaluate(scoped(new Expression.And(List.of()), scope))) : Optional.empty();
   }
 
   @Override

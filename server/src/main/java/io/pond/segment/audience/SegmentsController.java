@@ -3,7 +3,9 @@ package io.pond.segment.audience;
 import io.pond.platform.audit.AuditLog;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.security.Actors;
+import io.pond.platform.security.CurrentCaller;
 import io.pond.segment.expression.ExpressionJson;
+import io.pond.segment.expression.domain.Expression;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
@@ -61,7 +63,7 @@ class SegmentsController {
 
   private SegmentView view(Segments.Segment s) {
     long started = System.nanoTime();
-    long count = segments.count(s.code());
+    long count = segments.count(scoped(segments.parsed(s.code())));
     return new SegmentView(s.code(), s.name(), s.expression(), count, s.createdBy(), s.createdAt(), s.updatedAt(),
         (System.nanoTime() - started) / 1e6);
   }
@@ -116,7 +118,7 @@ class SegmentsController {
   @Operation(summary = "Up to `size` members (person ids) chosen at random")
   CountView sample(@PathVariable String code, @RequestParam(defaultValue = "20") int size) {
     long started = System.nanoTime();
-    RoaringBitmap members = segments.members(code);
+    RoaringBitmap members = segments.evaluate(scoped(segments.parsed(code)));
     return new CountView(members.getLongCardinality(), Segments.sample(members, clamp(size), code.hashCode()),
         (System.nanoTime() - started) / 1e6);
   }
@@ -127,7 +129,7 @@ class SegmentsController {
   CountView preview(@RequestBody PreviewRequest request) {
     requireExpression(request.expression());
     long started = System.nanoTime();
-    io.pond.segment.expression.domain.Expression expression = ExpressionJson.parse(request.expression(), "/expression", segments);
+    Expression expression = scoped(ExpressionJson.parse(request.expression(), "/expression", segments));
     int size = request.sample() == null ? 0 : clamp(request.sample());
     if (size == 0) { // a count alone is counted without building the members
       return new CountView(segments.count(expression), List.of(), (System.nanoTime() - started) / 1e6);
@@ -149,7 +151,7 @@ class SegmentsController {
       if (segments.find(code).isEmpty()) {
         throw PondException.invalid("/segments/" + i, "no segment '" + code + "'");
       }
-      members.put(code, segments.members(code));
+      members.put(code, segments.evaluate(scoped(segments.parsed(code))));
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     members.forEach((k, v) -> counts.put(k, v.getLongCardinality()));
@@ -163,8 +165,13 @@ class SegmentsController {
             RoaringBitmap.andCardinality(members.get(codes.get(i)), members.get(codes.get(j)))));
       }
     }
-    long all = segments.count(new io.pond.segment.expression.domain.Expression.And(List.of()));
+    long all = segments.count(scoped(new Expression.And(List.of())));
     return new OverlapView(counts, pairs, union.getLongCardinality(), all, (System.nanoTime() - started) / 1e6);
+  }
+
+  /** Counts, samples and overlaps cover only the persons the caller's channels may see. */
+  private static Expression scoped(Expression expression) {
+    return Segments.scoped(expression, CurrentCaller.channels());
   }
 
   static void requireExpression(JsonNode expression) {

@@ -78,7 +78,7 @@ class EventFacts implements EventLogConsumer {
       Optional<Integer> person = personOf(e.identifiers());
       if (person.isEmpty()) {
         if (Duration.between(e.receivedAt(), clock.instant()).compareTo(index.properties().attributionWait()) < 0) {
-          throw new IllegalStateException("event " + e.offset() + " has no person yet; the batch is retried");
+          throw new EventLogConsumer.NotYet("event " + e.offset() + " has no person yet");
         }
         unattributed++;
         continue;

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -179,8 +178,7 @@ class FactListeners {
 
   /** Stores and indexes which identifier types the person holds now (channel presence), if changed. */
   void refreshPresence(int person) {
-    Set<String> types = new TreeSet<>();
-    persons.identifiersOf(PersonId.of(person)).forEach(id -> types.add(id.type()));
+    Set<String> types = persons.identifierTypesOf(PersonId.of(person));
     Set<String> indexed = index.read(i -> i.identifierTypesOf(person));
     facts.touch(person);
     if (types.equals(indexed)) {

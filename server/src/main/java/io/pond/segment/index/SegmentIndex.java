@@ -5,6 +5,7 @@ import io.pond.segment.model.domain.ModelRules;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -20,7 +21,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * The one in-memory {@link PersonIndex} of this node, guarded by a read-write lock. Built from the
- * stored facts when the application is ready (and by {@link #rebuild()}); kept current by the
+ * stored facts in the background once the application is ready — reads and changes wait for that
+ * first build — and by {@link #rebuild()}; kept current by the
  * listeners, which change the stored facts in their transaction and the bitmaps only after it commits,
  * so that a rolled-back or replayed transaction never counts twice in memory.
  */
@@ -37,6 +39,8 @@ public class SegmentIndex {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile PersonIndex index = new PersonIndex();
   private volatile Duration lastBuild = Duration.ZERO;
+  private final CountDownLatch firstBuild = new CountDownLatch(1);
+  private volatile boolean started;
 
   SegmentIndex(Facts facts, Clock clock, SegmentProperties properties) {
     this.facts = facts;
@@ -45,11 +49,37 @@ public class SegmentIndex {
     this.rules = properties.models().rules(); // fails start-up on invalid model settings
   }
 
+  /**
+   * Builds the index on a background thread once the application is ready, so that a large store
+   * does not hold up start-up; reads and changes wait for this first build.
+   */
   @EventListener(ApplicationReadyEvent.class)
   void buildAtStart() {
-    Report report = rebuild();
-    log.info("Segment index built from stored facts: {} persons, {} MB of bitmaps in {} ms",
-        report.persons(), report.bytes() / (1 << 20), report.took().toMillis());
+    started = true;
+    Thread.ofPlatform().name("segment-index-build").daemon(true).start(() -> {
+      try {
+        Report report = rebuild();
+        log.info("Segment index built from stored facts: {} persons, {} MB of bitmaps in {} ms",
+            report.persons(), report.bytes() / (1 << 20), report.took().toMillis());
+      } catch (RuntimeException e) {
+        log.error("Could not build the segment index from the stored facts; segment counts stay empty until a rebuild", e);
+      } finally {
+        firstBuild.countDown();
+      }
+    });
+  }
+
+  /** Waits for the build at start (outside a started application, e.g. the CLI, there is none to wait for). */
+  private void awaitFirstBuild() {
+    if (firstBuild.getCount() == 0 || !started) {
+      return;
+    }
+    try {
+      firstBuild.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the segment index was being built", e);
+    }
   }
 
   /** What a build did. */
@@ -57,7 +87,7 @@ public class SegmentIndex {
 
   /** Builds a new index from the stored facts and swaps it in. */
   public Report rebuild() {
-    long started = System.nanoTime();
+    long began = System.nanoTime();
     PersonIndex fresh = new PersonIndex();
     lock.writeLock().lock(); // changes that commit meanwhile wait, so none is lost between read and swap
     try {
@@ -68,7 +98,7 @@ public class SegmentIndex {
     } finally {
       lock.writeLock().unlock();
     }
-    lastBuild = Duration.ofNanos(System.nanoTime() - started);
+    lastBuild = Duration.ofNanos(System.nanoTime() - began);
     return new Report(fresh.personCount(), fresh.sizeInBytes(), lastBuild);
   }
 
@@ -78,6 +108,7 @@ public class SegmentIndex {
 
   /** Reads the index under the read lock. */
   public <T> T read(Function<PersonIndex, T> query) {
+    awaitFirstBuild();
     lock.readLock().lock();
     try {
       return query.apply(index);
@@ -101,6 +132,7 @@ public class SegmentIndex {
   }
 
   public void write(Consumer<PersonIndex> change) {
+    awaitFirstBuild();
     lock.writeLock().lock();
     try {
       change.accept(index);

@@ -1,5 +1,6 @@
 package io.pond.segment.index;
 
+import io.pond.platform.security.SalesChannels;
 import io.pond.segment.model.domain.ModelRules;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,15 +41,9 @@ public record SegmentProperties(
     }
   }
 
+  /** The sales channels of data scopes ({@link SalesChannels}), and the reach of phone, e-mail, app and member number. */
   static Map<String, List<String>> defaultChannels() {
-    Map<String, List<String>> c = new LinkedHashMap<>();
-    c.put("wechat", List.of("wechat_unionid", "wechat_openid"));
-    c.put("wecom", List.of("wecom_external_userid"));
-    c.put("taobao", List.of("taobao_ouid", "taobao_omid", "taobao_open_uid"));
-    c.put("douyin", List.of("doudian_open_id"));
-    c.put("jd", List.of("jd_open_id"));
-    c.put("youzan", List.of("youzan_open_id"));
-    c.put("kuaishou", List.of("kuaishou_open_id"));
+    Map<String, List<String>> c = new LinkedHashMap<>(SalesChannels.all());
     c.put("sms", List.of("phone"));
     c.put("email", List.of("email"));
     c.put("app", List.of("login_id", "device_id"));

@@ -204,10 +204,11 @@ public class Tags {
   /**
    * Tags the persons listed in a CSV file: one per line, either a person id, or an identifier as
    * {@code type,value} or {@code type,scope,value} (resolved through OneID). A header line and blank
-   * lines are skipped; lines that name no known person are reported, the others kept.
+   * lines are skipped; lines that name no known person (or, with {@code visible}, no person in it) are
+   * reported, the others kept.
    */
   @Transactional
-  public Import importCsv(String code, Reader csv, String source) {
+  public Import importCsv(String code, Reader csv, String source, Optional<RoaringBitmap> visible) {
     requireManual(code);
     List<Integer> found = new ArrayList<>();
     List<Rejected> rejected = new ArrayList<>();
@@ -227,7 +228,7 @@ public class Tags {
         }
         String[] cells = text.split(",", -1);
         Optional<Integer> person = resolve(cells);
-        if (person.isPresent()) {
+        if (person.isPresent() && visible.map(v -> v.contains(person.get())).orElse(true)) {
           found.add(person.get());
         } else {
           rejected.add(new Rejected(number, "no person for '" + text + "'"));

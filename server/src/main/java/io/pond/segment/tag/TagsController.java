@@ -3,6 +3,8 @@ package io.pond.segment.tag;
 import io.pond.platform.audit.AuditLog;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.security.Actors;
+import io.pond.platform.security.CurrentCaller;
+import io.pond.segment.audience.Segments;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.roaringbitmap.RoaringBitmap;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -41,11 +44,30 @@ class TagsController {
   private static final String WRITERS = "hasAnyRole('ADMIN','OPERATOR')";
 
   private final Tags tags;
+  private final Segments segments;
   private final AuditLog audit;
 
-  TagsController(Tags tags, AuditLog audit) {
+  TagsController(Tags tags, Segments segments, AuditLog audit) {
     this.tags = tags;
+    this.segments = segments;
     this.audit = audit;
+  }
+
+  /** A tag's members as the caller sees them: only persons of the caller's channels for a restricted caller. */
+  private RoaringBitmap membersSeen(String code, Optional<RoaringBitmap> visible) {
+    RoaringBitmap members = tags.members(code);
+    return visible.map(v -> RoaringBitmap.and(members, v)).orElse(members);
+  }
+
+  /** A caller limited to some channels tags only persons it may see. */
+  private void requireVisible(List<Integer> personIds) {
+    Optional<RoaringBitmap> visible = segments.visible(CurrentCaller.channels());
+    if (visible.isPresent()) {
+      List<Integer> outside = personIds.stream().filter(p -> p == null || !visible.get().contains(p)).limit(10).toList();
+      if (!outside.isEmpty()) {
+        throw PondException.invalid("personIds", "no such persons in your channels: " + outside);
+      }
+    }
   }
 
   record TagRequest(String code, String name, String kind, JsonNode expression) {}
@@ -58,7 +80,12 @@ class TagsController {
   record MembersPage(String tag, long total, List<Integer> personIds, Integer nextAfter) {}
 
   private TagView view(Tags.Tag t) {
-    return new TagView(t.code(), t.name(), t.kind(), t.expression(), tags.members(t.code()).getLongCardinality(),
+    return view(t, segments.visible(CurrentCaller.channels()));
+  }
+
+  /** A tag with its member count among the persons the caller sees. */
+  private TagView view(Tags.Tag t, Optional<RoaringBitmap> visible) {
+    return new TagView(t.code(), t.name(), t.kind(), t.expression(), membersSeen(t.code(), visible).getLongCardinality(),
         t.createdBy(), t.createdAt(), t.refreshedAt());
   }
 
@@ -93,7 +120,8 @@ class TagsController {
   @GetMapping
   @Operation(summary = "Every tag with its member count")
   List<TagView> list() {
-    return tags.list().stream().map(this::view).toList();
+    Optional<RoaringBitmap> visible = segments.visible(CurrentCaller.channels());
+    return tags.list().stream().map(t -> view(t, visible)).toList();
   }
 
   @GetMapping("/{code}")
@@ -110,7 +138,7 @@ class TagsController {
     if (limit < 1 || limit > 10_000) {
       throw PondException.invalid("limit", "1-10000");
     }
-    RoaringBitmap members = tags.members(code);
+    RoaringBitmap members = membersSeen(code, segments.visible(CurrentCaller.channels()));
     var it = members.getIntIterator();
     if (after != null) {
       it.advanceIfNeeded(after + 1);
@@ -128,6 +156,7 @@ class TagsController {
   @Operation(summary = "Put a manual tag on persons")
   Tags.Change assign(@PathVariable String code, @RequestBody MembersRequest request) {
     requireIds(request);
+    requireVisible(request.personIds());
     Tags.Change change = tags.assign(code, request.personIds(), "api:" + Actors.current());
     audit.record(Actors.current(), "tag.assigned", "tag:" + code, change.added() + " persons");
     return change;
@@ -139,6 +168,7 @@ class TagsController {
   @Operation(summary = "Take a manual tag off persons")
   Tags.Change unassign(@PathVariable String code, @RequestBody MembersRequest request) {
     requireIds(request);
+    requireVisible(request.personIds());
     Tags.Change change = tags.unassign(code, request.personIds(), "api:" + Actors.current());
     audit.record(Actors.current(), "tag.removed", "tag:" + code, change.removed() + " persons");
     return change;
@@ -152,7 +182,7 @@ class TagsController {
   Tags.Import importFile(@PathVariable String code, @RequestPart("file") MultipartFile file) {
     try {
       Tags.Import result = tags.importCsv(code, new InputStreamReader(file.getInputStream(), StandardCharsets.UTF_8),
-          "import:" + Actors.current());
+          "import:" + Actors.current(), segments.visible(CurrentCaller.channels()));
       audit.record(Actors.current(), "tag.imported", "tag:" + code, result.added() + " added, " + result.rejected().size() + " rejected");
       return result;
     } catch (IOException e) {
@@ -165,7 +195,7 @@ class TagsController {
   @Transactional
   @Operation(summary = "The same import with the CSV as the request body")
   Tags.Import importBody(@PathVariable String code, @RequestBody String csv) {
-    Tags.Import result = tags.importCsv(code, new StringReader(csv), "import:" + Actors.current());
+    Tags.Import result = tags.importCsv(code, new StringReader(csv), "import:" + Actors.current(), segments.visible(CurrentCaller.channels()));
     audit.record(Actors.current(), "tag.imported", "tag:" + code, result.added() + " added, " + result.rejected().size() + " rejected");
     return result;
   }

@@ -52,6 +52,50 @@ class EvidenceLogTest {
     }
   }
 
+  /** The record format as it was first written (DataOutputStream): the encoder must keep producing it byte for byte. */
+  private static byte[] referenceEncoding(EvidenceLog.Entry e) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+    out.writeByte(1);
+    out.writeLong(e.seq());
+    referenceString(out, e.kind().wire());
+    out.writeLong(e.occurredAt().getEpochSecond());
+    out.writeInt(e.occurredAt().getNano());
+    referenceString(out, e.idemKey());
+    referenceString(out, e.source());
+    out.writeInt(e.person());
+    referenceString(out, e.outcome());
+    referenceString(out, e.reason());
+    referenceString(out, e.actor());
+    out.writeInt(e.keys().length);
+    for (int i = 0; i < e.keys().length; i++) {
+      referenceString(out, e.keys()[i]);
+      referenceString(out, e.sealed() == null ? null : e.sealed()[i]);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void referenceString(java.io.DataOutputStream out, String s) throws java.io.IOException {
+    if (s == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  @Test
+  void the_record_format_does_not_change() throws Exception {
+    List<EvidenceLog.Entry> entries = List.of(
+        entry(1, "login_id\u001f\u001fu1", "anonymous_id\u001f\u001fa1"),
+        entry(2, "会员\u001f\u001f张三", "emoji\u001f\u001f\ud83d\ude00", "x\u001f\u001f"),
+        new EvidenceLog.Entry(3, LinkKind.MANUAL, Instant.EPOCH, "", "", new String[0], null, 0, "merged", "r é", "ops"));
+    for (EvidenceLog.Entry e : entries) {
+      assertThat(EvidenceLog.encode(e)).isEqualTo(referenceEncoding(e));
+    }
+  }
+
   @Test
   void a_torn_tail_is_cut_off_when_the_log_is_opened_and_appends_continue_after_it() throws Exception {
     Path path = dir.resolve("e.log");

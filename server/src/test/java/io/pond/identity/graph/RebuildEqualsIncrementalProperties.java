@@ -190,12 +190,14 @@ class RebuildEqualsIncrementalProperties {
       }
     });
     assertThat(inStore(service)).as("the store holds what memory holds").isEqualTo(incremental);
+    List<String> edges = edgesInStore(service);
     List<String> apart = apartInMemory(service);
     assertThat(apartInStore(service)).as("the store keeps apart what memory keeps apart").isEqualTo(apart);
 
     rebuild.rebuild("test", done -> {});
     assertThat(inMemory(service)).as("rebuild = incremental").isEqualTo(incremental);
     assertThat(inStore(service)).as("rebuilt store = incremental").isEqualTo(incremental);
+    assertThat(edgesInStore(service)).as("rebuilt graph view edges = incremental").isEqualTo(edges);
     assertThat(apartInMemory(service)).as("rebuild keeps apart what incremental resolution keeps apart").isEqualTo(apart);
     assertThat(apartInStore(service)).isEqualTo(apart);
 
@@ -239,6 +241,15 @@ class RebuildEqualsIncrementalProperties {
     service.checkpoint();
     return service.store().jdbc().sql("SELECT person_a, person_b FROM identity_apart ORDER BY person_a, person_b")
         .query((rs, n) -> rs.getInt(1) + "/" + rs.getInt(2)).list();
+  }
+
+  /** The graph view's edges as the store holds them (edge rows and identifiers' first evidence): "seq key", sorted. */
+  static List<String> edgesInStore(IdentityGraphService service) {
+    service.checkpoint();
+    return service.store().jdbc()
+        .sql("SELECT e.evidence_seq, i.id_key FROM identity_evidence_node e JOIN identity_identifier i ON i.id = e.node_id"
+            + " UNION ALL SELECT first_seq, id_key FROM identity_identifier WHERE first_seq IS NOT NULL")
+        .query((rs, n) -> rs.getLong(1) + " " + rs.getString(2)).list().stream().sorted().toList();
   }
 
   static Map<String, Integer> inStore(IdentityGraphService service) {

@@ -23,10 +23,23 @@ class DataScopeTest {
   void a_restricted_scope_permits_only_its_channels_case_insensitively() {
     DataScope scope = DataScope.only(List.of("Tmall", "douyin", "tmall"));
     assertThat(scope.isRestricted()).isTrue();
-    assertThat(scope.channels()).contains(Set.of("douyin", "tmall"));
+    assertThat(scope.granted()).contains(Set.of("douyin", "tmall"));
     assertThat(scope.permits("TMALL")).isTrue();
     assertThat(scope.permits("wechat")).isFalse();
     assertThat(scope.permits(null)).isFalse();
+  }
+
+  @Test
+  void a_channel_granted_under_one_spelling_is_granted_under_the_others() {
+    DataScope scope = DataScope.only(List.of("tmall", "pos"));
+    assertThat(scope.granted()).contains(Set.of("pos", "tmall"));
+    assertThat(scope.channels()).contains(Set.of("native", "offline", "pos", "taobao", "tmall"));
+    assertThat(scope.permits("taobao")).isTrue(); // commerce files Tmall orders under taobao
+    assertThat(scope.permits("native")).isTrue();
+    assertThat(scope.permits("jd")).isFalse();
+    assertThat(SalesChannels.identifierTypes(scope)).containsExactly("member_no", "taobao_omid", "taobao_open_uid", "taobao_ouid");
+    assertThat(SalesChannels.identifierTypes(DataScope.only(List.of("sms")))).isEmpty();
+    assertThat(scope).isEqualTo(DataScope.only(List.of("pos", "tmall"))).isNotEqualTo(DataScope.only(List.of("taobao", "native")));
   }
 
   @Test

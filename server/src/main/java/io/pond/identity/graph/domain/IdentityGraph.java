@@ -85,7 +85,11 @@ public final class IdentityGraph {
   private final Map<String, Integer> typeIndex = new HashMap<>();
   private final List<String> scopes = new ArrayList<>();
   private final Map<String, Integer> scopeIndex = new HashMap<>();
-  private final Map<String, Integer> nodeIndex;
+  // PERF: the key index is open addressing over one long[]: per slot the key's hash (high 32 bits) and
+  // node + 1 (low 32 bits, 0 = empty); a key string is compared only when its hash matches. About 16
+  // bytes a key instead of ~50 for a HashMap<String, Integer> entry, and a probe is one array read.
+  private long[] nodeIndex;
+  private int indexed;
   private final int hardCap;
 
   private int nodeCount;
@@ -123,7 +127,7 @@ public final class IdentityGraph {
     // PERF: persons never outnumber identifiers; sized once, so a rebuild never copies them while it runs
     head = new int[capacity + 1];
     size = new int[capacity + 1];
-    nodeIndex = new HashMap<>(Math.max(16, (int) (expectedNodes / 0.75f) + 1));
+    nodeIndex = new long[Integer.highestOneBit(Math.max(16, expectedNodes) - 1) << 1];
     scope("");
   }
 
@@ -168,20 +172,55 @@ public final class IdentityGraph {
 
   /** The node of a key, or -1 when the graph has never seen it. */
   public int find(String key) {
-    Integer n = nodeIndex.get(key);
-    return n == null ? -1 : n;
+    int h = hash(key);
+    int mask = nodeIndex.length - 1;
+    for (int i = h & mask; ; i = (i + 1) & mask) {
+      long slot = nodeIndex[i];
+      if (slot == 0) {
+        return -1;
+      }
+      if ((int) (slot >>> 32) == h) {
+        int node = (int) slot - 1;
+        if (keyOf[node].equals(key)) {
+          return node;
+        }
+      }
+    }
   }
 
   /** The node of a key, added (without a person) when new. */
   public int node(String key, int type, int scope) {
-    Integer n = nodeIndex.get(key);
-    if (n != null) {
+    int n = find(key);
+    if (n >= 0) {
       return n;
     }
     int node = addNode(type, scope);
     keyOf[node] = key;
-    nodeIndex.put(key, node);
+    if (++indexed * 2 > nodeIndex.length) { // at most half full
+      long[] old = nodeIndex;
+      nodeIndex = new long[old.length * 2];
+      for (long slot : old) {
+        if (slot != 0) {
+          index(slot);
+        }
+      }
+    }
+    index(((long) hash(key) << 32) | (node + 1L));
     return node;
+  }
+
+  private void index(long slot) {
+    int mask = nodeIndex.length - 1;
+    int i = (int) (slot >>> 32) & mask;
+    while (nodeIndex[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    nodeIndex[i] = slot;
+  }
+
+  private static int hash(String key) {
+    int h = key.hashCode() * 0x9E3779B9; // spread: slots are picked by the low bits
+    return h ^ (h >>> 16);
   }
 
   /** A node without a key, for benchmarks that feed integer edges. */

@@ -23,6 +23,7 @@ public final class IdentifierRules {
   private final Map<String, IdentifierType> types = new LinkedHashMap<>();
   private final Map<String, Pattern> junk = new LinkedHashMap<>();
   private final UnaryOperator<String> keyedHash;
+  private final Pattern common;
 
   /** The outcome of checking one identifier. */
   public sealed interface Checked permits Accepted, Refused {}
@@ -39,6 +40,7 @@ public final class IdentifierRules {
       this.junk.put(t.name(), junkValues.forType(t));
     }
     this.keyedHash = keyedHash;
+    this.common = junkValues.common();
   }
 
   public Collection<IdentifierType> types() {
@@ -131,7 +133,10 @@ public final class IdentifierRules {
     return false;
   }
 
-  private static boolean isJunk(Pattern pattern, String value) {
+  private boolean isJunk(Pattern pattern, String value) {
+    if (pattern == common && !JunkValues.mayBeCommonJunk(value)) {
+      return false; // PERF: cannot match; most values end here
+    }
     return pattern.matcher(value.toLowerCase(Locale.ROOT)).matches();
   }
 }

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 public final class JunkValues {
 
-  /** Full-match, case-insensitive patterns applied to every type. */
+  /** Full-match, case-insensitive patterns applied to every type (keep {@link #mayBeCommonJunk} in step). */
   public static final List<String> COMMON =
       List.of(
           "\\s*",
@@ -43,5 +43,48 @@ public final class JunkValues {
 
   public boolean isJunk(Pattern pattern, String value) {
     return value == null || pattern.matcher(value.toLowerCase(Locale.ROOT)).matches();
+  }
+
+  /** The compiled common patterns (what {@link #forType} gives a type without patterns of its own). */
+  public Pattern common() {
+    return common;
+  }
+
+  /** The words of {@link #COMMON} ({@code n/?a} spelled both ways). */
+  private static final java.util.Set<String> WORDS = java.util.Set.of("null", "nil", "none", "undefined", "unknown",
+      "anonymous", "guest", "test", "default", "n/a", "na", "(null)", "[object object]", "false", "true", "nan");
+
+  /**
+   * Whether an ASCII value could match {@link #COMMON} at all: blank, one of its words, starting like its
+   * numbers ({@code 0 - :}), one character three times at the start, or {@code **} inside. PERF: most
+   * real identifiers fail this cheap test and skip the regular expression. Values with other characters
+   * always answer true (the expression decides). Keep it in step with {@link #COMMON}
+   * ({@code IdentifierRulesTest} checks it against the expression).
+   */
+  public static boolean mayBeCommonJunk(String value) {
+    int n = value.length();
+    for (int i = 0; i < n; i++) {
+      if (value.charAt(i) >= 0x80) {
+        return true;
+      }
+    }
+    if (n == 0) {
+      return true;
+    }
+    char first = lower(value.charAt(0));
+    if (first <= ' ' || first == '0' || first == '-' || first == ':') {
+      return true;
+    }
+    if (n >= 3 && lower(value.charAt(1)) == first && lower(value.charAt(2)) == first) {
+      return true;
+    }
+    if (n <= 15 && WORDS.contains(value.toLowerCase(Locale.ROOT))) {
+      return true;
+    }
+    return value.contains("**");
+  }
+
+  private static char lower(char ascii) {
+    return ascii >= 'A' && ascii <= 'Z' ? (char) (ascii + 32) : ascii;
   }
 }

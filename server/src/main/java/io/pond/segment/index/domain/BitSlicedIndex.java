@@ -8,13 +8,33 @@ import org.roaringbitmap.RoaringBitmap;
  * {@code i} holds the persons whose value has bit {@code i} set, and the existence bitmap the persons
  * that have a value. Range predicates cost one pass over the slices, whatever the number of persons.
  *
+ * <p>Next to the slices, a few <b>range-encoded bins</b> (a binned bitmap index, as FastBit's): bin
+ * {@code k} starts at {@code lower[k]} (bin 0 at 0), and {@code atLeast[k]} holds the persons whose
+ * value is at least {@code lower[k]}. The bounds are quantiles of the values when the index is built
+ * or {@linkplain #rebin() rebinned}; every {@link #set}/{@link #remove} keeps the bitmaps exact, so a
+ * skewed update stream makes the bins uneven, never wrong. A range then reads one or two bin bitmaps
+ * per bound, and the slices only for the few persons in a bound's own bin ({@link Conjunction}).
+ *
  * <p>RoaringBitmap's own BSI ships in a separate artifact that is not on Maven Central, so this is a
  * small one on {@link RoaringBitmap}. Not thread-safe: the owner guards it.
  */
 public final class BitSlicedIndex {
 
+  /** Bins per index when it is built or rebinned (each a bitmap of up to one bit per person). */
+  public static final int BINS = 16;
+  /** Below this many persons an index keeps no bins (the slices are small anyway). */
+  static final int MIN_BINNED = 1 << 14;
+  private static final long[] NO_BOUNDS = {0};
+
   private final RoaringBitmap exists = new RoaringBitmap();
   private RoaringBitmap[] slices = new RoaringBitmap[0];
+  private long count;
+  /** Bin {@code k} holds the values in {@code [lower[k], lower[k + 1])}; {@code lower[0] == 0}. */
+  private long[] lower = NO_BOUNDS;
+  /** {@code atLeast[k]}: persons whose value is at least {@code lower[k]}, for {@code k >= 1}; [0] unused. */
+  private RoaringBitmap[] atLeast = new RoaringBitmap[1];
+  /** Rebins by itself when the persons double (values set one at a time from empty). */
+  private long rebinAt = MIN_BINNED;
 
   /** @throws IllegalArgumentException for a negative value (metrics are counts, fen, days, scores) */
   public void set(int person, long value) {
@@ -36,15 +56,83 @@ public final class BitSlicedIndex {
         slices[i].remove(person);
       }
     }
-    exists.add(person);
+    for (int k = 1; k < lower.length; k++) {
+      if (value >= lower[k]) {
+        atLeast[k].add(person);
+      } else {
+        atLeast[k].remove(person);
+      }
+    }
+    if (exists.checkedAdd(person) && ++count >= rebinAt) {
+      rebin();
+    }
   }
 
   public void remove(int person) {
     if (exists.checkedRemove(person)) {
+      count--;
       for (RoaringBitmap slice : slices) {
         slice.remove(person);
       }
+      for (int k = 1; k < lower.length; k++) {
+        atLeast[k].remove(person);
+      }
     }
+  }
+
+  /**
+   * Recomputes the bins from the current values: {@link #BINS} bins whose bounds are quantiles of a
+   * sample of the values (fewer when values repeat), none below {@link #MIN_BINNED} persons. Called
+   * after bulk loads and rebuilds; also by {@link #set} each time the persons double.
+   */
+  public void rebin() {
+    rebin(count < MIN_BINNED ? 1 : BINS);
+  }
+
+  /** Recomputes {@code bins} bins (1: none, the slices alone answer ranges). */
+  void rebin(int bins) {
+    rebinAt = Math.max(MIN_BINNED, 2 * count);
+    lower = NO_BOUNDS;
+    atLeast = new RoaringBitmap[1];
+    if (bins < 2 || count == 0) {
+      return;
+    }
+    int samples = (int) Math.min(count, 64L * bins * 16);
+    long[] sample = new long[samples];
+    for (int j = 0; j < samples; j++) {
+      sample[j] = get(exists.select((int) (j * count / samples))).getAsLong();
+    }
+    java.util.Arrays.sort(sample);
+    long[] bounds = new long[bins];
+    int m = 1;
+    for (int k = 1; k < bins; k++) {
+      long q = sample[(int) ((long) k * samples / bins)];
+      if (q > bounds[m - 1]) {
+        bounds[m++] = q;
+      }
+    }
+    RoaringBitmap[] ge = new RoaringBitmap[m];
+    for (int k = 1; k < m; k++) {
+      ge[k] = range(bounds[k], null); // the slices alone: no bins yet
+      ge[k].runOptimize();
+    }
+    lower = java.util.Arrays.copyOf(bounds, m);
+    atLeast = ge;
+  }
+
+  /** The bins' lower bounds, {@code [0] == 0} (read only). */
+  long[] binLowerView() {
+    return lower;
+  }
+
+  /** Persons whose value is at least {@code binLowerView()[k]}, for {@code k >= 1} (read only). */
+  RoaringBitmap binView(int k) {
+    return k == 0 ? exists : atLeast[k];
+  }
+
+  /** How many bins (1: none). */
+  public int binCount() {
+    return lower.length;
   }
 
   public OptionalLong get(int person) {
@@ -118,25 +206,33 @@ public final class BitSlicedIndex {
       return this;
     }
 
+    /** The index, with its bins. */
     public BitSlicedIndex build() {
       BitSlicedIndex index = new BitSlicedIndex();
       index.exists.or(exists.get());
+      index.count = index.exists.getLongCardinality();
       index.slices = slices.stream().map(org.roaringbitmap.RoaringBitmapWriter::get).toArray(RoaringBitmap[]::new);
+      index.rebin();
       return index;
     }
   }
 
+  /** Compacts runs and recomputes the bins (after a bulk load or a rebuild). */
   public void runOptimize() {
     exists.runOptimize();
     for (RoaringBitmap slice : slices) {
       slice.runOptimize();
     }
+    rebin();
   }
 
   public long sizeInBytes() {
     long size = exists.getLongSizeInBytes();
     for (RoaringBitmap slice : slices) {
       size += slice.getLongSizeInBytes();
+    }
+    for (int k = 1; k < lower.length; k++) {
+      size += atLeast[k].getLongSizeInBytes();
     }
     return size;
   }

@@ -26,10 +26,21 @@ import org.roaringbitmap.RoaringBitmap;
  */
 public final class Conjunction {
 
-  /** A range on a bit-sliced index; null bounds are open. */
-  private record Range(BitSlicedIndex index, Long min, Long max) {}
+  /**
+   * What is left of a range on a bit-sliced index once its bins are ANDed into the found set: the
+   * persons whose value must still be compared with {@code min} (all of the found set, or those not in
+   * {@code lowNext}: the lower bound's own bin) and with {@code max} (all, or those in {@code highBin}),
+   * from slice {@code top} down. Without bins: every person, from the highest slice.
+   */
+  private record Range(BitSlicedIndex index, long min, long max, boolean checkMin, RoaringBitmap lowNext,
+                       boolean checkMax, RoaringBitmap highBin, int top) {}
 
   private static final long[] ZEROS = new long[1024];
+  private static final long[] ONES = new long[1024];
+
+  static {
+    Arrays.fill(ONES, -1L);
+  }
   /** Containers per parallel split; below two splits' worth the evaluation stays on the caller's thread. */
   private static final int SPLIT = 16;
   private static final MethodHandle BITMAP_WORDS = bitmapWords();
@@ -54,24 +65,77 @@ public final class Conjunction {
     return this;
   }
 
-  /** Persons with a value in {@code [min, max]} on the index (null: no such metric, nobody). */
+  /**
+   * Persons with a value in {@code [min, max]} on the index (null: no such metric, nobody). With bins,
+   * whole bins are bitmap operands: {@code value >= min} is {@code atLeast[bin(min)]}, and {@code value
+   * <= max} is {@code NOT atLeast[j]} when {@code max + 1} starts bin {@code j}, else {@code NOT
+   * atLeast[j + 1]} for the bin {@code j} of {@code max + 1}. Only a bound that falls inside a bin leaves
+   * that bin's persons to the slices, and only those of them the other operands left.
+   */
   public Conjunction andRange(BitSlicedIndex index, Long min, Long max) {
     if (index == null || (max != null && max < 0) || (min != null && max != null && min > max)) {
       empty = true;
       return this;
     }
-    positives.add(index.existsView());
     int bits = index.bitCount();
     if (min != null && min > 0 && (bits < 63 && min >= 1L << bits)) {
       empty = true; // above every stored value
       return this;
     }
     Long lower = min == null || min <= 0 ? null : min;
-    Long upper = max == null || (bits < 63 && max >= (1L << bits) - 1) ? null : max;
-    if (lower != null || upper != null) {
-      ranges.add(new Range(index, lower, upper));
+    Long upper = max == null || max == Long.MAX_VALUE || (bits < 63 && max >= (1L << bits) - 1) ? null : max;
+    long[] bins = index.binLowerView();
+    if (bins.length < 2) {
+      and(index.existsView());
+      if (lower != null || upper != null) {
+        ranges.add(new Range(index, lower == null ? 0 : lower, upper == null ? 0 : upper, lower != null, null,
+            upper != null, null, bits - 1));
+      }
+      return this;
+    }
+    long top = bits < 63 ? (1L << bits) - 1 : Long.MAX_VALUE; // the highest value a bin may hold
+    boolean checkMin = false;
+    boolean checkMax = false;
+    RoaringBitmap lowNext = null;
+    RoaringBitmap highBin = null;
+    int from = -1;
+    int lowBin = lower == null ? 0 : bin(bins, lower);
+    and(index.binView(lowBin)); // bin 0: the existence bitmap
+    if (lower != null && bins[lowBin] != lower) {
+      checkMin = true;
+      lowNext = lowBin + 1 < bins.length ? index.binView(lowBin + 1) : null;
+      from = Math.max(from, highestDifferingBit(bins, lowBin, top));
+    }
+    if (upper != null) {
+      long above = upper + 1;
+      int highBin0 = bin(bins, above);
+      if (bins[highBin0] == above) {
+        andNot(index.binView(highBin0));
+      } else {
+        if (highBin0 + 1 < bins.length) {
+          andNot(index.binView(highBin0 + 1));
+        }
+        checkMax = true;
+        highBin = highBin0 == 0 ? null : index.binView(highBin0);
+        from = Math.max(from, highestDifferingBit(bins, highBin0, top));
+      }
+    }
+    if (checkMin || checkMax) {
+      ranges.add(new Range(index, checkMin ? lower : 0, checkMax ? upper : 0, checkMin, lowNext, checkMax, highBin, from));
     }
     return this;
+  }
+
+  /** The bin of {@code value}: the last bin whose lower bound is at most the value. */
+  private static int bin(long[] lowerBounds, long value) {
+    int i = java.util.Arrays.binarySearch(lowerBounds, value);
+    return i >= 0 ? i : -i - 2;
+  }
+
+  /** Above this bit, every value of bin {@code k} has the same bits (those of the bin's lower bound). */
+  private static int highestDifferingBit(long[] lowerBounds, int k, long top) {
+    long last = k + 1 < lowerBounds.length ? lowerBounds[k + 1] - 1 : top;
+    return 63 - Long.numberOfLeadingZeros(lowerBounds[k] ^ last);
   }
 
   /** How many persons match. Needs at least one positive operand or range. */
@@ -139,18 +203,23 @@ public final class Conjunction {
     }
     // ranges: the most selective first would need statistics; the order given is kept
     Container[][][] slices = new Container[ranges.size()][][];
+    Container[][] lowNext = new Container[ranges.size()][];
+    Container[][] highBin = new Container[ranges.size()][];
     for (int r = 0; r < ranges.size(); r++) {
-      RoaringBitmap[] s = ranges.get(r).index.slicesView();
-      slices[r] = new Container[s.length][];
-      for (int b = 0; b < s.length; b++) {
+      Range range = ranges.get(r);
+      RoaringBitmap[] s = range.index.slicesView();
+      slices[r] = new Container[range.top + 1][]; // the slices above are the same for every candidate
+      for (int b = 0; b <= range.top; b++) {
         slices[r][b] = new Chunks(s[b]).align(driver.keys);
       }
+      lowNext[r] = range.lowNext == null ? null : new Chunks(range.lowNext).align(driver.keys);
+      highBin[r] = range.highBin == null ? null : new Chunks(range.highBin).align(driver.keys);
     }
-    return new Plan(driver.keys, pos, neg, slices, ranges.toArray(Range[]::new));
+    return new Plan(driver.keys, pos, neg, slices, lowNext, highBin, ranges.toArray(Range[]::new));
   }
 
   private record Plan(char[] keys, Container[][] positives, Container[][] negatives, Container[][][] slices,
-                      Range[] ranges) {
+                      Container[][] lowNext, Container[][] highBin, Range[] ranges) {
 
     long count(int from, int to, Scratch s) {
       long count = 0;
@@ -196,6 +265,9 @@ public final class Conjunction {
         if (c == null) {
           return false;
         }
+        if (c.isFull()) {
+          continue; // e.g. the existence bitmap of a metric everyone has
+        }
         long[] w = words(c, s.other);
         for (int k = 0; k < 1024; k++) {
           f[k] &= w[k];
@@ -218,7 +290,17 @@ public final class Conjunction {
           sw[b] = c == null ? ZEROS : words(c, s.slice(b));
         }
         Range range = ranges[r];
-        restrict(f, sw, sl.length, range.min, range.max);
+        long[] low = null;
+        if (lowNext[r] != null) {
+          Container c = lowNext[r][i];
+          low = c == null ? ZEROS : words(c, s.other);
+        }
+        long[] high = null;
+        if (highBin[r] != null) {
+          Container c = highBin[r][i];
+          high = c == null ? ZEROS : words(c, s.high);
+        }
+        restrict(f, sw, range.top, range.min, range.checkMin, low, range.max, range.checkMax, high, s.gathered);
       }
       return true;
     }
@@ -304,46 +386,71 @@ public final class Conjunction {
   }
 
   /**
-   * Keeps in {@code f} the persons whose value lies within the bounds: per word, O'Neil's comparison
-   * from the highest slice down, stopping when no person of the word still equals a bound's prefix.
+   * Keeps in {@code f} the persons whose value lies within the bounds. Compared with {@code min}
+   * ({@code checkMin}) are the persons not in {@code lowNext} (null: all of them), with {@code max} those
+   * in {@code highBin} (null: all); their values agree with the bound above slice {@code top}, and every
+   * other person of {@code f} is already known to be within.
+   *
+   * <p>Branch-free, in two steps: the words with a person to compare are gathered (index and the
+   * persons still equal to each bound's prefix); then O'Neil's comparison runs slice by slice from
+   * {@code top} down over the gathered words only, dropping a person as soon as it falls below {@code
+   * min} or above {@code max}, and a word as soon as none of its persons still equals a bound's prefix.
+   * A slice is read only at the words still gathered, usually a few.
    */
-  static void restrict(long[] f, long[][] slices, int bits, Long min, Long max) {
-    boolean hasMin = min != null;
-    boolean hasMax = max != null;
-    long a = hasMin ? min : 0;
-    long b = hasMax ? max : 0;
+  static void restrict(long[] f, long[][] slices, int top, long min, boolean checkMin, long[] lowNext, long max,
+                       boolean checkMax, long[] highBin, Gathered g) {
+    long lowMask = checkMin ? -1L : 0;
+    long highMask = checkMax ? -1L : 0;
+    long[] low = lowNext == null ? ZEROS : lowNext;
+    long[] high = highBin == null ? ONES : highBin;
+    int[] at = g.at;
+    long[] eqA = g.eqA;
+    long[] eqB = g.eqB;
+    int n = 0;
     for (int k = 0; k < 1024; k++) {
       long cand = f[k];
-      if (cand == 0) {
-        continue;
-      }
-      long eqA = hasMin ? cand : 0;
-      long gt = hasMin ? 0 : cand;
-      long eqB = hasMax ? cand : 0;
-      long lt = hasMax ? 0 : cand;
-      for (int bit = bits - 1; bit >= 0 && (eqA | eqB) != 0; bit--) {
-        long w = slices[bit][k];
-        if ((a >>> bit & 1) != 0) {
-          eqA &= w;
-        } else {
-          gt |= eqA & w;
-          eqA &= ~w;
-        }
-        if ((b >>> bit & 1) != 0) {
-          lt |= eqB & ~w;
-          eqB &= w;
-        } else {
-          eqB &= ~w;
-        }
-      }
-      f[k] = cand & (gt | eqA) & (lt | eqB);
+      long a = cand & ~low[k] & lowMask;
+      long b = cand & high[k] & highMask;
+      at[n] = k;
+      eqA[n] = a;
+      eqB[n] = b;
+      n += (int) (((a | b) | -(a | b)) >>> 63); // kept when a person is left to compare
     }
+    for (int bit = top; bit >= 0 && n > 0; bit--) {
+      long[] slice = slices[bit];
+      long ma = -(min >>> bit & 1); // all ones where the bound has the bit
+      long mb = -(max >>> bit & 1);
+      int m = 0;
+      for (int j = 0; j < n; j++) {
+        int k = at[j];
+        long w = slice[k];
+        long a = eqA[j];
+        long b = eqB[j];
+        f[k] &= ~((a & ~w & ma) | (b & w & ~mb)); // below min, above max
+        a &= ~(w ^ ma);
+        b &= ~(w ^ mb);
+        at[m] = k;
+        eqA[m] = a;
+        eqB[m] = b;
+        m += (int) (((a | b) | -(a | b)) >>> 63);
+      }
+      n = m;
+    }
+  }
+
+  /** Scratch for {@link #restrict}: the gathered words. */
+  static final class Gathered {
+    final int[] at = new int[1024];
+    final long[] eqA = new long[1024];
+    final long[] eqB = new long[1024];
   }
 
   /** Per thread: the found words and copies of containers that are not bitmaps. */
   private static final class Scratch {
     final long[] found = new long[1024];
     final long[] other = new long[1024];
+    final long[] high = new long[1024];
+    final Gathered gathered = new Gathered();
     final long[][] slices;
     private final long[][] copies;
 

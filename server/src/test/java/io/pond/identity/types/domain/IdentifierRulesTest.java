@@ -28,6 +28,35 @@ class IdentifierRulesTest {
   }
 
   @Test
+  void the_cheap_pre_test_never_lets_common_junk_through() {
+    java.util.regex.Pattern common = new JunkValues().common();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+    String alphabet = "aAnNuUtTdDfFgG01-:.*() [/]xX9oObjectlsmy\u00e9";
+    java.util.List<String> values = new java.util.ArrayList<>(java.util.List.of("", " ", "\t", "null", "NULL", "Nil", "none",
+        "undefined", "unknown", "anonymous", "Guest", "test", "default", "n/a", "na", "(null)", "[object Object]", "false", "TRUE",
+        "nan", "NaN", "N/A", "NA", "[OBJECT OBJECT]", "(NULL)", "UnDeFiNeD", "0", "-1", "-000.00", "00000000", "0000-00:00", "XXXX", "zzz", "187****8991", "a**", "**", "\u00e9\u00e9\u00e9"));
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int n = random.nextInt(9); n > 0; n--) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      values.add(b.toString());
+    }
+    int junk = 0;
+    for (String v : values) {
+      if (common.matcher(v.toLowerCase(java.util.Locale.ROOT)).matches()) {
+        junk++;
+        assertThat(JunkValues.mayBeCommonJunk(v)).as(v).isTrue();
+      }
+    }
+    assertThat(junk).isGreaterThan(1000);
+    assertThat(JunkValues.mayBeCommonJunk("a12345")).isFalse();
+    assertThat(JunkValues.mayBeCommonJunk("user-42")).isFalse();
+    assertThat(JunkValues.mayBeCommonJunk("d4c1e0a2-77aa-4b1e-9f00-1a2b3c4d5e6f")).isFalse();
+    assertThat(JunkValues.mayBeCommonJunk("Anonymous")).isTrue();
+  }
+
+  @Test
   void masked_and_all_same_phones_are_junk() {
     assertThat(refusal(Identifier.global(Identifier.PHONE, "187****8991"))).isEqualTo("junk_value");
     assertThat(refusal(Identifier.global(Identifier.PHONE, "+86 111 1111 1111"))).isEqualTo("junk_value");
