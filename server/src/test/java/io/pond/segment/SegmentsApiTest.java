@@ -31,6 +31,7 @@ class SegmentsApiTest {
   @LocalServerPort int port;
   @Autowired ApplicationEventPublisher events;
   @Autowired TransactionTemplate tx;
+  @Autowired io.pond.segment.index.SegmentIndex index;
   Http http;
   String analyst;
   String operator;
@@ -186,6 +187,39 @@ class SegmentsApiTest {
     Http.Response flow = http.get("/api/v1/aipl/flow?from=2020-01-01", viewer);
     assertThat(flow.code()).isEqualTo("validation_failed");
     assertThat(flow.json().get("field").asString()).isEqualTo("from");
+  }
+
+  @Test
+  void bounds_a_live_count_asks_again_get_bins_of_their_own_and_counts_do_not_change() throws Exception {
+    // 20,000 persons known only to the index (enough for bins), values 0..19,999; removed at the end
+    int base = 1_500_000_000;
+    index.write(idx -> {
+      for (int i = 0; i < 20_000; i++) {
+        idx.metric(base + i, "pin_probe", (long) i);
+      }
+    });
+    try {
+      String preview = "{\"expression\":{\"metric\":\"pin_probe\",\"gte\":1234,\"lte\":5678}}";
+      Supplier<List<Long>> pinned = () -> index.read(idx -> idx.pinnedBounds().get("pin_probe"));
+      assertThat(pinned.get()).isNull();
+      for (int edit = 0; edit < 2; edit++) { // a live count re-counts the expression at each edit
+        Http.Response count = http.post("/api/v1/segments/preview", analyst, preview);
+        assertThat(count.json().get("count").asLong()).as(count.body()).isEqualTo(5678 - 1234 + 1);
+      }
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (pinned.get() == null && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      assertThat(pinned.get()).as("value >= 1234 and value < 5679")
+          .containsExactlyInAnyOrder(1234L, 5679L);
+      assertThat(http.post("/api/v1/segments/preview", analyst, preview).json().get("count").asLong()).isEqualTo(5678 - 1234 + 1);
+    } finally {
+      index.write(idx -> {
+        for (int i = 0; i < 20_000; i++) {
+          idx.remove(base + i);
+        }
+      });
+    }
   }
 
   @Test

@@ -1,11 +1,13 @@
 package io.pond.segment.index;
 
+import io.pond.segment.index.domain.BitSlicedIndex;
 import io.pond.segment.index.domain.PersonIndex;
 import io.pond.segment.model.domain.ModelRules;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -41,6 +43,7 @@ public class SegmentIndex {
   private volatile Duration lastBuild = Duration.ZERO;
   private final CountDownLatch firstBuild = new CountDownLatch(1);
   private volatile boolean started;
+  private final AtomicBoolean pinning = new AtomicBoolean();
 
   SegmentIndex(Facts facts, Clock clock, SegmentProperties properties) {
     this.facts = facts;
@@ -94,6 +97,7 @@ public class SegmentIndex {
       facts.forEach(fresh::load);
       fresh.pruneBefore(today() - properties.retentionDays() + 1);
       fresh.runOptimize();
+      fresh.pinBounds(index.pinnedBounds());
       index = fresh;
     } finally {
       lock.writeLock().unlock();
@@ -106,14 +110,38 @@ public class SegmentIndex {
     return lastBuild;
   }
 
-  /** Reads the index under the read lock. */
+  /**
+   * Reads the index under the read lock. When the reads have asked a metric bound inside a bin often
+   * enough, a background task gives it a bin of its own (see {@code BitSlicedIndex}).
+   */
   public <T> T read(Function<PersonIndex, T> query) {
     awaitFirstBuild();
+    boolean pin = false;
     lock.readLock().lock();
     try {
-      return query.apply(index);
+      T result = query.apply(index);
+      pin = index.wantsBins(BitSlicedIndex.PIN_AFTER);
+      return result;
     } finally {
       lock.readLock().unlock();
+      pinLater(pin);
+    }
+  }
+
+  private void pinLater(boolean wanted) {
+    if (wanted && pinning.compareAndSet(false, true)) {
+      Thread.ofVirtual().name("segment-index-bins").start(() -> {
+        try {
+          write(i -> {
+            int added = i.pinWantedBounds(BitSlicedIndex.PIN_AFTER);
+            if (added > 0) {
+              log.debug("{} metric bounds in use got bins of their own", added);
+            }
+          });
+        } finally {
+          pinning.set(false);
+        }
+      });
     }
   }
 

@@ -15,6 +15,15 @@ import org.roaringbitmap.RoaringBitmap;
  * skewed update stream makes the bins uneven, never wrong. A range then reads one or two bin bitmaps
  * per bound, and the slices only for the few persons in a bound's own bin ({@link Conjunction}).
  *
+ * <p><b>Bounds in use become bins.</b> A bound that falls inside a bin costs a comparison on the
+ * slices for that bin's persons — most of a count's time (a cache miss per slice for each of them).
+ * The segments a brand uses ask the same bounds again and again (saved segments and rule tags are
+ * re-counted as data changes, a live count re-evaluates its expression at each edit), so each such
+ * bound is {@linkplain #want(long) noted}, and once asked {@link #PIN_AFTER} times the owner
+ * {@linkplain #pinWanted(int) pins} it: it gets a bin of its own, kept through rebins, and a range on
+ * it is then bitmap operations only. At most {@link #MAX_PINNED} bounds are pinned per index; the one
+ * least recently asked makes way.
+ *
  * <p>RoaringBitmap's own BSI ships in a separate artifact that is not on Maven Central, so this is a
  * small one on {@link RoaringBitmap}. Not thread-safe: the owner guards it.
  */
@@ -25,6 +34,10 @@ public final class BitSlicedIndex {
   /** Below this many persons an index keeps no bins (the slices are small anyway). */
   static final int MIN_BINNED = 1 << 14;
   private static final long[] NO_BOUNDS = {0};
+  /** Asks of a bound inside a bin before it gets a bin of its own. */
+  public static final int PIN_AFTER = 2;
+  /** Pinned bounds per index (each a bitmap of up to one bit per person). */
+  public static final int MAX_PINNED = 16;
 
   private final RoaringBitmap exists = new RoaringBitmap();
   private RoaringBitmap[] slices = new RoaringBitmap[0];
@@ -35,6 +48,16 @@ public final class BitSlicedIndex {
   private RoaringBitmap[] atLeast = new RoaringBitmap[1];
   /** Rebins by itself when the persons double (values set one at a time from empty). */
   private long rebinAt = MIN_BINNED;
+  /** The bounds of the last rebin's quantile bins (without pinned ones), ascending. */
+  private long[] quantiles = NO_BOUNDS;
+  /** Pinned bounds, least recently asked first. */
+  private final java.util.LinkedHashSet<Long> pinned = new java.util.LinkedHashSet<>();
+  /**
+   * Bounds asked that fell inside a bin, with how often: written by concurrent readers (counts run
+   * under the owner's read lock), taken by {@link #pinWanted} under its write lock.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicInteger> wanted =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** @throws IllegalArgumentException for a negative value (metrics are counts, fen, days, scores) */
   public void set(int person, long value) {
@@ -94,7 +117,9 @@ public final class BitSlicedIndex {
     rebinAt = Math.max(MIN_BINNED, 2 * count);
     lower = NO_BOUNDS;
     atLeast = new RoaringBitmap[1];
+    quantiles = NO_BOUNDS;
     if (bins < 2 || count == 0) {
+      pinned.clear(); // no bins at all: ranges are small enough for the slices alone
       return;
     }
     int samples = (int) Math.min(count, 64L * bins * 16);
@@ -111,13 +136,108 @@ public final class BitSlicedIndex {
         bounds[m++] = q;
       }
     }
-    RoaringBitmap[] ge = new RoaringBitmap[m];
-    for (int k = 1; k < m; k++) {
-      ge[k] = range(bounds[k], null); // the slices alone: no bins yet
+    quantiles = java.util.Arrays.copyOf(bounds, m);
+    long[] all = java.util.stream.LongStream.concat(java.util.Arrays.stream(quantiles),
+        pinned.stream().mapToLong(Long::longValue)).sorted().distinct().toArray();
+    RoaringBitmap[] ge = new RoaringBitmap[all.length];
+    for (int k = 1; k < all.length; k++) {
+      ge[k] = range(all[k], null); // the slices alone: no bins yet
       ge[k].runOptimize();
     }
-    lower = java.util.Arrays.copyOf(bounds, m);
+    lower = all;
     atLeast = ge;
+  }
+
+  /**
+   * Notes that a range asked for {@code bound} ({@code value >= bound}, or {@code value < bound} for
+   * an upper bound of {@code bound - 1}) while it falls inside a bin. Safe from concurrent readers.
+   */
+  void want(long bound) {
+    if (lower.length > 1 && bound > 0 && wanted.size() < 4 * MAX_PINNED) {
+      wanted.computeIfAbsent(bound, b -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    }
+  }
+
+  /** Whether a bound has been asked at least {@code times} times without a bin of its own. */
+  public boolean wants(int times) {
+    for (var asked : wanted.values()) {
+      if (asked.get() >= times) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Gives each bound asked at least {@code times} times a bin of its own (the owner holds its write
+   * lock); forgets the others' asks. Returns how many bins were added.
+   */
+  public int pinWanted(int times) {
+    int added = 0;
+    for (var e : wanted.entrySet()) {
+      if (e.getValue().get() >= times && pin(e.getKey())) {
+        added++;
+      }
+    }
+    wanted.clear();
+    return added;
+  }
+
+  /**
+   * Pins {@code bound}: a bin starting there, kept through rebins; the least recently pinned bound
+   * beyond {@link #MAX_PINNED} loses its bin (unless a quantile bin starts there). True when a bin
+   * was added.
+   */
+  public boolean pin(long bound) {
+    if (lower.length < 2 || bound <= 0) {
+      return false; // no bins, or the existence bitmap is the bin
+    }
+    pinned.remove(bound);
+    pinned.add(bound);
+    boolean added = false;
+    int at = java.util.Arrays.binarySearch(lower, bound);
+    if (at < 0) {
+      RoaringBitmap ge = range(bound, null);
+      ge.runOptimize();
+      wanted.remove(bound); // noted by the range just taken
+      at = -at - 1;
+      lower = insert(lower, at, bound);
+      RoaringBitmap[] grown = new RoaringBitmap[atLeast.length + 1];
+      System.arraycopy(atLeast, 0, grown, 0, at);
+      grown[at] = ge;
+      System.arraycopy(atLeast, at, grown, at + 1, atLeast.length - at);
+      atLeast = grown;
+      added = true;
+    }
+    if (pinned.size() > MAX_PINNED) {
+      long eldest = pinned.iterator().next();
+      pinned.remove(eldest);
+      int k = java.util.Arrays.binarySearch(lower, eldest);
+      if (k > 0 && java.util.Arrays.binarySearch(quantiles, eldest) < 0) {
+        long[] fewer = new long[lower.length - 1];
+        System.arraycopy(lower, 0, fewer, 0, k);
+        System.arraycopy(lower, k + 1, fewer, k, lower.length - k - 1);
+        RoaringBitmap[] less = new RoaringBitmap[atLeast.length - 1];
+        System.arraycopy(atLeast, 0, less, 0, k);
+        System.arraycopy(atLeast, k + 1, less, k, atLeast.length - k - 1);
+        lower = fewer;
+        atLeast = less;
+      }
+    }
+    return added;
+  }
+
+  private static long[] insert(long[] values, int at, long value) {
+    long[] out = new long[values.length + 1];
+    System.arraycopy(values, 0, out, 0, at);
+    out[at] = value;
+    System.arraycopy(values, at, out, at + 1, values.length - at);
+    return out;
+  }
+
+  /** The pinned bounds, least recently asked first. */
+  public java.util.List<Long> pinned() {
+    return java.util.List.copyOf(pinned);
   }
 
   /** The bins' lower bounds, {@code [0] == 0} (read only). */

@@ -206,6 +206,49 @@ public final class PersonIndex {
     purchases.values().forEach(DailyCounts::runOptimize);
   }
 
+  /**
+   * Whether a metric bound inside a bin was asked {@code times} times: {@link #pinWantedBounds} would
+   * give it a bin of its own (see {@link BitSlicedIndex}). Safe under the read lock.
+   */
+  public boolean wantsBins(int times) {
+    for (BitSlicedIndex index : metrics.values()) {
+      if (index.wants(times)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Pins the metric bounds asked {@code times} times (under the write lock); how many bins were added. */
+  public int pinWantedBounds(int times) {
+    int added = 0;
+    for (BitSlicedIndex index : metrics.values()) {
+      added += index.pinWanted(times);
+    }
+    return added;
+  }
+
+  /** The pinned bounds per metric, to carry over to a rebuilt index. */
+  public Map<String, List<Long>> pinnedBounds() {
+    Map<String, List<Long>> out = new TreeMap<>();
+    metrics.forEach((name, index) -> {
+      if (!index.pinned().isEmpty()) {
+        out.put(name, index.pinned());
+      }
+    });
+    return out;
+  }
+
+  /** Pins these bounds (from {@link #pinnedBounds()} of the index this one replaces). */
+  public void pinBounds(Map<String, List<Long>> bounds) {
+    bounds.forEach((name, values) -> {
+      BitSlicedIndex index = metrics.get(name);
+      if (index != null) {
+        values.forEach(index::pin);
+      }
+    });
+  }
+
   // ---- views for the evaluator: the index's own bitmaps, read only, under the read lock ----------
 
   private static final RoaringBitmap NONE = new RoaringBitmap();

@@ -17,7 +17,8 @@ import org.roaringbitmap.RoaringBitmap;
  * The range-encoded bins next to a bit-sliced index stay exact under any sequence of updates, and a
  * range answered with bins and slices equals a scan of the raw values: bounds on, next to and between
  * the bins' bounds, below and above every value, open bounds, after random sets and removes (values
- * outside the bins' original span, repeated values, persons removed and set again).
+ * outside the bins' original span, repeated values, persons removed and set again), also once the
+ * bounds asked have been pinned as bins of their own and after a rebin that keeps them.
  */
 class BinnedRangeProperties {
 
@@ -71,6 +72,17 @@ class BinnedRangeProperties {
     assertBinsExact(index, values);
     assertRanges(index, values, random, "after the build");
 
+    // the bounds the ranges asked inside bins get bins of their own (at most MAX_PINNED stay pinned)
+    if (index.binCount() > 1) {
+      assertThat(index.wants(1)).isTrue();
+      index.pinWanted(1);
+      assertThat(index.wants(1)).isFalse();
+      assertThat(index.pinned()).isNotEmpty().hasSizeLessThanOrEqualTo(BitSlicedIndex.MAX_PINNED);
+      assertThat(index.binLowerView()).contains(index.pinned().stream().mapToLong(Long::longValue).toArray());
+    }
+    assertBinsExact(index, values);
+    assertRanges(index, values, random, "after pinning");
+
     // updates: new values (some above every value so far: new slices), removes, re-sets
     for (int u = 0; u < space / 5; u++) {
       int p = random.nextInt(space / step) * step;
@@ -86,6 +98,12 @@ class BinnedRangeProperties {
     }
     assertBinsExact(index, values);
     assertRanges(index, values, random, "after updates");
+    List<Long> pinned = index.pinned();
+    index.rebin(bins);
+    assertThat(index.binLowerView()).as("pinned bounds survive a rebin")
+        .contains(pinned.stream().mapToLong(Long::longValue).toArray());
+    assertBinsExact(index, values);
+    assertRanges(index, values, random, "after a rebin");
     values.forEach((p, v) -> assertThat(index.get(p).getAsLong()).isEqualTo(v));
   }
 
