@@ -50,8 +50,9 @@ public final class BitSlicedIndex {
   private long rebinAt = MIN_BINNED;
   /** The bounds of the last rebin's quantile bins (without pinned ones), ascending. */
   private long[] quantiles = NO_BOUNDS;
-  /** Pinned bounds, least recently asked first. */
-  private final java.util.LinkedHashSet<Long> pinned = new java.util.LinkedHashSet<>();
+  /** Pinned bounds, each with when it was last asked (a tick; readers update it concurrently). */
+  private final java.util.concurrent.ConcurrentHashMap<Long, Long> pinned = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
   /**
    * Bounds asked that fell inside a bin, with how often: written by concurrent readers (counts run
    * under the owner's read lock), taken by {@link #pinWanted} under its write lock.
@@ -138,7 +139,7 @@ public final class BitSlicedIndex {
     }
     quantiles = java.util.Arrays.copyOf(bounds, m);
     long[] all = java.util.stream.LongStream.concat(java.util.Arrays.stream(quantiles),
-        pinned.stream().mapToLong(Long::longValue)).sorted().distinct().toArray();
+        pinned.keySet().stream().mapToLong(Long::longValue)).sorted().distinct().toArray();
     RoaringBitmap[] ge = new RoaringBitmap[all.length];
     for (int k = 1; k < all.length; k++) {
       ge[k] = range(all[k], null); // the slices alone: no bins yet
@@ -155,6 +156,13 @@ public final class BitSlicedIndex {
   void want(long bound) {
     if (lower.length > 1 && bound > 0 && wanted.size() < 4 * MAX_PINNED) {
       wanted.computeIfAbsent(bound, b -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    }
+  }
+
+  /** Notes that a range asked for {@code bound} on a bin bound (keeps a pinned bound's bin). */
+  void asked(long bound) {
+    if (pinned.containsKey(bound)) {
+      pinned.put(bound, ticks.incrementAndGet());
     }
   }
 
@@ -184,16 +192,15 @@ public final class BitSlicedIndex {
   }
 
   /**
-   * Pins {@code bound}: a bin starting there, kept through rebins; the least recently pinned bound
-   * beyond {@link #MAX_PINNED} loses its bin (unless a quantile bin starts there). True when a bin
+   * Pins {@code bound}: a bin starting there, kept through rebins; beyond {@link #MAX_PINNED}, the
+   * pinned bound least recently asked loses its bin (unless a quantile bin starts there). True when a bin
    * was added.
    */
   public boolean pin(long bound) {
     if (lower.length < 2 || bound <= 0) {
       return false; // no bins, or the existence bitmap is the bin
     }
-    pinned.remove(bound);
-    pinned.add(bound);
+    pinned.put(bound, ticks.incrementAndGet());
     boolean added = false;
     int at = java.util.Arrays.binarySearch(lower, bound);
     if (at < 0) {
@@ -210,7 +217,7 @@ public final class BitSlicedIndex {
       added = true;
     }
     if (pinned.size() > MAX_PINNED) {
-      long eldest = pinned.iterator().next();
+      long eldest = pinned.entrySet().stream().min(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
       pinned.remove(eldest);
       int k = java.util.Arrays.binarySearch(lower, eldest);
       if (k > 0 && java.util.Arrays.binarySearch(quantiles, eldest) < 0) {
@@ -237,7 +244,7 @@ public final class BitSlicedIndex {
 
   /** The pinned bounds, least recently asked first. */
   public java.util.List<Long> pinned() {
-    return java.util.List.copyOf(pinned);
+    return pinned.entrySet().stream().sorted(java.util.Map.Entry.comparingByValue()).map(java.util.Map.Entry::getKey).toList();
   }
 
   /** The bins' lower bounds, {@code [0] == 0} (read only). */

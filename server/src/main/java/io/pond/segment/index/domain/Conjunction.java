@@ -101,7 +101,9 @@ public final class Conjunction {
     int from = -1;
     int lowBin = lower == null ? 0 : bin(bins, lower);
     and(index.binView(lowBin)); // bin 0: the existence bitmap
-    if (lower != null && bins[lowBin] != lower) {
+    if (lower != null && bins[lowBin] == lower) {
+      index.asked(lower);
+    } else if (lower != null) {
       index.want(lower);
       checkMin = true;
       lowNext = lowBin + 1 < bins.length ? index.binView(lowBin + 1) : null;
@@ -111,6 +113,7 @@ public final class Conjunction {
       long above = upper + 1;
       int highBin0 = bin(bins, above);
       if (bins[highBin0] == above) {
+        index.asked(above);
         andNot(index.binView(highBin0));
       } else {
         index.want(above);

@@ -53,6 +53,25 @@ class BinnedRangeProperties {
     }
   }
 
+  @Test
+  void beyond_the_most_pinned_bounds_the_one_least_recently_asked_loses_its_bin() {
+    BitSlicedIndex.Builder builder = new BitSlicedIndex.Builder();
+    for (int p = 0; p < 50_000; p++) {
+      builder.add(p, p);
+    }
+    BitSlicedIndex index = builder.build();
+    for (int k = 0; k < BitSlicedIndex.MAX_PINNED; k++) {
+      assertThat(index.pin(101 + k)).isTrue();
+    }
+    assertThat(index.range(101L, 999L).getLongCardinality()).isEqualTo(899); // asks 101 again (and notes 1000)
+    assertThat(index.pin(40_001)).isTrue();
+    assertThat(index.pinned()).hasSize(BitSlicedIndex.MAX_PINNED).contains(101L, 40_001L).doesNotContain(102L);
+    assertThat(index.binLowerView()).contains(101L, 40_001L).doesNotContain(102L);
+    assertThat(index.wants(1)).isTrue();
+    assertThat(index.pinWanted(2)).isZero(); // 1000 was asked once: forgotten
+    assertThat(index.range(102L, 40_000L).getLongCardinality()).isEqualTo(40_000 - 102 + 1);
+  }
+
   private static void check(long seed, int bins, int shape) {
     SplittableRandom random = new SplittableRandom(seed);
     // 1: few distinct values (bins collapse), 2: uniform, 3: skewed (many small), 4: many containers
