@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.intake.JsonFields;
 import io.pond.ingest.intake.Parsed;
+import io.pond.ingest.log.EncodedEvent;
+import io.pond.ingest.log.RawJsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +27,8 @@ class SegmentStreamingTest {
   private final JsonMapper json = JsonMapper.builder().build();
   private final JsonFields fields = new JsonFields(json);
   private final Instant receivedAt = Instant.parse("2026-11-23T01:00:00Z");
+  /** Objects stored as their received bytes, so that the tests cover that path. */
+  private int rawObjects;
 
   private static final List<String> BATCHES = List.of(
       """
@@ -92,6 +96,7 @@ class SegmentStreamingTest {
       b.append("]}");
       assertSame(b.toString());
     }
+    assertThat(rawObjects).isGreaterThan(100);
   }
 
   private static final String[] TYPES = {"track", "identify", "page", "screen", "group", "alias", "bogus"};
@@ -164,6 +169,16 @@ class SegmentStreamingTest {
       assertThat(s.getClass()).as(body + " #" + i).isEqualTo(o.getClass());
       if (o instanceof Parsed.Valid ov) {
         Parsed.Valid sv = (Parsed.Valid) s;
+        for (Object m : List.of(sv.envelope().properties(), sv.envelope().traits(), sv.envelope().context())) {
+          if (m instanceof RawJsonObject r && r.isRaw()) {
+            rawObjects++;
+          }
+        }
+        // the stored bytes (JSON columns copied from the body when canonical) are the mapper's
+        byte[] streamedFrame = EncodedEvent.of(withoutRandomId(sv.envelope()), json).frame();
+        byte[] treeFrame = EncodedEvent.of(withoutRandomId(ov.envelope()), json).frame();
+        assertThat(new String(streamedFrame, StandardCharsets.UTF_8)).as(body + " #" + i)
+            .isEqualTo(new String(treeFrame, StandardCharsets.UTF_8));
         assertThat(withoutRandomId(sv.envelope())).as(body + " #" + i).isEqualTo(withoutRandomId(ov.envelope()));
         assertThat(sv.raw().get()).isEqualTo(ov.raw().get());
       } else {
