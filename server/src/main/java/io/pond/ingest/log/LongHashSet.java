@@ -37,15 +37,64 @@ final class LongHashSet {
   }
 
   void add(long value) {
+    addIfAbsent(value);
+  }
+
+  /**
+   * Adds the value unless present; true when it was added. PERF: one probe of the table where
+   * {@code contains} then {@code add} made two (each a likely cache miss in a large set).
+   */
+  boolean addIfAbsent(long value) {
     if (value == EMPTY) {
+      boolean added = !hasZero;
       hasZero = true;
-      return;
+      return added;
     }
     if ((size + 1) * 2L > slots.length) {
       grow();
     }
     if (insert(slots, value)) {
       size++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Removes the value (linear probing: later entries of its run shift back into the gap). */
+  void remove(long value) {
+    if (value == EMPTY) {
+      hasZero = false;
+      return;
+    }
+    int mask = slots.length - 1;
+    int i = mix(value) & mask;
+    while (slots[i] != value) {
+      if (slots[i] == EMPTY) {
+        return;
+      }
+      i = (i + 1) & mask;
+    }
+    size--;
+    int gap = i;
+    for (int j = (gap + 1) & mask; slots[j] != EMPTY; j = (j + 1) & mask) {
+      int home = mix(slots[j]) & mask;
+      // the entry at j may move to the gap if its home is not cyclically within (gap, j]
+      if (((j - home) & mask) >= ((j - gap) & mask)) {
+        slots[gap] = slots[j];
+        gap = j;
+      }
+    }
+    slots[gap] = EMPTY;
+  }
+
+  void forEach(java.util.function.LongConsumer action) {
+    if (hasZero) {
+      action.accept(EMPTY);
+    }
+    for (long v : slots) {
+      if (v != EMPTY) {
+        action.accept(v);
+      }
     }
   }
 
