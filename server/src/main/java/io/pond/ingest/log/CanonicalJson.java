@@ -56,6 +56,18 @@ public final class CanonicalJson {
     return new RawJsonObject(json, b, start, end - start);
   }
 
+  /**
+   * The canonical object starting at {@code b[start]} and ending before {@code limit}, kept as
+   * bytes; null when it is not canonical. {@link RawJsonObject#sourceEnd()} says where it ends.
+   */
+  public RawJsonObject objectAt(byte[] b, int start, int limit) {
+    if (!enabled || limit - start < 2 || b[start] != '{') {
+      return null;
+    }
+    int end = new Scan(b, limit, nullValuesDropped).object(start, 0);
+    return end < 0 ? null : new RawJsonObject(json, b, start, end - start);
+  }
+
   /** Whether the canonical object {@code b[offset, offset+length)} has {@code key} at its top level. */
   static boolean hasTopLevelKey(byte[] b, int offset, int length, String key) {
     byte[] k = JsonColumns.canonicalString(key);

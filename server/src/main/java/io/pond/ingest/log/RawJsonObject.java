@@ -43,6 +43,11 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
     return bytes != null;
   }
 
+  /** The index just after the object in the array it was read from. */
+  public int sourceEnd() {
+    return offset + length;
+  }
+
   /** Copies the canonical bytes into the frame; false when they were dropped. */
   boolean writeTo(LogFrames.Writer w) {
     if (bytes == null) {

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,6 +43,8 @@ final class SegmentBody {
   private final boolean failOnTrailingTokens;
   /** Keeps a message's properties, traits and context as bytes when they are canonical; null: never. */
   private final CanonicalJson canonical;
+  /** Reads the usual bodies without Jackson's tokenizer; null: never. */
+  private final SegmentScanner scanner;
 
   SegmentBody(JsonMapper json) {
     this.json = json;
@@ -50,6 +53,8 @@ final class SegmentBody {
         && !json.isEnabled(DeserializationFeature.USE_LONG_FOR_INTS);
     this.failOnTrailingTokens = json.isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     this.canonical = plainNumbers ? CanonicalJson.of(json) : null;
+    this.scanner = plainNumbers && !json.isEnabled(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        ? new SegmentScanner(this, canonical) : null;
   }
 
   /** A single-message body: the message; its raw JSON (without {@code writeKey}) on demand. */
@@ -73,6 +78,22 @@ final class SegmentBody {
    * @throws PondException 400 {@code malformed_request} for a body that is not a JSON object
    */
   Read read(byte[] body, boolean batch) {
+    if (scanner != null) {
+      Read read = scanner.read(body, batch);
+      if (read != null) {
+        return read;
+      }
+    }
+    return jacksonRead(body, batch);
+  }
+
+  /** For tests: the scanner, or null. */
+  SegmentScanner scanner() {
+    return scanner;
+  }
+
+  /** {@link #read} with Jackson's parser. */
+  Read jacksonRead(byte[] body, boolean batch) {
     try (JsonParser p = json.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new PondException(ErrorCode.MALFORMED_REQUEST, "the body must be a JSON object");
@@ -108,7 +129,7 @@ final class SegmentBody {
         int start = (int) p.currentTokenLocation().getByteOffset();
         Object value = message(p, body);
         int end = (int) p.currentLocation().getByteOffset(); // just after the closing brace
-        items.add(new Item(value, () -> json.writeValueAsString(json.readTree(body, start, end - start))));
+        items.add(new Item(value, rawItem(body, start, end)));
       } else {
         // Not an object: refused by the mapper; rare, so read as a tree for its raw JSON.
         JsonNode node = (JsonNode) p.readValueAsTree();
@@ -117,6 +138,27 @@ final class SegmentBody {
       }
     }
     return items;
+  }
+
+  /** The raw JSON of the batch item {@code body[start, end)}, as the tree path wrote it, on demand. */
+  Supplier<String> rawItem(byte[] body, int start, int end) {
+    return () -> json.writeValueAsString(json.readTree(body, start, end - start));
+  }
+
+  /**
+   * The object or array {@code body[start, end)} as {@link #value} reads it, for
+   * {@link SegmentScanner}.
+   *
+   * @throws JacksonException when it is not exactly one valid value
+   */
+  Object nested(byte[] body, int start, int end) {
+    try (JsonParser p = json.createParser(body, start, end - start)) {
+      Object value = value(p, p.nextToken());
+      if (p.nextToken() != null) {
+        throw new IllegalStateException("unreachable: checked by the caller");
+      }
+      return value;
+    }
   }
 
   /** A message object (its START_OBJECT is the current token), as {@link #value} reads it. */
