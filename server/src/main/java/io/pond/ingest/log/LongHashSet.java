@@ -121,7 +121,7 @@ final class LongHashSet {
   /**
    * PERF: homes are the top bits of the mix, so the table is ordered by them and doubling it
    * moves each entry from slot i to about 2i: the rehash reads and writes memory in order instead
-   * of at random (a set of millions of hashes grew in about a second, stalling the log's writer).
+   * of at random (the log's writer, which owns the set, pauses while it grows).
    */
   private void grow() {
     long[] bigger = new long[slots.length * 2];
