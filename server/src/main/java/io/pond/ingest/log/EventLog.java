@@ -522,10 +522,12 @@ public class EventLog implements SmartLifecycle {
       expected += p.submission().events().size();
     }
     // PERF: the dedup check goes by hash first; only a hash seen before (a repeat, or rarely a
-    // collision) is confirmed against the keys. Every stored key's hash is in seen, every key of this
-    // commit's hash in newHashes, so a hash in neither means a new key.
-    LongHashSet newHashes = new LongHashSet(expected);
-    long[] hashes = new long[expected];
+    // collision) is confirmed against the keys. Every stored key's hash is in seen, so a hash it
+    // did not have means a new key; it is added right away (one probe of the large set per event)
+    // and taken out again if the commit fails. fresh holds the hashes this commit added to seen,
+    // accepted those of the events it stores.
+    LongHashSet fresh = new LongHashSet(expected);
+    LongHashSet accepted = new LongHashSet(expected);
     List<Key> inThisCommit = new ArrayList<>(expected);
     Set<Key> inThisCommitSet = null; // built at the first hash hit inside the commit
     Map<CounterKey, Long> counts = new HashMap<>();
@@ -533,43 +535,46 @@ public class EventLog implements SmartLifecycle {
     try {
       for (Pending p : group) {
         Submission s = p.submission();
-        int accepted = 0;
+        int acceptedHere = 0;
         int duplicates = 0;
         for (EncodedEvent x : s.events()) {
           Key key = key(s.sourceId(), x.envelope().messageId());
           long hash = x.dedupHash();
-          boolean inCommit = newHashes.contains(hash);
-          boolean before = seen.contains(hash);
-          if (inCommit && inThisCommitSet == null) {
-            inThisCommitSet = new HashSet<>(inThisCommit);
+          if (seen.addIfAbsent(hash)) {
+            fresh.add(hash);
+          } else {
+            boolean inCommit = accepted.contains(hash);
+            boolean before = !fresh.contains(hash);
+            if (inCommit && inThisCommitSet == null) {
+              inThisCommitSet = new HashSet<>(inThisCommit);
+            }
+            if (inCommit && inThisCommitSet.contains(key)
+                || before && (isUnloaded(key) || stored(s.sourceId(), x.envelope().messageId(), hash))) {
+              duplicates++;
+              continue;
+            }
           }
-          if (inCommit && inThisCommitSet.contains(key)
-              || before && (isUnloaded(key) || stored(s.sourceId(), x.envelope().messageId(), hash))) {
-            duplicates++;
-            continue;
-          }
-          hashes[inThisCommit.size()] = hash;
           inThisCommit.add(key);
           if (inThisCommitSet != null) {
             inThisCommitSet.add(key);
           }
-          newHashes.add(hash);
+          accepted.add(hash);
           put(x.frame());
           nextOffset++;
-          accepted++;
+          acceptedHere++;
         }
         for (DeadLetter d : s.deadLetters()) {
           put(LogFrames.deadLetter(d));
           counts.merge(new CounterKey(s.sourceName(), "rejected"), 1L, Long::sum);
         }
-        if (accepted > 0) {
-          counts.merge(new CounterKey(s.sourceName(), "accepted"), (long) accepted, Long::sum);
+        if (acceptedHere > 0) {
+          counts.merge(new CounterKey(s.sourceName(), "accepted"), (long) acceptedHere, Long::sum);
         }
         if (duplicates > 0) {
           put(LogFrames.duplicates(s.sourceId(), duplicates));
           counts.merge(new CounterKey(s.sourceName(), "deduplicated"), (long) duplicates, Long::sum);
         }
-        receipts.add(new Receipt(accepted, duplicates, s.deadLetters().size(), nextOffset - 1));
+        receipts.add(new Receipt(acceptedHere, duplicates, s.deadLetters().size(), nextOffset - 1));
       }
       put(LogFrames.COMMIT_FRAME);
       rolled = segmentBytes + buffer.position() >= settings.segmentBytes().toBytes();
@@ -580,6 +585,7 @@ public class EventLog implements SmartLifecycle {
       out.force(false);
     } catch (IOException | SQLException | RuntimeException e) {
       log.error("Event log commit of {} requests failed; they are answered 503", group.size(), e);
+      fresh.forEach(seen::remove);
       buffer.clear();
       nextOffset = firstOffset;
       try {
@@ -594,9 +600,6 @@ public class EventLog implements SmartLifecycle {
           new PondException(ErrorCode.UNAVAILABLE, "the event log could not commit; retry the request");
       group.forEach(p -> p.done().completeExceptionally(failure));
       return;
-    }
-    for (int i = 0; i < inThisCommit.size(); i++) {
-      seen.add(hashes[i]);
     }
     if (!inThisCommit.isEmpty()) {
       unloaded.add(new UnloadedCommit(nextOffset, inThisCommit));

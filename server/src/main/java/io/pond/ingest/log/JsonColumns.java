@@ -46,6 +46,19 @@ final class JsonColumns {
     return direct;
   }
 
+  /** Whether the mapper leaves null map values out. */
+  boolean suppressesNullMapValues() {
+    return suppressNullMapValues;
+  }
+
+  /** A string as a JSON literal in UTF-8, as the columns write it (quotes included). */
+  static byte[] canonicalString(String s) {
+    LogFrames.Writer w = new LogFrames.Writer(s.length() + 2);
+    int start = w.position();
+    w.putJsonString(s);
+    return Arrays.copyOfRange(w.buffer(), start, w.position());
+  }
+
   /** The writer for this mapper (cached: there is one application mapper). */
   static JsonColumns of(JsonMapper json) {
     JsonColumns c = last;
@@ -105,6 +118,10 @@ final class JsonColumns {
   /** Writes {@code value} as JSON into the frame; returns the number of bytes written. */
   int write(LogFrames.Writer w, Object value) {
     int start = w.position();
+    // PERF: an object received in canonical form is copied as it came (see CanonicalJson)
+    if (value instanceof RawJsonObject raw && raw.writeTo(w)) {
+      return w.position() - start;
+    }
     if (direct && writeDirect(w, value)) {
       return w.position() - start;
     }
@@ -122,6 +139,9 @@ final class JsonColumns {
     if (v instanceof String s) {
       w.putJsonString(s);
     } else if (v instanceof Map<?, ?> m) {
+      if (m instanceof RawJsonObject raw && raw.writeTo(w)) {
+        return true;
+      }
       return writeMap(w, m);
     } else if (v instanceof Identifier id) {
       w.putAscii("{\"type\":");

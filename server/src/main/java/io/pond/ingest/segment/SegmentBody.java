@@ -1,6 +1,8 @@
 package io.pond.ingest.segment;
 
 import io.pond.ingest.intake.JsonFields;
+import io.pond.ingest.log.CanonicalJson;
+import io.pond.ingest.log.RawJsonObject;
 import io.pond.platform.errors.ErrorCode;
 import io.pond.platform.errors.PondException;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,6 +41,10 @@ final class SegmentBody {
   /** False when the mapper reads numbers other than as the plain types (then the tree reads them). */
   private final boolean plainNumbers;
   private final boolean failOnTrailingTokens;
+  /** Keeps a message's properties, traits and context as bytes when they are canonical; null: never. */
+  private final CanonicalJson canonical;
+  /** Reads the usual bodies without Jackson's tokenizer; null: never. */
+  private final SegmentScanner scanner;
 
   SegmentBody(JsonMapper json) {
     this.json = json;
@@ -45,6 +52,9 @@ final class SegmentBody {
         && !json.isEnabled(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
         && !json.isEnabled(DeserializationFeature.USE_LONG_FOR_INTS);
     this.failOnTrailingTokens = json.isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.canonical = plainNumbers ? CanonicalJson.of(json) : null;
+    this.scanner = plainNumbers && !json.isEnabled(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        ? new SegmentScanner(this, canonical) : null;
   }
 
   /** A single-message body: the message; its raw JSON (without {@code writeKey}) on demand. */
@@ -68,6 +78,22 @@ final class SegmentBody {
    * @throws PondException 400 {@code malformed_request} for a body that is not a JSON object
    */
   Read read(byte[] body, boolean batch) {
+    if (scanner != null) {
+      Read read = scanner.read(body, batch);
+      if (read != null) {
+        return read;
+      }
+    }
+    return jacksonRead(body, batch);
+  }
+
+  /** For tests: the scanner, or null. */
+  SegmentScanner scanner() {
+    return scanner;
+  }
+
+  /** {@link #read} with Jackson's parser. */
+  Read jacksonRead(byte[] body, boolean batch) {
     try (JsonParser p = json.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new PondException(ErrorCode.MALFORMED_REQUEST, "the body must be a JSON object");
@@ -84,7 +110,7 @@ final class SegmentBody {
           }
           items = null; // the last "batch" wins, as in a tree
         }
-        top.put(name, value(p, t));
+        top.put(name, batch ? value(p, t) : field(p, t, name, body));
       }
       if (failOnTrailingTokens && p.nextToken() != null) {
         throw new PondException(ErrorCode.MALFORMED_REQUEST, "the body is not valid JSON: trailing tokens after the object");
@@ -101,9 +127,9 @@ final class SegmentBody {
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t == JsonToken.START_OBJECT) {
         int start = (int) p.currentTokenLocation().getByteOffset();
-        Object value = value(p, t);
+        Object value = message(p, body);
         int end = (int) p.currentLocation().getByteOffset(); // just after the closing brace
-        items.add(new Item(value, () -> json.writeValueAsString(json.readTree(body, start, end - start))));
+        items.add(new Item(value, rawItem(body, start, end)));
       } else {
         // Not an object: refused by the mapper; rare, so read as a tree for its raw JSON.
         JsonNode node = (JsonNode) p.readValueAsTree();
@@ -112,6 +138,59 @@ final class SegmentBody {
       }
     }
     return items;
+  }
+
+  /** The raw JSON of the batch item {@code body[start, end)}, as the tree path wrote it, on demand. */
+  Supplier<String> rawItem(byte[] body, int start, int end) {
+    return () -> json.writeValueAsString(json.readTree(body, start, end - start));
+  }
+
+  /**
+   * The object or array {@code body[start, end)} as {@link #value} reads it, for
+   * {@link SegmentScanner}.
+   *
+   * @throws JacksonException when it is not exactly one valid value
+   */
+  Object nested(byte[] body, int start, int end) {
+    try (JsonParser p = json.createParser(body, start, end - start)) {
+      Object value = value(p, p.nextToken());
+      if (p.nextToken() != null) {
+        throw new IllegalStateException("unreachable: checked by the caller");
+      }
+      return value;
+    }
+  }
+
+  /** A message object (its START_OBJECT is the current token), as {@link #value} reads it. */
+  private Map<String, Object> message(JsonParser p, byte[] body) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (String name = p.nextName(); name != null; name = p.nextName()) {
+      map.put(name, field(p, p.nextToken(), name, body));
+    }
+    return map;
+  }
+
+  /**
+   * A message's field. PERF: properties, traits and context already in the form the event log
+   * writes are kept as their bytes ({@link RawJsonObject}), copied into the log frame as they are,
+   * without a String, map or number per value; otherwise they are read as {@link #value} reads
+   * them (see docs/benchmarks.md, "Ingestion").
+   */
+  private Object field(JsonParser p, JsonToken t, String name, byte[] body) {
+    if (t != JsonToken.START_OBJECT || canonical == null
+        || !(name.equals("properties") || name.equals("traits") || name.equals("context"))) {
+      return value(p, t);
+    }
+    int start = (int) p.currentTokenLocation().getByteOffset();
+    p.skipChildren();
+    int end = (int) p.currentLocation().getByteOffset(); // just after the closing brace
+    RawJsonObject raw = canonical.object(body, start, end);
+    if (raw != null) {
+      return raw;
+    }
+    try (JsonParser q = json.createParser(body, start, end - start)) {
+      return value(q, q.nextToken());
+    }
   }
 
   /** The value starting at token {@code t}, as {@link JsonFields#toJava} makes it from a tree. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.intake.JsonFields;
 import io.pond.ingest.intake.Parsed;
+import io.pond.ingest.log.EncodedEvent;
+import io.pond.ingest.log.RawJsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +27,8 @@ class SegmentStreamingTest {
   private final JsonMapper json = JsonMapper.builder().build();
   private final JsonFields fields = new JsonFields(json);
   private final Instant receivedAt = Instant.parse("2026-11-23T01:00:00Z");
+  /** Objects stored as their received bytes, so that the tests cover that path. */
+  private int rawObjects;
 
   private static final List<String> BATCHES = List.of(
       """
@@ -92,6 +96,7 @@ class SegmentStreamingTest {
       b.append("]}");
       assertSame(b.toString());
     }
+    assertThat(rawObjects).isGreaterThan(100);
   }
 
   private static final String[] TYPES = {"track", "identify", "page", "screen", "group", "alias", "bogus"};
@@ -153,6 +158,67 @@ class SegmentStreamingTest {
     return "[" + scalar(r) + "," + value(r, depth - 1) + "]";
   }
 
+  /** Bodies read by the byte scanner rather than Jackson's tokenizer, so that the tests cover it. */
+  private int scanned;
+
+  @Test
+  void theScannerReadsWhatJacksonReadsOrGivesUp() {
+    Random random = new Random(5);
+    List<String> bodies = new ArrayList<>(BATCHES);
+    for (int n = 0; n < 300; n++) {
+      StringBuilder b = new StringBuilder("{");
+      if (random.nextBoolean()) {
+        b.append("\"context\":").append(object(random, 2)).append(',');
+      }
+      b.append("\"sentAt\":\"2026-11-23T01:00:00Z\",\"batch\":[");
+      int count = 1 + random.nextInt(5);
+      for (int i = 0; i < count; i++) {
+        b.append(i > 0 ? "," : "").append(message(random));
+      }
+      String body = b.append("]}").toString();
+      bodies.add(body);
+      bodies.add(json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(body)));
+      bodies.add(" " + body.replace(",", " ,\n\t").replace(":", "\r: ") + " ");
+      bodies.add(body.replace("\"u", "\"\\u0075")); // an escape in a message-level string: Jackson reads it
+    }
+    bodies.add("{\"batch\":[]}");
+    bodies.add("{}");
+    bodies.add("{\"batch\":5,\"writeKey\":\"k\"}");
+    bodies.add("{\"batch\":[{\"type\":\"track\"}],\"batch\":{\"a\":1}}");
+    bodies.add("{\"batch\":{\"a\":1},\"batch\":[{\"n\":1234567890,\"l\":12345678901,\"m\":-9223372036854775808,"
+        + "\"b\":9223372036854775808,\"d\":-0,\"f\":1E5,\"t\":true,\"x\":null,\"s\":\"\u00e9\u4e2d\ud83d\ude00\"}]}");
+    List<String> malformed = List.of("", "[]", "{", "{\"batch\":[{}", "{\"batch\":[{}]", "{\"batch\":[{}]}x",
+        "{\"a\":tru}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}", "{\"a\":\"\u0001\"}", "{\"a\":[1,]}",
+        "{\"batch\":[{\"properties\":{\"a\":1,}}]}", "{\"batch\":[{\"properties\":{\"a\":[}]}]}", "{a:1}", "{\"a\" 1}",
+        "{\"batch\":[{\"context\":{\"a\":\"x\"}}]}trailing");
+    SegmentBody reader = new SegmentBody(json);
+    for (String body : bodies) {
+      for (boolean batch : new boolean[] {true, false}) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        SegmentBody.Read fast = reader.scanner().read(bytes, batch);
+        if (fast == null) {
+          continue;
+        }
+        scanned++;
+        SegmentBody.Read slow = reader.jacksonRead(bytes, batch);
+        assertThat(fast.top()).as(body).isEqualTo(slow.top());
+        assertThat(fast.items() == null).as(body).isEqualTo(slow.items() == null);
+        if (fast.items() != null) {
+          assertThat(fast.items()).hasSameSizeAs(slow.items());
+          for (int i = 0; i < fast.items().size(); i++) {
+            assertThat(fast.items().get(i).value()).as(body).isEqualTo(slow.items().get(i).value());
+            assertThat(fast.items().get(i).raw().get()).as(body).isEqualTo(slow.items().get(i).raw().get());
+          }
+        }
+      }
+    }
+    for (String body : malformed) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      assertThat(reader.scanner().read(bytes, true)).as(body).isNull();
+    }
+    assertThat(scanned).isGreaterThan(400);
+  }
+
   private void assertSame(String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     List<Parsed> old = treePath(bytes);
@@ -164,6 +230,16 @@ class SegmentStreamingTest {
       assertThat(s.getClass()).as(body + " #" + i).isEqualTo(o.getClass());
       if (o instanceof Parsed.Valid ov) {
         Parsed.Valid sv = (Parsed.Valid) s;
+        for (Object m : List.of(sv.envelope().properties(), sv.envelope().traits(), sv.envelope().context())) {
+          if (m instanceof RawJsonObject r && r.isRaw()) {
+            rawObjects++;
+          }
+        }
+        // the stored bytes (JSON columns copied from the body when canonical) are the mapper's
+        byte[] streamedFrame = EncodedEvent.of(withoutRandomId(sv.envelope()), json).frame();
+        byte[] treeFrame = EncodedEvent.of(withoutRandomId(ov.envelope()), json).frame();
+        assertThat(new String(streamedFrame, StandardCharsets.UTF_8)).as(body + " #" + i)
+            .isEqualTo(new String(treeFrame, StandardCharsets.UTF_8));
         assertThat(withoutRandomId(sv.envelope())).as(body + " #" + i).isEqualTo(withoutRandomId(ov.envelope()));
         assertThat(sv.raw().get()).isEqualTo(ov.raw().get());
       } else {
