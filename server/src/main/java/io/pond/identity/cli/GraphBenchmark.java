@@ -121,6 +121,7 @@ final class GraphBenchmark {
     }
     long span = 90 * DAY;
     int[] pair = new int[2];
+    int[] single = new int[1];
     for (int i = 0; i < g.edgeCount(); i++) {
       int s = g.src()[i];
       int d = g.dst()[i];
@@ -129,7 +130,8 @@ final class GraphBenchmark {
       }
       pair[0] = s;
       pair[1] = d;
-      IdentityGraph.Result r = graph.link(s == d ? new int[] {s} : pair, i * span / g.edgeCount(), conflicts);
+      single[0] = s;
+      IdentityGraph.Result r = graph.link(s == d ? single : pair, i * span / g.edgeCount(), conflicts);
       counts[1] += r.notes().size();
     }
     double seconds = (System.nanoTime() - started) / 1e9;

@@ -444,35 +444,36 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
    */
   private <T> Checkpointed<T> inCheckpoint(java.util.function.Function<Loaded, T> underLock) {
     loaded();
+    // The lock is taken once the transaction holds its connection, and released after the commit: a
+    // checkpoint that started while the previous one was still committing waited on identity_state's
+    // row lock and failed after H2's lock timeout (2 s) on a loaded machine.
+    boolean[] locked = {false};
     try {
       return tx.execute(s -> {
         checkpointLock.lock();
+        locked[0] = true;
+        T result = null;
+        Snapshot snap;
+        long messages;
+        lock.writeLock().lock();
         try {
-          T result = null;
-          Snapshot snap;
-          long messages;
-          lock.writeLock().lock();
-          try {
-            Loaded l = loaded;
-            if (underLock != null) {
-              result = underLock.apply(l);
-            }
-            messages = l.pending.messages;
-            snap = l.pending.isEmpty() ? null : snapshot(l);
-          } finally {
-            lock.writeLock().unlock();
+          Loaded l = loaded;
+          if (underLock != null) {
+            result = underLock.apply(l);
           }
-          if (snap != null) {
-            if (!store.advance(snap.generation(), snap.state())) {
-              throw new StaleGraph();
-            }
-            store.write(snap.writes());
-            snap.published().forEach(events::publishEvent);
-          }
-          return new Checkpointed<>(result, messages);
+          messages = l.pending.messages;
+          snap = l.pending.isEmpty() ? null : snapshot(l);
         } finally {
-          checkpointLock.unlock();
+          lock.writeLock().unlock();
         }
+        if (snap != null) {
+          if (!store.advance(snap.generation(), snap.state())) {
+            throw new StaleGraph();
+          }
+          store.write(snap.writes());
+          snap.published().forEach(events::publishEvent);
+        }
+        return new Checkpointed<>(result, messages);
       });
     } catch (StaleGraph stale) {
       load(); // the log holds everything: the rebuilt checkpoint plus the log's tail
@@ -480,6 +481,10 @@ public class IdentityGraphService implements ResolvingIdentity, Persons, AutoClo
     } catch (RuntimeException | Error e) {
       load();
       throw e;
+    } finally {
+      if (locked[0]) {
+        checkpointLock.unlock();
+      }
     }
   }
 

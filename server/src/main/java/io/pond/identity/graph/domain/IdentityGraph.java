@@ -82,6 +82,7 @@ public final class IdentityGraph {
       };
 
   private final List<TypeRule> rules = new ArrayList<>();
+  private int[] priorityOf = new int[8]; // by type index: byPriority runs for every piece of evidence
   private final Map<String, Integer> typeIndex = new HashMap<>();
   private final List<String> scopes = new ArrayList<>();
   private final Map<String, Integer> scopeIndex = new HashMap<>();
@@ -138,12 +139,17 @@ public final class IdentityGraph {
     Integer existing = typeIndex.get(rule.name());
     if (existing != null) {
       rules.set(existing, rule);
+      priorityOf[existing] = rule.priority();
       return existing;
     }
     if (rules.size() == Short.MAX_VALUE) {
       throw new IllegalStateException("too many identifier types");
     }
     rules.add(rule);
+    if (priorityOf.length < rules.size()) {
+      priorityOf = Arrays.copyOf(priorityOf, rules.size() * 2);
+    }
+    priorityOf[rules.size() - 1] = rule.priority();
     typeIndex.put(rule.name(), rules.size() - 1);
     return rules.size() - 1;
   }
@@ -386,14 +392,15 @@ public final class IdentityGraph {
     boolean merged = false;
     String conflict = null;
 
+    // PERF: a person's member list is read (a pointer chase through next[]) only when a guard has to
+    // count: the first known identifier adopts its person without a look, and a group smaller than a
+    // type's limit cannot reach it. Filling member lists was half of a rebuild's time.
     for (int o = 0; o < count; o++) {
       int n = order[o];
       int p = personOf[n];
       if (p == NO_PERSON) {
-        int[] groupMembers = group == NO_PERSON ? pending : membersOf(group, false);
-        int groupSize = group == NO_PERSON ? pendingSize : size[group];
         attachedAt[n] = atSecond;
-        String refusal = canAdd(groupMembers, groupSize, n, atSecond);
+        String refusal = canJoin(group, group == NO_PERSON ? pendingSize : size[group], n, atSecond);
         if (refusal != null) {
           demoted[demotedSize++] = n;
           notes = note(notes, refusal);
@@ -409,9 +416,16 @@ public final class IdentityGraph {
           notes = note(notes, KEPT_APART); // an operator split them: only an operator joins them again
           continue;
         }
-        int[] groupMembers = group == NO_PERSON ? pending : membersOf(group, false);
+        Guard guard;
         int groupSize = group == NO_PERSON ? pendingSize : size[group];
-        Guard guard = mergeGuard(groupMembers, groupSize, membersOf(p, true), size[p], atSecond);
+        if (groupSize + size[p] > hardCap) {
+          guard = HARD_CAP;
+        } else if (groupSize == 0) {
+          guard = null; // nothing to compare with
+        } else {
+          MemberKeys groupKeys = group == NO_PERSON ? pendingKeys.of(pending, pendingSize) : keysOf(group, groupScratch);
+          guard = mergeGuard(groupKeys, keysOf(p, otherScratch), atSecond);
+        }
         if (guard == null) {
           if (group == NO_PERSON) {
             group = p;
@@ -554,76 +568,176 @@ public final class IdentityGraph {
 
   private record Guard(String reason, boolean sticky, String type, String scope) {}
 
-  /** Why {@code node} may not join a group: its type's limit, or the hard cap. Null when it may. */
-  private String canAdd(int[] group, int groupSize, int node, long at) {
+  private static final Guard HARD_CAP = new Guard("hard_cap", false, null, null);
+
+  /**
+   * Why {@code node} may not join a group ({@link #pendingBuffer} when {@code person} is 0): its
+   * type's limit, or the hard cap. Null when it may.
+   */
+  private String canJoin(int person, int groupSize, int node, long at) {
     if (groupSize >= hardCap) {
       return "hard_cap";
     }
     TypeRule rule = rules.get(typeOf[node]);
-    int sameType = 0;
-    for (int i = 0; i < groupSize; i++) {
-      int m = group[i];
-      if (typeOf[m] == typeOf[node] && scopeOf[m] == scopeOf[node] && inWindow(m, rule, at)) {
-        sameType++;
-      }
+    if (groupSize < rule.maxPerPerson()) {
+      return null; // fewer members than the limit: none to count
     }
+    MemberKeys group = person == NO_PERSON ? pendingKeys.of(pendingBuffer, groupSize) : keysOf(person, groupScratch);
+    int k = group.find(typeOf[node], scopeOf[node]);
+    int sameType = k < 0 ? 0 : group.inWindow(k, rule, at);
     return sameType >= rule.maxPerPerson() ? "limit:" + rule.name() : null;
   }
 
   /**
-   * Why two groups may not merge: identified is sticky, type limits, the hard cap. Null when they may.
-   * A sticky conflict wins over a limit, and among several the highest-priority type is named, so that
-   * what is recorded does not depend on how member lists happen to be ordered.
+   * Why two groups may not merge: identified is sticky, type limits (the caller checks the hard cap
+   * first). Null when they may. A sticky conflict wins over a limit, and among several the
+   * highest-priority type is named, so that what is recorded does not depend on how member lists
+   * happen to be ordered.
    */
-  private Guard mergeGuard(int[] a, int aSize, int[] b, int bSize, long at) {
-    if (aSize + bSize > hardCap) {
-      return new Guard("hard_cap", false, null, null);
-    }
+  private Guard mergeGuard(MemberKeys a, MemberKeys b, long at) {
     TypeRule sticky = null;
-    int stickyNode = -1;
+    int stickyScope = 0;
     TypeRule limit = null;
-    for (int i = 0; i < aSize; i++) {
-      int x = a[i];
-      TypeRule rule = rules.get(typeOf[x]);
-      int inA = 0;
-      int inB = 0;
-      boolean shared = false;
-      for (int j = 0; j < bSize; j++) {
-        int y = b[j];
-        if (typeOf[y] == typeOf[x] && scopeOf[y] == scopeOf[x]) {
-          if (rule.strong()) {
-            if (sticky == null || rule.priority() > rules.get(typeOf[stickyNode]).priority()) {
-              stickyNode = x;
-              sticky = rule;
-            }
-            break;
-          }
-          shared = true;
-          if (inWindow(y, rule, at)) {
-            inB++;
-          }
-        }
+    for (int ka = 0; ka < a.keys; ka++) {
+      int kb = b.find(a.type[ka], a.scope[ka]);
+      if (kb < 0) {
+        continue;
       }
-      if (shared) {
-        for (int k = 0; k < aSize; k++) {
-          int z = a[k];
-          if (typeOf[z] == typeOf[x] && scopeOf[z] == scopeOf[x] && inWindow(z, rule, at)) {
-            inA++;
-          }
+      TypeRule rule = rules.get(a.type[ka]);
+      if (rule.strong()) {
+        if (sticky == null || rule.priority() > sticky.priority()) {
+          sticky = rule;
+          stickyScope = a.scope[ka];
         }
-        if (inA + inB > rule.maxPerPerson() && (limit == null || rule.priority() > limit.priority())) {
-          limit = rule;
-        }
+      } else if (a.inWindow(ka, rule, at) + b.inWindow(kb, rule, at) > rule.maxPerPerson()
+          && (limit == null || rule.priority() > limit.priority())) {
+        limit = rule;
       }
     }
     if (sticky != null) {
-      return new Guard("sticky:" + sticky.name(), true, sticky.name(), scopes.get(scopeOf[stickyNode]));
+      return new Guard("sticky:" + sticky.name(), true, sticky.name(), scopes.get(stickyScope));
     }
     return limit == null ? null : new Guard("limit:" + limit.name(), false, null, null);
   }
 
-  private boolean inWindow(int node, TypeRule rule, long at) {
-    return rule.windowSeconds() == 0 || attachedAt[node] > at - rule.windowSeconds();
+  /**
+   * The identifiers of a group by key (type and scope), keys in the order their first identifier
+   * comes in the member list, with the attach times of each key's identifiers: all the guards need.
+   * // PERF: large persons (shared devices collect up to the hard cap) keep theirs between pieces of
+   * evidence, so that each new sighting of a shared device compares a handful of keys instead of
+   * chasing its person's member list through memory; any change to the person drops it.
+   */
+  private final class MemberKeys {
+    int keys;
+    short[] type = new short[4];
+    int[] scope = new int[4];
+    int[] count = new int[4];
+    int[] start = new int[4];
+    long[] times = new long[8];
+    private int[] keyOfMember = new int[8];
+
+    MemberKeys of(int[] members, int n) {
+      keys = 0;
+      if (keyOfMember.length < n) {
+        keyOfMember = new int[Math.max(n, keyOfMember.length * 2)];
+        times = new long[keyOfMember.length];
+      }
+      for (int i = 0; i < n; i++) {
+        int m = members[i];
+        int k = find(typeOf[m], scopeOf[m]);
+        if (k < 0) {
+          if (keys == type.length) {
+            type = Arrays.copyOf(type, keys * 2);
+            scope = Arrays.copyOf(scope, keys * 2);
+            count = Arrays.copyOf(count, keys * 2);
+            start = Arrays.copyOf(start, keys * 2);
+          }
+          k = keys++;
+          type[k] = typeOf[m];
+          scope[k] = scopeOf[m];
+          count[k] = 0;
+        }
+        count[k]++;
+        keyOfMember[i] = k;
+      }
+      for (int k = 0, at = 0; k < keys; k++) {
+        start[k] = at;
+        at += count[k];
+        count[k] = 0;
+      }
+      for (int i = 0; i < n; i++) {
+        int k = keyOfMember[i];
+        times[start[k] + count[k]++] = attachedAt[members[i]];
+      }
+      return this;
+    }
+
+    /** A copy sized to its content, to keep for a large person. */
+    MemberKeys copy() {
+      MemberKeys c = new MemberKeys();
+      c.keys = keys;
+      c.type = Arrays.copyOf(type, keys);
+      c.scope = Arrays.copyOf(scope, keys);
+      c.count = Arrays.copyOf(count, keys);
+      c.start = Arrays.copyOf(start, keys);
+      c.times = keys == 0 ? new long[0] : Arrays.copyOf(times, start[keys - 1] + count[keys - 1]);
+      return c;
+    }
+
+    int find(short t, int s) {
+      for (int k = 0; k < keys; k++) {
+        if (type[k] == t && scope[k] == s) {
+          return k;
+        }
+      }
+      return -1;
+    }
+
+    /** How many identifiers of key {@code k} count towards its type's limit at {@code at}. */
+    int inWindow(int k, TypeRule rule, long at) {
+      if (rule.windowSeconds() == 0) {
+        return count[k];
+      }
+      long after = at - rule.windowSeconds();
+      int in = 0;
+      for (int i = start[k], end = start[k] + count[k]; i < end; i++) {
+        if (times[i] > after) {
+          in++;
+        }
+      }
+      return in;
+    }
+  }
+
+  /** Persons at least this large keep their {@link MemberKeys} between pieces of evidence. */
+  private static final int KEEP_KEYS_FROM = 16;
+
+  private static final int MAX_KEPT_KEYS = 4096;
+  private final Map<Integer, MemberKeys> keptKeys = new HashMap<>();
+  private final MemberKeys pendingKeys = new MemberKeys();
+  private final MemberKeys groupScratch = new MemberKeys();
+  private final MemberKeys otherScratch = new MemberKeys();
+
+  private MemberKeys keysOf(int person, MemberKeys scratch) {
+    if (size[person] < KEEP_KEYS_FROM) {
+      return scratch.of(membersOf(person, scratch == otherScratch), size[person]);
+    }
+    MemberKeys kept = keptKeys.get(person);
+    if (kept == null) {
+      if (keptKeys.size() >= MAX_KEPT_KEYS) {
+        keptKeys.clear();
+      }
+      kept = scratch.of(membersOf(person, scratch == otherScratch), size[person]).copy();
+      keptKeys.put(person, kept);
+    }
+    return kept;
+  }
+
+  /** The person's members changed: its kept keys (if any) are stale. */
+  private void changed(int person) {
+    if (size[person] >= KEEP_KEYS_FROM - 1 && !keptKeys.isEmpty()) {
+      keptKeys.remove(person);
+    }
   }
 
   // ---- mutation ----------------------------------------------------------------------------------
@@ -632,6 +746,8 @@ public final class IdentityGraph {
   private int merge(int a, int b, Changes changes) {
     int survivor = Math.min(a, b);
     int merged = Math.max(a, b);
+    changed(survivor);
+    changed(merged);
     int[] moved = new int[size[merged]];
     fill(merged, moved);
     for (int n : moved) {
@@ -705,6 +821,7 @@ public final class IdentityGraph {
 
   private void join(int node, int person) {
     ensurePerson(person);
+    changed(person);
     if (size[person] == 0) {
       personCount++;
       head[person] = node;
@@ -719,6 +836,7 @@ public final class IdentityGraph {
   }
 
   private void leave(int node, int person) {
+    changed(person);
     if (size[person] == 1) {
       personCount--;
     } else {
@@ -760,9 +878,9 @@ public final class IdentityGraph {
     // insertion sort: evidence holds a handful of identifiers
     for (int i = 1; i < count; i++) {
       int n = distinct[i];
-      int p = rules.get(typeOf[n]).priority();
+      int p = priorityOf[typeOf[n]];
       int j = i - 1;
-      while (j >= 0 && rules.get(typeOf[distinct[j]]).priority() < p) {
+      while (j >= 0 && priorityOf[typeOf[distinct[j]]] < p) {
         distinct[j + 1] = distinct[j];
         j--;
       }
