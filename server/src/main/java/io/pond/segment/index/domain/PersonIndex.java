@@ -177,9 +177,16 @@ public final class PersonIndex {
     lastActiveDay.remove(person);
   }
 
-  /** Replaces what the index holds of the person by the stored facts. */
+  /**
+   * Replaces what the index holds of the person by the stored facts. A person the index does not know
+   * yet (every one, in a build) is in none of its bitmaps — anything that adds a person to one adds it
+   * to {@code persons} — so there is nothing to remove: a removal visits every bitmap, every day of
+   * every behaviour included, which made a build quadratic.
+   */
   public void load(int person, PersonFacts facts) {
-    remove(person);
+    if (persons.contains(person)) {
+      remove(person);
+    }
     persons.add(person);
     facts.tags().forEach(t -> tag(person, t, true));
     facts.traits().forEach((k, v) -> trait(person, k, v));
