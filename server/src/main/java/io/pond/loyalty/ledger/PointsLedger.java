@@ -3,9 +3,11 @@ package io.pond.loyalty.ledger;
 import io.pond.loyalty.OrderPoints;
 import io.pond.loyalty.PersonRef;
 import io.pond.loyalty.PointsActivated;
+import io.pond.loyalty.PointsChange;
 import io.pond.loyalty.PointsClawedBack;
 import io.pond.loyalty.PointsEarned;
 import io.pond.loyalty.PointsExpired;
+import io.pond.loyalty.PointsPosted;
 import io.pond.loyalty.PointsRedeemed;
 import io.pond.loyalty.TierChanged;
 import io.pond.loyalty.ledger.domain.Lots;
@@ -57,6 +59,7 @@ public class PointsLedger {
   private final Clock clock;
   private final ApplicationEventPublisher events;
   private final PostingCombiner combiner;
+  private final ChangeBatches changeBatches;
   private final java.util.Set<String> knownAccounts = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** PostgreSQL: a posting is one statement (data-modifying CTEs); elsewhere one statement per row. */
   private final boolean postgres;
@@ -75,8 +78,9 @@ public class PointsLedger {
       Clock clock,
       ApplicationEventPublisher events,
       javax.sql.DataSource dataSource,
+      ChangeBatches changeBatches,
       @org.springframework.beans.factory.annotation.Value("${pond.loyalty.ledger.lanes:8}") int lanes) {
-    this(jdbc, transactions, programs, clock, events, isPostgres(dataSource), lanes);
+    this(jdbc, transactions, programs, clock, events, isPostgres(dataSource), lanes, changeBatches);
   }
 
   public PointsLedger(
@@ -87,7 +91,20 @@ public class PointsLedger {
       ApplicationEventPublisher events,
       boolean postgres,
       int lanes) {
+    this(jdbc, transactions, programs, clock, events, postgres, lanes, new ChangeBatches(jdbc, clock));
+  }
+
+  private PointsLedger(
+      JdbcClient jdbc,
+      PlatformTransactionManager transactions,
+      Programs programs,
+      Clock clock,
+      ApplicationEventPublisher events,
+      boolean postgres,
+      int lanes,
+      ChangeBatches changeBatches) {
     this.combiner = new PostingCombiner(lanes);
+    this.changeBatches = changeBatches;
     this.postgres = postgres;
     this.jdbc = jdbc;
     this.tx = new TransactionTemplate(transactions);
@@ -261,7 +278,7 @@ public class PointsLedger {
   private void runBatch(List<PostingCombiner.Work> batch, Object[] results) {
     inTransaction(
         status -> {
-          Batch locked = new Batch(lockAll(batch), new java.util.HashMap<>());
+          Batch locked = new Batch(lockAll(batch), new java.util.HashMap<>(), new java.util.ArrayList<>());
           locked.byTarget().values().forEach(l -> locked.byAccount().putIfAbsent(l.account.id(), l));
           // work that posts again to an account of the batch (nested withAccount) must see the same state
           TransactionSynchronizationManager.bindResource(this, locked);
@@ -278,6 +295,7 @@ public class PointsLedger {
                 throw new PostingCombiner.WorkFailed(i, e);
               }
             }
+            announce(locked.changes());
           } finally {
             TransactionSynchronizationManager.unbindResource(this);
           }
@@ -285,8 +303,40 @@ public class PointsLedger {
         });
   }
 
-  /** The accounts a combined batch locked, by the person asked for and by account id (a merged person's is the survivor's). */
-  private record Batch(java.util.Map<Target, Locked> byTarget, java.util.Map<Long, Locked> byAccount) {}
+  /**
+   * The accounts a combined batch locked, by the person asked for and by account id (a merged person's
+   * is the survivor's), and the points events its postings made, announced once before the commit.
+   */
+  private record Batch(java.util.Map<Target, Locked> byTarget, java.util.Map<Long, Locked> byAccount, List<PointsChange> changes) {}
+
+  /**
+   * Publishes a points event in the current transaction; inside a combined batch it is held back and
+   * published with the batch's others ({@link #announce}).
+   */
+  private void publish(PointsChange change) {
+    Batch batch = (Batch) TransactionSynchronizationManager.getResource(this);
+    if (batch != null) {
+      batch.changes().add(change);
+    } else {
+      events.publishEvent(change);
+    }
+  }
+
+  /**
+   * A combined batch's points events: one alone is published as it is; several are stored as one row
+   * and announced by one {@link PointsPosted}.
+   *
+   * <p>PERF: a publication is a registry row (JSON) in this transaction and, after commit, a transaction
+   * of each asynchronous listener (the profile timeline) and two of the registry; one per posting made
+   * the events, not the ledger, the limit of a busy ledger.
+   */
+  private void announce(List<PointsChange> changes) {
+    if (changes.size() == 1) {
+      events.publishEvent(changes.getFirst());
+    } else if (changes.size() > 1) {
+      events.publishEvent(new PointsPosted(changeBatches.store(changes), changes.size(), clock.instant()));
+    }
+  }
 
   /** Locks the open accounts of a batch, one statement per program; merged accounts are left to {@link #lock}. */
   private java.util.Map<Target, Locked> lockAll(List<PostingCombiner.Work> batch) {
@@ -763,7 +813,7 @@ public class PointsLedger {
                           award.multiplier().toPlainString(), "order paid, pending until it completes", "order", paidAt));
               newLot(a, entryId, award.points(), true, null, ExpiryPolicy.expiresAt(a.config.expiry(), paidAt, clock.getZone()), orderKey);
               qualifying(a, entryId, paidAt, award.growth(), facts.paidFen(), 1);
-              events.publishEvent(
+              publish(
                   new PointsEarned(a.program.code(), a.person(), entryId, award.points(), true, key.businessType(), key.businessId(), a.now));
               upgradeIfQualified(a);
               return new Outcome.Posted(entryId, award.points(), false, award.rule());
@@ -849,7 +899,7 @@ public class PointsLedger {
                 "order completed and its return window passed", "system", a.now));
     jdbc.sql("UPDATE loyalty_lot SET pending = FALSE WHERE id = ?").param(lotId).update();
     settleDebt(a, entryId, lotId, lot.remaining(), availableBefore);
-    events.publishEvent(new PointsActivated(a.program.code(), a.person(), entryId, lot.remaining(), orderKey, a.now));
+    publish(new PointsActivated(a.program.code(), a.person(), entryId, lot.remaining(), orderKey, a.now));
     return new Outcome.Posted(entryId, lot.remaining(), false, "activated");
   }
 
@@ -918,7 +968,7 @@ public class PointsLedger {
                 allocate(entryId, other.lotId(), other.points());
               }
               qualifying(a, entryId, earned.paidAt(), -growth, -thisRefund, -orders);
-              events.publishEvent(
+              publish(
                   new PointsClawedBack(a.program.code(), a.person(), entryId, plan.taken(), plan.forgiven(), growth, orderKey, a.now));
               if (Boolean.TRUE.equals(a.config.refundRevertsTier())) {
                 revertTierAfterRefund(a);
@@ -978,7 +1028,7 @@ public class PointsLedger {
                     ExpiryPolicy.expiresAt(a.config.expiry(), occurredAt, clock.getZone()))
                 .<Outcome>map(
                     entryId -> {
-                      events.publishEvent(
+                      publish(
                           new PointsEarned(a.program.code(), a.person(), entryId, reward.points(), false, eventType, typed.businessId(), a.now));
                       return new Outcome.Posted(entryId, reward.points(), false, rule);
                     })
@@ -999,7 +1049,7 @@ public class PointsLedger {
     long entryId = post(a, new Draft(type, points, 0, 0, key, null, null, rule, null, reason, actor, at));
     long lotId = newLot(a, entryId, points, false, null, ExpiryPolicy.expiresAt(a.config.expiry(), at, clock.getZone()), null);
     settleDebt(a, entryId, lotId, points, availableBefore);
-    events.publishEvent(new PointsEarned(a.program.code(), a.person(), entryId, points, false, key.businessType(), key.businessId(), a.now));
+    publish(new PointsEarned(a.program.code(), a.person(), entryId, points, false, key.businessType(), key.businessId(), a.now));
     return new Outcome.Posted(entryId, points, false, rule);
   }
 
@@ -1042,7 +1092,7 @@ public class PointsLedger {
         allocate(entryId, allocation.lotId(), allocation.points());
       }
     }
-    events.publishEvent(new PointsRedeemed(a.program.code(), a.person(), entryId, points, key.businessId(), a.now));
+    publish(new PointsRedeemed(a.program.code(), a.person(), entryId, points, key.businessId(), a.now));
     return new Outcome.Posted(entryId, -points, false, reason);
   }
 
@@ -1163,7 +1213,7 @@ public class PointsLedger {
                 Key key = new Key("pond", "expiry", lot[1] + "/" + (earlier + 1));
                 long entryId = post(a, new Draft("EXPIRE", -remaining, 0, 0, key, null, null, "lot " + lot[1] + " reached its expiry", null, null, "system", a.now));
                 allocate(entryId, lot[1], remaining);
-                events.publishEvent(new PointsExpired(a.program.code(), a.person(), entryId, remaining, a.now));
+                publish(new PointsExpired(a.program.code(), a.person(), entryId, remaining, a.now));
                 return 1;
               });
     }
