@@ -166,10 +166,12 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
     for (int i = 0; i < importPostings; i++) {
       earnings.add(new EarningImport.Earning(new PersonRef(1 + i % accounts), "seed-" + i, 1_000, "bench seed", now));
     }
+    Cpu cpu = Cpu.now();
     long t0 = System.nanoTime();
     EarningImport.Result imported = importer.run(program, "bench", earnings);
     double importRate = imported.posted() / ((System.nanoTime() - t0) / 1e9);
-    out.printf(Locale.ROOT, "batched import: %d postings in %.2f s = %.0f postings/s%n", imported.posted(), (System.nanoTime() - t0) / 1e9, importRate);
+    out.printf(Locale.ROOT, "batched import: %d postings in %.2f s = %.0f postings/s; %s%n", imported.posted(), (System.nanoTime() - t0) / 1e9,
+        importRate, cpu.per(imported.posted(), "posting"));
 
     org.springframework.jdbc.core.simple.JdbcClient jdbc = context.getBean(org.springframework.jdbc.core.simple.JdbcClient.class);
     backlog(out, jdbc, "after the import");
@@ -223,6 +225,7 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
           });
       threads.add(t);
     }
+    Cpu cpu = Cpu.now();
     long start = System.nanoTime();
     for (Thread t : threads) {
       try {
@@ -233,7 +236,7 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
       }
     }
     double rate = done.get() / ((System.nanoTime() - start) / 1e9);
-    out.printf(Locale.ROOT, "%s: %d postings = %.0f tx/s (load %s)%n", label, done.get(), rate, loadAverage());
+    out.printf(Locale.ROOT, "%s: %d postings = %.0f tx/s; %s (load %s)%n", label, done.get(), rate, cpu.per(done.get(), "tx"), loadAverage());
     return rate;
   }
 
@@ -241,6 +244,7 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
       throws IOException, InterruptedException {
     int scale = Math.max(1, clients);
     run(List.of("pgbench", "-i", "-q", "-s", Integer.toString(scale), "-h", host, "-p", port, "-U", user, database), password);
+    Cpu cpu = Cpu.now();
     String report =
         run(List.of("pgbench", "-b", "tpcb-like", "-c", Integer.toString(clients), "-j", Integer.toString(Math.min(clients, 4)),
             "-T", Integer.toString(seconds), "-h", host, "-p", port, "-U", user, database), password);
@@ -249,7 +253,9 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
       throw new IllegalStateException("pgbench printed no tps:\n" + report);
     }
     double rate = Double.parseDouble(tps.group(1));
-    out.printf(Locale.ROOT, "pgbench tpcb-like, scale %d: %.0f tx/s (load %s)%n", scale, rate, loadAverage());
+    Matcher count = Pattern.compile("number of transactions actually processed: (\\d+)").matcher(report);
+    long transactions = count.find() ? Long.parseLong(count.group(1)) : Math.round(rate * seconds);
+    out.printf(Locale.ROOT, "pgbench tpcb-like, scale %d: %.0f tx/s; %s (load %s)%n", scale, rate, cpu.per(transactions, "tx"), loadAverage());
     return rate;
   }
 
@@ -287,6 +293,53 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
       }
     }
     return "jdbc:postgresql://127.0.0.1:5432/pond_bench";
+  }
+
+  /**
+   * CPU time used so far by this JVM and by the PostgreSQL server's processes on this machine (the
+   * pgbench client, a separate process, is not counted), to report CPU per transaction: on a shared
+   * machine throughput says more about the other load than about the code, CPU per transaction does not.
+   */
+  private record Cpu(long jvmNanos, long postgresTicks) {
+    static Cpu now() {
+      return new Cpu(
+          ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime(),
+          postgresTicks());
+    }
+
+    String per(long transactions, String unit) {
+      Cpu end = now();
+      double n = Math.max(1, transactions);
+      // clock ticks are 1/100 s on Linux
+      return String.format(Locale.ROOT, "CPU per %s: JVM %.0f µs, PostgreSQL %.0f µs", unit, (end.jvmNanos - jvmNanos) / 1e3 / n,
+          (end.postgresTicks - postgresTicks) * 10_000.0 / n);
+    }
+
+    private static long postgresTicks() {
+      long ticks = 0;
+      try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+        for (Path p : (Iterable<Path>) procs::iterator) {
+          if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
+            continue;
+          }
+          try {
+            String stat = Files.readString(p.resolve("stat"));
+            int close = stat.lastIndexOf(')');
+            if (!stat.substring(stat.indexOf('(') + 1, close).startsWith("postgres")) {
+              continue;
+            }
+            String[] f = stat.substring(close + 2).split(" ");
+            // utime, stime, and cutime, cstime: the postmaster's include its ended backends (pgbench's)
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+          } catch (IOException | RuntimeException gone) {
+            // the process ended meanwhile
+          }
+        }
+      } catch (IOException e) {
+        return 0;
+      }
+      return ticks;
+    }
   }
 
   private static String loadAverage() {
