@@ -304,7 +304,7 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
     static Cpu now() {
       return new Cpu(
           ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime(),
-          postgresTicks());
+          readPostgresTicks());
     }
 
     String per(long transactions, String unit) {
@@ -315,7 +315,7 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
           (end.postgresTicks - postgresTicks) * 10_000.0 / n);
     }
 
-    private static long postgresTicks() {
+    private static long readPostgresTicks() {
       long ticks = 0;
       try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
         for (Path p : (Iterable<Path>) procs::iterator) {
