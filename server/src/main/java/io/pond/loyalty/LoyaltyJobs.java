@@ -25,9 +25,9 @@ public class LoyaltyJobs {
   private final PointsLedger ledger;
   private final LedgerQueries queries;
   private final Redemptions redemptions;
-  private final io.pond.loyalty.ledger.ChangeBatches changeBatches;
+  private final io.pond.loyalty.ledger.LedgerEventBatches changeBatches;
 
-  LoyaltyJobs(PointsLedger ledger, LedgerQueries queries, Redemptions redemptions, io.pond.loyalty.ledger.ChangeBatches changeBatches) {
+  LoyaltyJobs(PointsLedger ledger, LedgerQueries queries, Redemptions redemptions, io.pond.loyalty.ledger.LedgerEventBatches changeBatches) {
     this.changeBatches = changeBatches;
     this.ledger = ledger;
     this.queries = queries;

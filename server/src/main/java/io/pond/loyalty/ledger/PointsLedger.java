@@ -59,7 +59,7 @@ public class PointsLedger {
   private final Clock clock;
   private final ApplicationEventPublisher events;
   private final PostingCombiner combiner;
-  private final ChangeBatches changeBatches;
+  private final LedgerEventBatches changeBatches;
   private final java.util.Set<String> knownAccounts = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** PostgreSQL: a posting is one statement (data-modifying CTEs); elsewhere one statement per row. */
   private final boolean postgres;
@@ -78,7 +78,7 @@ public class PointsLedger {
       Clock clock,
       ApplicationEventPublisher events,
       javax.sql.DataSource dataSource,
-      ChangeBatches changeBatches,
+      LedgerEventBatches changeBatches,
       @org.springframework.beans.factory.annotation.Value("${pond.loyalty.ledger.lanes:8}") int lanes) {
     this(jdbc, transactions, programs, clock, events, isPostgres(dataSource), lanes, changeBatches);
   }
@@ -91,7 +91,7 @@ public class PointsLedger {
       ApplicationEventPublisher events,
       boolean postgres,
       int lanes) {
-    this(jdbc, transactions, programs, clock, events, postgres, lanes, new ChangeBatches(jdbc, clock));
+    this(jdbc, transactions, programs, clock, events, postgres, lanes, new LedgerEventBatches(jdbc, clock));
   }
 
   private PointsLedger(
@@ -102,7 +102,7 @@ public class PointsLedger {
       ApplicationEventPublisher events,
       boolean postgres,
       int lanes,
-      ChangeBatches changeBatches) {
+      LedgerEventBatches changeBatches) {
     this.combiner = new PostingCombiner(lanes);
     this.changeBatches = changeBatches;
     this.postgres = postgres;

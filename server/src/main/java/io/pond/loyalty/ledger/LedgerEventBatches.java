@@ -15,12 +15,12 @@ import org.springframework.stereotype.Component;
  * transaction, and reads them back for listeners of {@link io.pond.loyalty.PointsPosted}.
  */
 @Component
-public class ChangeBatches implements PointsChangeBatches {
+public class LedgerEventBatches implements PointsChangeBatches {
 
   private final JdbcClient jdbc;
   private final Clock clock;
 
-  ChangeBatches(JdbcClient jdbc, Clock clock) {
+  LedgerEventBatches(JdbcClient jdbc, Clock clock) {
     this.jdbc = jdbc;
     this.clock = clock;
   }
