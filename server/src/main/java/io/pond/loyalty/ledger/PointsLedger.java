@@ -61,6 +61,8 @@ public class PointsLedger {
   private final PostingCombiner combiner;
   private final LedgerEventBatches changeBatches;
   private final java.util.Set<String> knownAccounts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Programs by code as last read; a combined batch checks the version when it locks its accounts. */
+  private final java.util.Map<String, Programs.Program> lastSeenPrograms = new java.util.concurrent.ConcurrentHashMap<>();
   /** PostgreSQL: a posting is one statement (data-modifying CTEs); elsewhere one statement per row. */
   private final boolean postgres;
 
@@ -256,13 +258,24 @@ public class PointsLedger {
 
   /** Runs {@code work} with the account of {@code person} locked, creating the account when asked. */
   public <T> T withAccount(String programCode, PersonRef person, boolean create, Function<Locked, T> work) {
+    if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+      // PERF: the program as last read, not a query per posting: the batch reads the program's current
+      // version in the statement that locks its accounts and reloads the program when it changed.
+      // Creating an account (rare) reads the program first, as the account's review date depends on it.
+      Programs.Program program = lastSeenPrograms.get(programCode);
+      if (program == null || (create && !knownAccounts.contains(program.id() + "/" + person.value()))) {
+        program = programs.get(programCode);
+        lastSeenPrograms.put(programCode, program);
+      }
+      if (create) {
+        ensureAccount(program, person.value());
+      }
+      // PERF: postings of many callers and accounts are combined into one transaction (group commit)
+      return combiner.submit(Long.hashCode(program.id()) * 31 + person.value(), new Target(program, person), this::runBatch, work);
+    }
     Programs.Program program = programs.get(programCode);
     if (create) {
       ensureAccount(program, person.value());
-    }
-    if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-      // PERF: postings of many callers and accounts are combined into one transaction (group commit)
-      return combiner.submit(Long.hashCode(program.id()) * 31 + person.value(), new Target(program, person), this::runBatch, work);
     }
     return inTransaction(status -> work.apply(locked(program, person)));
   }
@@ -351,24 +364,37 @@ public class PointsLedger {
     }
     Instant now = clock.instant();
     for (List<Target> targets : byProgram.values()) {
-      Programs.Program program = targets.get(0).program();
+      Programs.Program asked = targets.get(0).program();
       List<Object> params = new java.util.ArrayList<>();
-      params.add(program.id());
+      params.add(asked.id());
       targets.forEach(t -> params.add(t.person().value()));
       String in = String.join(", ", java.util.Collections.nCopies(targets.size(), "?"));
-      jdbc.sql("SELECT * FROM loyalty_account WHERE program_id = ? AND person_id IN (" + in + ") ORDER BY id FOR UPDATE")
-          .params(params)
-          .query(
-              (rs, n) -> {
-                if (rs.getObject("merged_into_person") == null) {
-                  Account account = account(rs, n);
-                  locked.put(new Target(program, new PersonRef(account.personId())), new Locked(program, account, now));
-                }
-                return null;
-              })
-          .list();
+      record Row(Account account, boolean merged, int programVersion) {}
+      List<Row> rows =
+          jdbc.sql(
+                  "SELECT a.*, (SELECT p.current_version FROM loyalty_program p WHERE p.id = a.program_id) AS program_version"
+                      + " FROM loyalty_account a WHERE a.program_id = ? AND a.person_id IN (" + in + ") ORDER BY a.id FOR UPDATE")
+              .params(params)
+              .query((rs, n) -> new Row(account(rs, n), rs.getObject("merged_into_person") != null, rs.getInt("program_version")))
+              .list();
+      Programs.Program program = asked;
+      if (rows.stream().anyMatch(r -> r.programVersion() != asked.version())) {
+        program = current(asked);
+      }
+      for (Row row : rows) {
+        if (!row.merged()) {
+          locked.put(new Target(asked, new PersonRef(row.account().personId())), new Locked(program, row.account(), now));
+        }
+      }
     }
     return locked;
+  }
+
+  /** The program as it is now (a new configuration version was saved since it was last read). */
+  private Programs.Program current(Programs.Program program) {
+    Programs.Program current = programs.get(program.code());
+    lastSeenPrograms.put(program.code(), current);
+    return current;
   }
 
   private Locked locked(Programs.Program program, PersonRef person) {
@@ -381,7 +407,8 @@ public class PointsLedger {
     if (account.isEmpty()) {
       throw PondException.notFound("loyalty account of person", person.value() + " in program " + program.code());
     }
-    Locked locked = new Locked(program, account.get(), clock.instant());
+    // a combined batch's program may be as last read: the current version, read with the account locked
+    Locked locked = new Locked(batch != null ? current(program) : program, account.get(), clock.instant());
     if (batch != null) {
       // e.g. a person merged into another: the survivor's account, maybe already locked by this batch
       Locked same = batch.byAccount().putIfAbsent(locked.account.id(), locked);
