@@ -74,6 +74,9 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
   @Option(names = "--embedded", description = "Run the ledger on the embedded default store (H2 in a temporary data dir) instead; no pgbench")
   boolean embedded;
 
+  /** The PostgreSQL database the benchmark runs on; none on the embedded store. */
+  private String database;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -88,7 +91,7 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
     }
     String host = m.group(1);
     String port = m.group(2) == null ? "5432" : m.group(2);
-    String database = m.group(3);
+    database = m.group(3);
     String user = env("POND_DB_USER", "postgres");
     String password = env("POND_DB_PASSWORD", "");
     createDatabase(host, port, database, user, password);
@@ -166,7 +169,7 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
     for (int i = 0; i < importPostings; i++) {
       earnings.add(new EarningImport.Earning(new PersonRef(1 + i % accounts), "seed-" + i, 1_000, "bench seed", now));
     }
-    Cpu cpu = Cpu.now();
+    Cpu cpu = Cpu.of(database);
     long t0 = System.nanoTime();
     EarningImport.Result imported = importer.run(program, "bench", earnings);
     double importRate = imported.posted() / ((System.nanoTime() - t0) / 1e9);
@@ -225,7 +228,7 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
           });
       threads.add(t);
     }
-    Cpu cpu = Cpu.now();
+    Cpu cpu = Cpu.of(database);
     long start = System.nanoTime();
     for (Thread t : threads) {
       try {
@@ -244,7 +247,7 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
       throws IOException, InterruptedException {
     int scale = Math.max(1, clients);
     run(List.of("pgbench", "-i", "-q", "-s", Integer.toString(scale), "-h", host, "-p", port, "-U", user, database), password);
-    Cpu cpu = Cpu.now();
+    Cpu cpu = Cpu.of(database);
     String report =
         run(List.of("pgbench", "-b", "tpcb-like", "-c", Integer.toString(clients), "-j", Integer.toString(Math.min(clients, 4)),
             "-T", Integer.toString(seconds), "-h", host, "-p", port, "-U", user, database), password);
@@ -296,49 +299,85 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
   }
 
   /**
-   * CPU time used so far by this JVM and by the PostgreSQL server's processes on this machine (the
-   * pgbench client, a separate process, is not counted), to report CPU per transaction: on a shared
-   * machine throughput says more about the other load than about the code, CPU per transaction does not.
+   * CPU time of this JVM and of the PostgreSQL backends serving the benchmark's database during a phase,
+   * to report CPU per transaction: on a shared machine throughput says more about the other load than
+   * about the code, CPU per transaction does not. Backends are told apart by their process title
+   * ({@code postgres: user database host …}), so other databases' work on the same server is not
+   * counted, nor is the server's shared background work (WAL writer, checkpointer). A sampler reads them
+   * every 100 ms while the phase runs, so that backends which end with the phase (pgbench's) count too.
    */
-  private record Cpu(long jvmNanos, long postgresTicks) {
-    static Cpu now() {
-      return new Cpu(
-          ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime(),
-          readPostgresTicks());
+  private static final class Cpu {
+    private final long jvmNanos = jvmNanos();
+    private final Map<Integer, long[]> backends = new java.util.concurrent.ConcurrentHashMap<>(); // pid -> first, last ticks
+    private final Thread sampler;
+    private volatile boolean running = true;
+
+    private Cpu(String database) {
+      sample(database);
+      sampler =
+          Thread.ofPlatform().daemon().start(() -> {
+            while (running) {
+              sample(database);
+              try {
+                Thread.sleep(100);
+              } catch (InterruptedException e) {
+                return;
+              }
+            }
+          });
+    }
+
+    static Cpu of(String database) {
+      return new Cpu(database);
+    }
+
+    private static long jvmNanos() {
+      return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     String per(long transactions, String unit) {
-      Cpu end = now();
+      running = false;
+      sampler.interrupt();
+      try {
+        sampler.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       double n = Math.max(1, transactions);
+      long ticks = backends.values().stream().mapToLong(t -> t[1] - t[0]).sum();
       // clock ticks are 1/100 s on Linux
-      return String.format(Locale.ROOT, "CPU per %s: JVM %.0f µs, PostgreSQL %.0f µs", unit, (end.jvmNanos - jvmNanos) / 1e3 / n,
-          (end.postgresTicks - postgresTicks) * 10_000.0 / n);
+      return String.format(Locale.ROOT, "CPU per %s: JVM %.0f µs, PostgreSQL backends %.0f µs", unit, (jvmNanos() - jvmNanos) / 1e3 / n,
+          ticks * 10_000.0 / n);
     }
 
-    private static long readPostgresTicks() {
-      long ticks = 0;
+    private void sample(String database) {
+      if (database == null) {
+        return;
+      }
+      boolean first = backends.isEmpty();
       try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
         for (Path p : (Iterable<Path>) procs::iterator) {
-          if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
+          String name = p.getFileName().toString();
+          if (!name.chars().allMatch(Character::isDigit)) {
             continue;
           }
           try {
-            String stat = Files.readString(p.resolve("stat"));
-            int close = stat.lastIndexOf(')');
-            if (!stat.substring(stat.indexOf('(') + 1, close).startsWith("postgres")) {
+            String title = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+            if (!title.startsWith("postgres: ") || !title.contains(" " + database + " ")) {
               continue;
             }
-            String[] f = stat.substring(close + 2).split(" ");
-            // utime, stime, and cutime, cstime: the postmaster's include its ended backends (pgbench's)
-            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            String stat = Files.readString(p.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+            // a backend seen at the start counts from there; one that starts later counts from zero
+            backends.compute(Integer.parseInt(name), (pid, t) -> t == null ? new long[] {first ? ticks : 0, ticks} : new long[] {t[0], ticks});
           } catch (IOException | RuntimeException gone) {
             // the process ended meanwhile
           }
         }
       } catch (IOException e) {
-        return 0;
+        // no /proc: no PostgreSQL figure
       }
-      return ticks;
     }
   }
 
