@@ -25,8 +25,10 @@ public class LoyaltyJobs {
   private final PointsLedger ledger;
   private final LedgerQueries queries;
   private final Redemptions redemptions;
+  private final io.pond.loyalty.ledger.LedgerEventBatches changeBatches;
 
-  LoyaltyJobs(PointsLedger ledger, LedgerQueries queries, Redemptions redemptions) {
+  LoyaltyJobs(PointsLedger ledger, LedgerQueries queries, Redemptions redemptions, io.pond.loyalty.ledger.LedgerEventBatches changeBatches) {
+    this.changeBatches = changeBatches;
     this.ledger = ledger;
     this.queries = queries;
     this.redemptions = redemptions;
@@ -41,6 +43,7 @@ public class LoyaltyJobs {
     int reservations = redemptions.expireDue();
     int reviews = ledger.reviewTiersDue();
     int notices = queries.announceExpiringSoon();
+    changeBatches.prune();
     return new Run(activated, expired, reservations, reviews, notices);
   }
 

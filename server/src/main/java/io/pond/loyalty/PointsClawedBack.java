@@ -7,4 +7,4 @@ import java.time.Instant;
  * {@code growth} is the growth value reverted with them.
  */
 public record PointsClawedBack(
-    String program, PersonRef person, long entryId, long points, long forgiven, long growth, String orderKey, Instant at) {}
+    String program, PersonRef person, long entryId, long points, long forgiven, long growth, String orderKey, Instant at) implements PointsChange {}

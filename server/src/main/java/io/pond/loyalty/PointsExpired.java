@@ -3,4 +3,4 @@ package io.pond.loyalty;
 import java.time.Instant;
 
 /** Points of one lot reached their expiry and were removed from the balance. */
-public record PointsExpired(String program, PersonRef person, long entryId, long points, Instant at) {}
+public record PointsExpired(String program, PersonRef person, long entryId, long points, Instant at) implements PointsChange {}

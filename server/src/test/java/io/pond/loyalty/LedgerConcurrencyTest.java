@@ -21,6 +21,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class LedgerConcurrencyTest extends LoyaltyTestSupport {
 
   @Autowired Redemptions redemptions;
+  @Autowired org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
   private static void runAll(int threads, List<Callable<Void>> work) throws Exception {
     try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
@@ -64,6 +65,49 @@ class LedgerConcurrencyTest extends LoyaltyTestSupport {
     assertThat(spent.get()).isLessThanOrEqualTo(1000).isEqualTo(7L * (180 - refused.get()));
     assertThat(refused.get()).isEqualTo(180 - 1000 / 7); // every attempt that fitted succeeded
     assertThat(balance(program, member).available()).isEqualTo(1000 - spent.get());
+    assertNoDrift();
+  }
+
+  /** Issue #6, item 9: a group commit publishes its points events as one batch; other modules still see each. */
+  @Test
+  void postings_combined_in_group_commits_each_reach_the_timeline_once() throws Exception {
+    String program = simpleProgram("within_balance");
+    List<PersonRef> members = List.of(newPerson(), newPerson(), newPerson());
+    for (PersonRef m : members) {
+      review(program, m, "seed");
+    }
+    List<Callable<Void>> work = new ArrayList<>();
+    for (int t = 0; t < 12; t++) {
+      int thread = t;
+      work.add(
+          () -> {
+            for (int i = 0; i < 10; i++) {
+              PersonRef m = members.get((thread + i) % members.size());
+              assertThat(review(program, m, thread + "-" + i)).isInstanceOf(PointsLedger.Outcome.Posted.class);
+              assertThat(ledger.redeem(program, m, new PointsLedger.Key("mall", "redemption", thread + "-" + i), 1, "race", "test"))
+                  .isInstanceOf(PointsLedger.Outcome.Posted.class);
+            }
+            return null;
+          });
+    }
+    runAll(12, work);
+    long expected = members.size() + 12 * 10 * 2;
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    long listed = 0;
+    while (System.nanoTime() < deadline) {
+      listed =
+          jdbc.sql("SELECT COUNT(DISTINCT idem_key) FROM profile_points WHERE program = ? AND kind IN ('earned', 'redeemed')")
+              .param(program)
+              .query(Long.class)
+              .single();
+      if (listed >= expected) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(listed).isEqualTo(expected);
+    long rows = jdbc.sql("SELECT COUNT(*) FROM profile_points WHERE program = ?").param(program).query(Long.class).single();
+    assertThat(rows).isEqualTo(expected);
     assertNoDrift();
   }
 

@@ -74,6 +74,9 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
   @Option(names = "--embedded", description = "Run the ledger on the embedded default store (H2 in a temporary data dir) instead; no pgbench")
   boolean embedded;
 
+  /** The PostgreSQL database the benchmark runs on; none on the embedded store. */
+  private String database;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -88,7 +91,7 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
     }
     String host = m.group(1);
     String port = m.group(2) == null ? "5432" : m.group(2);
-    String database = m.group(3);
+    database = m.group(3);
     String user = env("POND_DB_USER", "postgres");
     String password = env("POND_DB_PASSWORD", "");
     createDatabase(host, port, database, user, password);
@@ -166,10 +169,12 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
     for (int i = 0; i < importPostings; i++) {
       earnings.add(new EarningImport.Earning(new PersonRef(1 + i % accounts), "seed-" + i, 1_000, "bench seed", now));
     }
+    Cpu cpu = Cpu.of(database);
     long t0 = System.nanoTime();
     EarningImport.Result imported = importer.run(program, "bench", earnings);
     double importRate = imported.posted() / ((System.nanoTime() - t0) / 1e9);
-    out.printf(Locale.ROOT, "batched import: %d postings in %.2f s = %.0f postings/s%n", imported.posted(), (System.nanoTime() - t0) / 1e9, importRate);
+    out.printf(Locale.ROOT, "batched import: %d postings in %.2f s = %.0f postings/s; %s%n", imported.posted(), (System.nanoTime() - t0) / 1e9,
+        importRate, cpu.per(imported.posted(), "posting"));
 
     org.springframework.jdbc.core.simple.JdbcClient jdbc = context.getBean(org.springframework.jdbc.core.simple.JdbcClient.class);
     backlog(out, jdbc, "after the import");
@@ -223,6 +228,7 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
           });
       threads.add(t);
     }
+    Cpu cpu = Cpu.of(database);
     long start = System.nanoTime();
     for (Thread t : threads) {
       try {
@@ -233,7 +239,7 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
       }
     }
     double rate = done.get() / ((System.nanoTime() - start) / 1e9);
-    out.printf(Locale.ROOT, "%s: %d postings = %.0f tx/s (load %s)%n", label, done.get(), rate, loadAverage());
+    out.printf(Locale.ROOT, "%s: %d postings = %.0f tx/s; %s (load %s)%n", label, done.get(), rate, cpu.per(done.get(), "tx"), loadAverage());
     return rate;
   }
 
@@ -241,6 +247,7 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
       throws IOException, InterruptedException {
     int scale = Math.max(1, clients);
     run(List.of("pgbench", "-i", "-q", "-s", Integer.toString(scale), "-h", host, "-p", port, "-U", user, database), password);
+    Cpu cpu = Cpu.of(database);
     String report =
         run(List.of("pgbench", "-b", "tpcb-like", "-c", Integer.toString(clients), "-j", Integer.toString(Math.min(clients, 4)),
             "-T", Integer.toString(seconds), "-h", host, "-p", port, "-U", user, database), password);
@@ -249,7 +256,9 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
       throw new IllegalStateException("pgbench printed no tps:\n" + report);
     }
     double rate = Double.parseDouble(tps.group(1));
-    out.printf(Locale.ROOT, "pgbench tpcb-like, scale %d: %.0f tx/s (load %s)%n", scale, rate, loadAverage());
+    Matcher count = Pattern.compile("number of transactions actually processed: (\\d+)").matcher(report);
+    long transactions = count.find() ? Long.parseLong(count.group(1)) : Math.round(rate * seconds);
+    out.printf(Locale.ROOT, "pgbench tpcb-like, scale %d: %.0f tx/s; %s (load %s)%n", scale, rate, cpu.per(transactions, "tx"), loadAverage());
     return rate;
   }
 
@@ -287,6 +296,89 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
       }
     }
     return "jdbc:postgresql://127.0.0.1:5432/pond_bench";
+  }
+
+  /**
+   * CPU time of this JVM and of the PostgreSQL backends serving the benchmark's database during a phase,
+   * to report CPU per transaction: on a shared machine throughput says more about the other load than
+   * about the code, CPU per transaction does not. Backends are told apart by their process title
+   * ({@code postgres: user database host …}), so other databases' work on the same server is not
+   * counted, nor is the server's shared background work (WAL writer, checkpointer). A sampler reads them
+   * every 100 ms while the phase runs, so that backends which end with the phase (pgbench's) count too.
+   */
+  private static final class Cpu {
+    private final long jvmNanos = jvmNanos();
+    private final Map<Integer, long[]> backends = new java.util.concurrent.ConcurrentHashMap<>(); // pid -> first, last ticks
+    private final Thread sampler;
+    private volatile boolean running = true;
+
+    private Cpu(String database) {
+      sample(database);
+      sampler =
+          Thread.ofPlatform().daemon().start(() -> {
+            while (running) {
+              sample(database);
+              try {
+                Thread.sleep(100);
+              } catch (InterruptedException e) {
+                return;
+              }
+            }
+          });
+    }
+
+    static Cpu of(String database) {
+      return new Cpu(database);
+    }
+
+    private static long jvmNanos() {
+      return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    String per(long transactions, String unit) {
+      running = false;
+      sampler.interrupt();
+      try {
+        sampler.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      double n = Math.max(1, transactions);
+      long ticks = backends.values().stream().mapToLong(t -> t[1] - t[0]).sum();
+      // clock ticks are 1/100 s on Linux
+      return String.format(Locale.ROOT, "CPU per %s: JVM %.0f µs, PostgreSQL backends %.0f µs", unit, (jvmNanos() - jvmNanos) / 1e3 / n,
+          ticks * 10_000.0 / n);
+    }
+
+    private void sample(String database) {
+      if (database == null) {
+        return;
+      }
+      boolean first = backends.isEmpty();
+      try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+        for (Path p : (Iterable<Path>) procs::iterator) {
+          String name = p.getFileName().toString();
+          if (!name.chars().allMatch(Character::isDigit)) {
+            continue;
+          }
+          try {
+            String title = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+            if (!title.startsWith("postgres: ") || !title.contains(" " + database + " ")) {
+              continue;
+            }
+            String stat = Files.readString(p.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+            // a backend seen at the start counts from there; one that starts later counts from zero
+            backends.compute(Integer.parseInt(name), (pid, t) -> t == null ? new long[] {first ? ticks : 0, ticks} : new long[] {t[0], ticks});
+          } catch (IOException | RuntimeException gone) {
+            // the process ended meanwhile
+          }
+        }
+      } catch (IOException e) {
+        // no /proc: no PostgreSQL figure
+      }
+    }
   }
 
   private static String loadAverage() {

@@ -37,6 +37,7 @@ public class ConnectOutbox {
   private final Programs programs;
   private final PointsLedger ledger;
   private final Clock clock;
+  private final io.pond.loyalty.PointsChangeBatches batches;
 
   /**
    * Programs with an enabled connector. PERF: the ledger publishes an event for nearly every change;
@@ -46,7 +47,8 @@ public class ConnectOutbox {
    */
   private volatile java.util.Set<String> connectedPrograms;
 
-  ConnectOutbox(JdbcClient jdbc, Programs programs, PointsLedger ledger, Clock clock) {
+  ConnectOutbox(JdbcClient jdbc, Programs programs, PointsLedger ledger, Clock clock, io.pond.loyalty.PointsChangeBatches batches) {
+    this.batches = batches;
     this.jdbc = jdbc;
     this.programs = programs;
     this.ledger = ledger;
@@ -81,6 +83,17 @@ public class ConnectOutbox {
   @EventListener
   void on(TierChanged e) {
     enqueueState(e.program(), e.person());
+  }
+
+  /** A group commit of the ledger: each account it changed gets its state after the commit, once. */
+  @EventListener
+  void on(io.pond.loyalty.PointsPosted e) {
+    if (noConnectors()) {
+      return;
+    }
+    java.util.Set<java.util.Map.Entry<String, PersonRef>> accounts = new java.util.LinkedHashSet<>();
+    batches.changes(e.batchId()).forEach(c -> accounts.add(java.util.Map.entry(c.program(), c.person())));
+    accounts.forEach(a -> enqueueState(a.getKey(), a.getValue()));
   }
 
   /** The merged person's bindings now serve the survivor: they get the survivor's state. */
@@ -134,6 +147,11 @@ public class ConnectOutbox {
             (rs, n) ->
                 new AccountState(rs.getLong(1), Math.max(0, rs.getLong(2)), rs.getLong(3), rs.getInt(4), program.config().tier(rs.getInt(4)).code()))
         .optional();
+  }
+
+  private boolean noConnectors() {
+    java.util.Set<String> known = connectedPrograms;
+    return (known == null ? refreshConnectedPrograms() : known).isEmpty();
   }
 
   private boolean connected(String programCode) {

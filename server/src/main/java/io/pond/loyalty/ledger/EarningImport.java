@@ -35,7 +35,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class EarningImport {
 
-  static final int CHUNK = 1000;
+  static final int CHUNK = 5000;
 
   private final JdbcTemplate jdbc;
   private final PointsLedger ledger;
@@ -84,7 +84,7 @@ public class EarningImport {
 
   private Result chunk(Programs.Program program, String source, List<Earning> chunk) {
     if (postgres) {
-      // PERF: a generic plan for the IN-list lookups, cached while the tables were small, is a sequential scan
+      // PERF: a generic plan for the key and account lookups, cached while the tables were small, is a sequential scan
       jdbc.execute("SET LOCAL plan_cache_mode = force_custom_plan");
     }
     Instant now = clock.instant();
@@ -92,8 +92,8 @@ public class EarningImport {
     chunk.forEach(e -> byKey.putIfAbsent(e.businessId(), e));
     Set<String> known =
         Set.copyOf(
-            in("SELECT business_id FROM loyalty_entry WHERE program_id = ? AND source = ? AND business_type = 'import' AND business_id IN (%s)",
-                List.of(program.id(), source), List.copyOf(byKey.keySet()), (rs, n) -> rs.getString(1)));
+            in("SELECT business_id FROM loyalty_entry WHERE program_id = ? AND source = ? AND business_type = 'import' AND business_id %s",
+                List.of(program.id(), source), "varchar", List.copyOf(byKey.keySet()), (rs, n) -> rs.getString(1)));
     List<Earning> fresh = byKey.values().stream().filter(e -> !known.contains(e.businessId())).toList();
     int replayed = chunk.size() - fresh.size();
     if (fresh.isEmpty()) {
@@ -102,23 +102,43 @@ public class EarningImport {
     List<Integer> persons = fresh.stream().map(e -> e.person().value()).distinct().sorted().toList();
     Timestamp at = Timestamp.from(now);
     Timestamp review = Timestamp.from(TierPolicy.nextReview(program.config(), now, now, clock.getZone()));
-    jdbc.batchUpdate(
-        "INSERT INTO loyalty_account (program_id, person_id, available, pending, growth, tier, tier_floor, tier_since, next_review_at,"
-            + " joined_at, change_seq, updated_at) VALUES (?, ?, 0, 0, 0, 1, 1, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
-        persons,
-        persons.size(),
-        (ps, person) -> {
-          ps.setLong(1, program.id());
-          ps.setInt(2, person);
-          ps.setTimestamp(3, at);
-          ps.setTimestamp(4, review);
-          ps.setTimestamp(5, at);
-          ps.setTimestamp(6, at);
-        });
+    if (postgres) {
+      // PERF: one statement for the chunk's accounts, not one per account
+      jdbc.execute(
+          (java.sql.Connection c) -> {
+            try (java.sql.PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO loyalty_account (program_id, person_id, available, pending, growth, tier, tier_floor, tier_since,"
+                        + " next_review_at, joined_at, change_seq, updated_at) SELECT ?, p, 0, 0, 0, 1, 1, ?, ?, ?, 0, ?"
+                        + " FROM unnest(?::integer[]) AS p ON CONFLICT DO NOTHING")) {
+              ps.setLong(1, program.id());
+              ps.setTimestamp(2, at);
+              ps.setTimestamp(3, review);
+              ps.setTimestamp(4, at);
+              ps.setTimestamp(5, at);
+              ps.setArray(6, c.createArrayOf("integer", persons.toArray()));
+              return ps.executeUpdate();
+            }
+          });
+    } else {
+      jdbc.batchUpdate(
+          "INSERT INTO loyalty_account (program_id, person_id, available, pending, growth, tier, tier_floor, tier_since, next_review_at,"
+              + " joined_at, change_seq, updated_at) VALUES (?, ?, 0, 0, 0, 1, 1, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
+          persons,
+          persons.size(),
+          (ps, person) -> {
+            ps.setLong(1, program.id());
+            ps.setInt(2, person);
+            ps.setTimestamp(3, at);
+            ps.setTimestamp(4, review);
+            ps.setTimestamp(5, at);
+            ps.setTimestamp(6, at);
+          });
+    }
     Map<Integer, Row> accounts = new HashMap<>();
-    in("SELECT person_id, id, available, change_seq, merged_into_person FROM loyalty_account WHERE program_id = ? AND person_id IN (%s)"
+    in("SELECT person_id, id, available, change_seq, merged_into_person FROM loyalty_account WHERE program_id = ? AND person_id %s"
             + " ORDER BY id FOR UPDATE",
-        List.of(program.id()), persons,
+        List.of(program.id()), "integer", persons,
         (rs, n) -> accounts.put(rs.getInt(1), new Row(rs.getLong(2), rs.getLong(3), rs.getLong(4), (Integer) rs.getObject(5, Integer.class))));
 
     List<Earning> batched = new ArrayList<>();
@@ -228,8 +248,8 @@ public class EarningImport {
           ps.setTimestamp(9, Timestamp.from(e.occurredAt()));
         });
     Map<String, Long> entryIds = new HashMap<>();
-    in("SELECT business_id, id FROM loyalty_entry WHERE program_id = ? AND source = ? AND business_type = 'import' AND business_id IN (%s)",
-        List.of(program.id(), source), batched.stream().map(Earning::businessId).toList(),
+    in("SELECT business_id, id FROM loyalty_entry WHERE program_id = ? AND source = ? AND business_type = 'import' AND business_id %s",
+        List.of(program.id(), source), "varchar", batched.stream().map(Earning::businessId).toList(),
         (rs, n) -> entryIds.put(rs.getString(1), rs.getLong(2)));
     jdbc.batchUpdate(
         "INSERT INTO loyalty_lot (account_id, entry_id, original, remaining, pending, expires_at) VALUES (?, ?, ?, ?, FALSE, ?)",
@@ -272,9 +292,32 @@ public class EarningImport {
     return new long[] {first, last};
   }
 
-  /** Runs a query whose {@code %s} is an IN list of {@code values}, after the fixed {@code params}. */
-  private <T> List<T> in(String sql, List<Object> params, List<?> values, org.springframework.jdbc.core.RowMapper<T> mapper) {
-    String placeholders = String.join(", ", Collections.nCopies(values.size(), "?"));
+  /**
+   * Runs a query whose {@code %s} is a membership test of {@code values} ({@code sqlType}), after the
+   * fixed {@code params}: on PostgreSQL {@code = ANY(array)}, one parameter whose plan does not depend on
+   * how many values there are; elsewhere an IN list.
+   */
+  private <T> List<T> in(String sql, List<Object> params, String sqlType, List<?> values, org.springframework.jdbc.core.RowMapper<T> mapper) {
+    if (postgres) {
+      return jdbc.execute(
+          (java.sql.Connection c) -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(sql.formatted("= ANY(?::" + sqlType + "[])"))) {
+              int i = 1;
+              for (Object p : params) {
+                ps.setObject(i++, p);
+              }
+              ps.setArray(i, c.createArrayOf(sqlType, values.toArray()));
+              List<T> rows = new ArrayList<>();
+              try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  rows.add(mapper.mapRow(rs, rows.size()));
+                }
+              }
+              return rows;
+            }
+          });
+    }
+    String placeholders = "IN (" + String.join(", ", Collections.nCopies(values.size(), "?")) + ")";
     List<Object> all = new ArrayList<>(params);
     all.addAll(values);
     return jdbc.query(sql.formatted(placeholders), mapper, all.toArray());

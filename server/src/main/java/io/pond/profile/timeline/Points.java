@@ -11,21 +11,51 @@ import org.springframework.stereotype.Component;
 public class Points {
 
   private final JdbcClient jdbc;
+  private final org.springframework.jdbc.core.JdbcTemplate batch;
 
-  Points(JdbcClient jdbc) {
+  Points(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate batch) {
     this.jdbc = jdbc;
+    this.batch = batch;
   }
 
   /** One entry as shown: {@code kind} is earned, activated, redeemed, clawed_back, expired or tier. */
   public record PointsView(long id, String program, String kind, long points, String detail, Instant at) {}
 
+  private static final String INSERT =
+      "INSERT INTO profile_points (idem_key, person_id, origin_person_id, program, kind, points, detail, at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+
+  /** One event to store; {@code idemKey} names it, so that a redelivery changes nothing. */
+  public record Entry(String idemKey, int person, String program, String kind, long points, String detail, Instant at) {}
+
   /** Stores an event once ({@code idemKey} names it; a redelivery changes nothing). */
   public void record(String idemKey, int person, String program, String kind, long points, String detail, Instant at) {
-    jdbc.sql("INSERT INTO profile_points (idem_key, person_id, origin_person_id, program, kind, points, detail, at)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-          .params(idemKey, person, person, program, kind, points, detail == null ? null : detail.length() > 300
-              ? detail.substring(0, 300) : detail, Timestamp.from(at))
-        .update();
+    jdbc.sql(INSERT).params(idemKey, person, person, program, kind, points, cut(detail), Timestamp.from(at)).update();
+  }
+
+  /** Stores events once each, with one JDBC batch. */
+  public void recordAll(List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    batch.batchUpdate(
+        INSERT,
+        entries,
+        entries.size(),
+        (ps, e) -> {
+          ps.setString(1, e.idemKey());
+          ps.setInt(2, e.person());
+          ps.setInt(3, e.person());
+          ps.setString(4, e.program());
+          ps.setString(5, e.kind());
+          ps.setLong(6, e.points());
+          ps.setString(7, cut(e.detail()));
+          ps.setTimestamp(8, Timestamp.from(e.at()));
+        });
+  }
+
+  private static String cut(String detail) {
+    return detail == null || detail.length() <= 300 ? detail : detail.substring(0, 300);
   }
 
   public List<PointsView> latest(int person, int limit) {

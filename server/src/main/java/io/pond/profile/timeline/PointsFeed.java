@@ -1,11 +1,15 @@
 package io.pond.profile.timeline;
 
 import io.pond.loyalty.PointsActivated;
+import io.pond.loyalty.PointsChange;
+import io.pond.loyalty.PointsChangeBatches;
 import io.pond.loyalty.PointsClawedBack;
 import io.pond.loyalty.PointsEarned;
 import io.pond.loyalty.PointsExpired;
+import io.pond.loyalty.PointsPosted;
 import io.pond.loyalty.PointsRedeemed;
 import io.pond.loyalty.TierChanged;
+import java.util.List;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 
@@ -14,39 +18,60 @@ import org.springframework.stereotype.Component;
 class PointsFeed {
 
   private final Points points;
+  private final PointsChangeBatches batches;
 
-  PointsFeed(Points points) {
+  PointsFeed(Points points, PointsChangeBatches batches) {
     this.points = points;
+    this.batches = batches;
   }
 
   @ApplicationModuleListener
   void on(PointsEarned e) {
-    points.record("earned:" + e.program() + ":" + e.entryId(), e.person().value(), e.program(), "earned", e.points(),
-        e.businessType() + " " + e.businessId() + (e.pending() ? " (pending)" : ""), e.at());
+    points.recordAll(List.of(entry(e)));
   }
 
   @ApplicationModuleListener
   void on(PointsActivated e) {
-    points.record("activated:" + e.program() + ":" + e.entryId(), e.person().value(), e.program(), "activated", e.points(),
-        e.orderKey(), e.at());
+    points.recordAll(List.of(entry(e)));
   }
 
   @ApplicationModuleListener
   void on(PointsRedeemed e) {
-    points.record("redeemed:" + e.program() + ":" + e.entryId(), e.person().value(), e.program(), "redeemed", -e.points(),
-        e.businessId(), e.at());
+    points.recordAll(List.of(entry(e)));
   }
 
   @ApplicationModuleListener
   void on(PointsClawedBack e) {
-    points.record("clawed_back:" + e.program() + ":" + e.entryId(), e.person().value(), e.program(), "clawed_back", -e.points(),
-        e.orderKey() + (e.forgiven() > 0 ? " (" + e.forgiven() + " forgiven)" : ""), e.at());
+    points.recordAll(List.of(entry(e)));
   }
 
   @ApplicationModuleListener
   void on(PointsExpired e) {
-    points.record("expired:" + e.program() + ":" + e.entryId(), e.person().value(), e.program(), "expired", -e.points(), null,
-        e.at());
+    points.recordAll(List.of(entry(e)));
+  }
+
+  /** A group commit's points events: all of them in this one transaction. */
+  @ApplicationModuleListener
+  void on(PointsPosted posted) {
+    points.recordAll(batches.changes(posted.batchId()).stream().map(PointsFeed::entry).toList());
+  }
+
+  private static Points.Entry entry(PointsChange change) {
+    int person = change.person().value();
+    return switch (change) {
+      case PointsEarned e ->
+          new Points.Entry("earned:" + e.program() + ":" + e.entryId(), person, e.program(), "earned", e.points(),
+              e.businessType() + " " + e.businessId() + (e.pending() ? " (pending)" : ""), e.at());
+      case PointsActivated e ->
+          new Points.Entry("activated:" + e.program() + ":" + e.entryId(), person, e.program(), "activated", e.points(), e.orderKey(), e.at());
+      case PointsRedeemed e ->
+          new Points.Entry("redeemed:" + e.program() + ":" + e.entryId(), person, e.program(), "redeemed", -e.points(), e.businessId(), e.at());
+      case PointsClawedBack e ->
+          new Points.Entry("clawed_back:" + e.program() + ":" + e.entryId(), person, e.program(), "clawed_back", -e.points(),
+              e.orderKey() + (e.forgiven() > 0 ? " (" + e.forgiven() + " forgiven)" : ""), e.at());
+      case PointsExpired e ->
+          new Points.Entry("expired:" + e.program() + ":" + e.entryId(), person, e.program(), "expired", -e.points(), null, e.at());
+    };
   }
 
   @ApplicationModuleListener
