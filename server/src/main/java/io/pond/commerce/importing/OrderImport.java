@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
 public class OrderImport {
 
   /** Orders per transaction: large enough to amortise a round trip, small enough to keep locks short. */
-  static final int BATCH = Integer.getInteger("pond.import.batch", 1000);
+  static final int BATCH = 1000;
 
   /** Chunks written at once, each in its own transaction: one per core, at most two. */
   static final int WRITERS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
