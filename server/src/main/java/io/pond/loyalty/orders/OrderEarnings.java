@@ -2,7 +2,6 @@ package io.pond.loyalty.orders;
 
 import io.pond.commerce.OrderCancelled;
 import io.pond.commerce.OrderCompleted;
-import io.pond.commerce.OrderEvent;
 import io.pond.commerce.OrderEventBatches;
 import io.pond.commerce.OrderPaid;
 import io.pond.commerce.OrderRefunded;
@@ -15,7 +14,10 @@ import io.pond.loyalty.program.Programs;
 import io.pond.platform.Identifier;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,19 +99,14 @@ public class OrderEarnings {
     cancelled(e);
   }
 
-  /** An imported chunk (file imports, the demo): its order events, in order, like single deliveries. */
+  /**
+   * An imported chunk (file imports, the demo): its facts recorded at once, then each order applied
+   * once with everything known of it — what its events one by one would have left.
+   */
   @Async
   @TransactionalEventListener
   void on(OrdersImported chunk) {
-    for (OrderEvent e : batches.events(chunk.batchId())) {
-      switch (e) {
-        case OrderPaid p -> paid(p);
-        case OrderCompleted c -> completed(c);
-        case OrderRefunded r -> refunded(r);
-        case OrderCancelled c -> cancelled(c);
-        default -> {}
-      }
-    }
+    applyAll(facts.recordAll(batches.events(chunk.batchId())));
   }
 
   private void paid(OrderPaid e) {
@@ -165,6 +162,40 @@ public class OrderEarnings {
     }
     arrivals.orderedStream().forEach(a -> a.arrived(order));
     return buyer.isPresent();
+  }
+
+  /**
+   * {@link #apply} for many orders: read at once, attributed in one transaction; only programs'
+   * earnings and postings go order by order (each posting is its own ledger transaction).
+   */
+  void applyAll(List<Long> orderRowIds) {
+    if (orderRowIds.isEmpty()) {
+      return;
+    }
+    List<OrderFacts.Order> paid = facts.findAll(orderRowIds).stream().filter(OrderFacts.Order::paid).toList();
+    Map<Long, PersonRef> buyers = new HashMap<>();
+    Map<Long, Integer> attributions = new LinkedHashMap<>();
+    for (OrderFacts.Order order : paid) {
+      buyer(order).ifPresent(p -> {
+        buyers.put(order.id(), p);
+        if (order.personId() == null) {
+          attributions.put(order.id(), p.value());
+        }
+      });
+    }
+    facts.attributedAll(attributions);
+    List<Programs.Program> all = programs.list();
+    for (OrderFacts.Order order : paid) {
+      Optional<PersonRef> buyer = Optional.ofNullable(buyers.get(order.id()));
+      for (Programs.Program program : all) {
+        Optional<OrderFacts.Earning> earning = facts.earning(order.id(), program.id());
+        if (earning.isEmpty() && buyer.isPresent() && isMember(program.id(), buyer.get())) {
+          earning = Optional.of(facts.earnFor(order.id(), program.id(), buyer.get().value(), "buyer"));
+        }
+        earning.ifPresent(e -> post(program.code(), current(e.personId()), order));
+      }
+    }
+    arrivals.orderedStream().forEach(a -> paid.forEach(a::arrived));
   }
 
   /** Posts the order's facts for {@code earner}; every call is idempotent. */

@@ -22,14 +22,17 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongConsumer;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -56,9 +59,12 @@ public class Metrics {
   private final ClvModel clv;
   private final TransactionTemplate tx;
 
-  Metrics(JdbcClient jdbc, OrderLookup orders, Attribution attribution, PersonLocks locks, ProfileEvents events, Clock clock,
-      ProfileProperties settings, TransactionTemplate tx) {
+  private final JdbcTemplate template;
+
+  Metrics(JdbcClient jdbc, JdbcTemplate template, OrderLookup orders, Attribution attribution, PersonLocks locks,
+      ProfileEvents events, Clock clock, ProfileProperties settings, TransactionTemplate tx) {
     this.jdbc = jdbc;
+    this.template = template;
     this.orders = orders;
     this.attribution = attribution;
     this.locks = locks;
@@ -91,6 +97,143 @@ public class Metrics {
         recomputeLocked(previous, scoring);
       }
     });
+  }
+
+  /**
+   * {@link #orderChanged} for a chunk of orders (a bulk load): read from commerce at once, stored with
+   * batched statements, and each person concerned recomputed once, in one transaction.
+   *
+   * <p>PERF: one order at a time was about fifteen statements per order and a recompute per order of a
+   * person who had several in the chunk.
+   */
+  public void ordersChanged(Collection<Long> orderIds) {
+    List<OrderSummary> found = orders.findAll(orderIds);
+    if (found.isEmpty()) {
+      return;
+    }
+    Map<Long, Integer> attributed = new HashMap<>();
+    for (OrderSummary o : found) {
+      attribution.personOf(o).ifPresent(p -> attributed.put(o.orderId(), p)); // outside our transaction (see Attribution)
+    }
+    RfmScoring scoring = scoring();
+    tx.executeWithoutResult(s -> {
+      Map<Long, Integer> previous = personsOfOrders(found.stream().map(OrderSummary::orderId).toList());
+      Map<Long, Integer> targets = new HashMap<>();
+      TreeSet<Integer> concerned = new TreeSet<>();
+      for (OrderSummary o : found) {
+        Integer before = previous.get(o.orderId());
+        Integer target = attributed.getOrDefault(o.orderId(), before);
+        targets.put(o.orderId(), target);
+        if (target != null) {
+          concerned.add(target);
+        }
+        if (before != null) {
+          concerned.add(before);
+        }
+      }
+      locks.lock(concerned.stream().mapToInt(Integer::intValue).toArray());
+      storeAll(found, targets, previous);
+      recomputeLocked(concerned, scoring);
+    });
+  }
+
+  /** The person of each stored order (a key with a null value: stored, not attributed). */
+  private Map<Long, Integer> personsOfOrders(List<Long> orderIds) {
+    Map<Long, Integer> out = new HashMap<>();
+    for (List<Long> chunk : chunks(orderIds)) {
+      jdbc.sql("SELECT order_id, person_id FROM profile_order WHERE order_id IN (" + placeholders(chunk.size()) + ")")
+          .params(chunk.toArray())
+          .query(rs -> {
+            int p = rs.getInt(2);
+            out.put(rs.getLong(1), rs.wasNull() ? null : p);
+          });
+    }
+    return out;
+  }
+
+  /** {@link #store} for many orders with batched statements; {@code stored}: the orders stored already. */
+  private void storeAll(List<OrderSummary> found, Map<Long, Integer> persons, Map<Long, Integer> stored) {
+    Timestamp now = Timestamp.from(clock.instant());
+    List<OrderSummary> fresh = found.stream().filter(o -> !stored.containsKey(o.orderId())).toList();
+    List<OrderSummary> known = new ArrayList<>(found.stream().filter(o -> stored.containsKey(o.orderId())).toList());
+    if (!fresh.isEmpty()) {
+      int[][] inserted = template.batchUpdate(
+          "INSERT INTO profile_order (order_id, channel, shop_id, platform_order_id, status, paid, paid_fen, refunded_fen,"
+              + " placed_at, paid_at, has_buyers, updated_at, person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+              + " ON CONFLICT DO NOTHING",
+          fresh,
+          fresh.size(),
+          (ps, o) -> {
+            ps.setLong(1, o.orderId());
+            ps.setString(2, o.channel());
+            ps.setString(3, o.shopId());
+            ps.setString(4, o.platformOrderId());
+            ps.setString(5, o.status());
+            ps.setBoolean(6, o.paid());
+            ps.setLong(7, o.paidFen());
+            ps.setLong(8, o.refundedFen());
+            ps.setTimestamp(9, Timestamp.from(o.placedAt()));
+            ps.setTimestamp(10, o.paidAt() == null ? null : Timestamp.from(o.paidAt()));
+            ps.setBoolean(11, !o.buyers().isEmpty());
+            ps.setTimestamp(12, now);
+            ps.setObject(13, persons.get(o.orderId()), Types.INTEGER);
+          });
+      int i = 0;
+      for (int[] counts : inserted) {
+        for (int count : counts) {
+          if (count == 0) {
+            known.add(fresh.get(i)); // a concurrent listener stored it first: update it like a known one
+          }
+          i++;
+        }
+      }
+    }
+    if (!known.isEmpty()) {
+      template.batchUpdate(
+          "UPDATE profile_order SET person_id = ?, status = ?, paid = ?, paid_fen = ?, refunded_fen = ?, placed_at = ?,"
+              + " paid_at = ?, has_buyers = ?, updated_at = ? WHERE order_id = ?",
+          known,
+          known.size(),
+          (ps, o) -> {
+            ps.setObject(1, persons.get(o.orderId()), Types.INTEGER);
+            ps.setString(2, o.status());
+            ps.setBoolean(3, o.paid());
+            ps.setLong(4, o.paidFen());
+            ps.setLong(5, o.refundedFen());
+            ps.setTimestamp(6, Timestamp.from(o.placedAt()));
+            ps.setTimestamp(7, o.paidAt() == null ? null : Timestamp.from(o.paidAt()));
+            ps.setBoolean(8, !o.buyers().isEmpty());
+            ps.setTimestamp(9, now);
+            ps.setLong(10, o.orderId());
+          });
+      List<Object[]> ids = known.stream().map(o -> new Object[] {o.orderId()}).toList();
+      template.batchUpdate("DELETE FROM profile_order_category WHERE order_id = ?", ids);
+      template.batchUpdate("DELETE FROM profile_refund WHERE order_id = ?", ids);
+    }
+    List<Object[]> categories = new ArrayList<>();
+    List<Object[]> refunds = new ArrayList<>();
+    for (OrderSummary o : found) {
+      categories(o).forEach((category, fen) -> categories.add(new Object[] {o.orderId(), category, fen}));
+      for (OrderSummary.Refund r : o.refunds()) {
+        refunds.add(new Object[] {o.orderId(), r.refundId(), r.state(), r.amountFen(), Timestamp.from(r.modifiedAt())});
+      }
+    }
+    if (!categories.isEmpty()) {
+      template.batchUpdate("INSERT INTO profile_order_category (order_id, category, paid_fen) VALUES (?, ?, ?)", categories);
+    }
+    if (!refunds.isEmpty()) {
+      template.batchUpdate("INSERT INTO profile_refund (order_id, refund_id, state, amount_fen, at) VALUES (?, ?, ?, ?, ?)", refunds);
+    }
+  }
+
+  private static Map<String, Long> categories(OrderSummary o) {
+    Map<String, Long> categories = new HashMap<>();
+    for (OrderSummary.Line l : o.lines()) {
+      if (l.category() != null && !l.category().isBlank()) {
+        categories.merge(truncate(l.category().trim(), 200), l.paidFen(), Long::sum);
+      }
+    }
+    return categories;
   }
 
   /**
@@ -193,13 +336,7 @@ public class Metrics {
         .param(10, o.orderId())
         .update();
     jdbc.sql("DELETE FROM profile_order_category WHERE order_id = ?").param(o.orderId()).update();
-    Map<String, Long> categories = new HashMap<>();
-    for (OrderSummary.Line l : o.lines()) {
-      if (l.category() != null && !l.category().isBlank()) {
-        categories.merge(truncate(l.category().trim(), 200), l.paidFen(), Long::sum);
-      }
-    }
-    categories.forEach((category, fen) ->
+    categories(o).forEach((category, fen) ->
         jdbc.sql("INSERT INTO profile_order_category (order_id, category, paid_fen) VALUES (?, ?, ?)")
             .params(o.orderId(), category, fen).update());
     jdbc.sql("DELETE FROM profile_refund WHERE order_id = ?").param(o.orderId()).update();
@@ -239,23 +376,92 @@ public class Metrics {
   }
 
   private void recomputeLocked(int person, RfmScoring scoring) {
-    LocalDate today = LocalDate.now(clock);
-    PersonMetrics next = MetricsCalculator.compute(facts(person), today, clock.getZone(), scoring, clv);
-    PersonMetrics before = of(person);
-    if (next.equals(before)) {
+    recomputeLocked(List.of(person), scoring);
+  }
+
+  /** Recomputes these persons' metrics from their stored orders (a few statements for all of them); publishes what changed. */
+  private void recomputeLocked(Collection<Integer> persons, RfmScoring scoring) {
+    if (persons.isEmpty()) {
       return;
     }
-    jdbc.sql("DELETE FROM profile_metrics WHERE person_id = ?").param(person).update();
-    if (next.orderCount() > 0) {
-      jdbc.sql("INSERT INTO profile_metrics (person_id, order_count, spend_fen, refunded_fen, aov_fen, refund_rate_permille,"
-              + " first_order_day, last_order_day, recency_days, rfm_r, rfm_f, rfm_m, clv_fen, favourite_channel,"
-              + " favourite_category, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-          .params(person, next.orderCount(), next.spendFen(), next.refundedFen(), next.aovFen(), next.refundRatePermille(),
-              next.firstOrderDay(), next.lastOrderDay(), next.recencyDays(), next.rfmR(), next.rfmF(), next.rfmM(), next.clvFen(),
-              next.favouriteChannel(), next.favouriteCategory(), Timestamp.from(clock.instant()))
-          .update();
+    LocalDate today = LocalDate.now(clock);
+    List<Integer> ids = List.copyOf(persons);
+    Map<Integer, List<OrderFact>> facts = facts(ids);
+    Map<Integer, PersonMetrics> stored = metricsOf(ids);
+    Map<Integer, PersonMetrics> changed = new TreeMap<>();
+    Map<Integer, PersonMetrics> before = new HashMap<>();
+    for (int person : ids) {
+      PersonMetrics next = MetricsCalculator.compute(facts.getOrDefault(person, List.of()), today, clock.getZone(), scoring, clv);
+      PersonMetrics previous = stored.getOrDefault(person, PersonMetrics.NONE);
+      if (!next.equals(previous)) {
+        changed.put(person, next);
+        before.put(person, previous);
+      }
     }
-    events.changed(person, diff(before.favourites(), next.favourites()), diff(before.metrics(), next.metrics()), null);
+    if (changed.isEmpty()) {
+      return;
+    }
+    template.batchUpdate("DELETE FROM profile_metrics WHERE person_id = ?",
+        changed.keySet().stream().map(p -> new Object[] {p}).toList());
+    Timestamp now = Timestamp.from(clock.instant());
+    List<Object[]> rows = new ArrayList<>();
+    changed.forEach((person, next) -> {
+      if (next.orderCount() > 0) {
+        rows.add(new Object[] {person, next.orderCount(), next.spendFen(), next.refundedFen(), next.aovFen(),
+            next.refundRatePermille(), next.firstOrderDay(), next.lastOrderDay(), next.recencyDays(), next.rfmR(), next.rfmF(),
+            next.rfmM(), next.clvFen(), next.favouriteChannel(), next.favouriteCategory(), now});
+      }
+    });
+    if (!rows.isEmpty()) {
+      template.batchUpdate("INSERT INTO profile_metrics (person_id, order_count, spend_fen, refunded_fen, aov_fen, refund_rate_permille,"
+              + " first_order_day, last_order_day, recency_days, rfm_r, rfm_f, rfm_m, clv_fen, favourite_channel,"
+              + " favourite_category, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          rows);
+    }
+    changed.forEach((person, next) -> {
+      PersonMetrics previous = before.get(person);
+      events.changed(person, diff(previous.favourites(), next.favourites()), diff(previous.metrics(), next.metrics()), null);
+    });
+  }
+
+  /** The stored metrics of these persons (absent: none stored). */
+  private Map<Integer, PersonMetrics> metricsOf(List<Integer> persons) {
+    Map<Integer, PersonMetrics> out = new HashMap<>();
+    for (List<Integer> chunk : chunks(persons)) {
+      jdbc.sql("SELECT order_count, spend_fen, refunded_fen, aov_fen, refund_rate_permille, first_order_day, last_order_day,"
+              + " recency_days, rfm_r, rfm_f, rfm_m, clv_fen, favourite_channel, favourite_category, person_id FROM profile_metrics"
+              + " WHERE person_id IN (" + placeholders(chunk.size()) + ")")
+          .params(chunk.toArray())
+          .query(rs -> {
+            out.put(rs.getInt(15), new PersonMetrics(rs.getInt(1), rs.getLong(2), rs.getLong(3), nLong(rs, 4), nInt(rs, 5),
+                nInt(rs, 6), nInt(rs, 7), nInt(rs, 8), nInt(rs, 9), nInt(rs, 10), nInt(rs, 11), nLong(rs, 12), rs.getString(13),
+                rs.getString(14)));
+          });
+    }
+    return out;
+  }
+
+  /** The order facts of these persons. */
+  private Map<Integer, List<OrderFact>> facts(List<Integer> persons) {
+    Map<Integer, List<OrderFact>> out = new HashMap<>();
+    for (List<Integer> chunk : chunks(persons)) {
+      Map<Long, Map<String, Long>> categories = new HashMap<>();
+      jdbc.sql("SELECT c.order_id, c.category, c.paid_fen FROM profile_order_category c JOIN profile_order o"
+              + " ON o.order_id = c.order_id WHERE o.person_id IN (" + placeholders(chunk.size()) + ")")
+          .params(chunk.toArray())
+          .query(rs -> {
+            categories.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
+          });
+      jdbc.sql("SELECT order_id, channel, paid, paid_fen, refunded_fen, placed_at, paid_at, person_id FROM profile_order"
+              + " WHERE person_id IN (" + placeholders(chunk.size()) + ")")
+          .params(chunk.toArray())
+          .query(rs -> {
+            out.computeIfAbsent(rs.getInt(8), k -> new ArrayList<>())
+                .add(new OrderFact(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4), rs.getLong(5),
+                    rs.getTimestamp(6).toInstant(), instant(rs, 7), categories.get(rs.getLong(1))));
+          });
+    }
+    return out;
   }
 
   private static <V> Map<String, V> diff(Map<String, V> before, Map<String, V> after) {
@@ -373,7 +579,7 @@ public class Metrics {
       List<Integer> batch = ids.subList(i, Math.min(ids.size(), i + PAGE));
       tx.executeWithoutResult(s -> {
         locks.lock(batch.stream().mapToInt(Integer::intValue).toArray());
-        events.together(() -> batch.forEach(p -> recomputeLocked(p, scoring)));
+        events.together(() -> recomputeLocked(batch, scoring));
       });
       progress.accept(Math.min(ids.size(), i + PAGE));
     }
@@ -381,6 +587,21 @@ public class Metrics {
   }
 
   // ---- helpers --------------------------------------------------------------------------------------
+
+  /** Ids per {@code IN} list: H2 re-checks every row against the whole list, so lists stay short. */
+  private static final int IN_CHUNK = 50;
+
+  private static <T> List<List<T>> chunks(List<T> values) {
+    List<List<T>> out = new ArrayList<>();
+    for (int i = 0; i < values.size(); i += IN_CHUNK) {
+      out.add(values.subList(i, Math.min(values.size(), i + IN_CHUNK)));
+    }
+    return out;
+  }
+
+  private static String placeholders(int n) {
+    return "?" + ", ?".repeat(n - 1);
+  }
 
   private static int[] ints(Integer... values) {
     return Arrays.stream(values).filter(Objects::nonNull).mapToInt(Integer::intValue).toArray();

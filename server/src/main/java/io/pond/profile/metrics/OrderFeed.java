@@ -34,7 +34,7 @@ class OrderFeed {
   @ApplicationModuleListener
   void on(OrdersImported chunk) {
     events.together(() ->
-        batches.events(chunk.batchId()).stream().mapToLong(OrderEvent::orderId).distinct().forEach(metrics::orderChanged));
+        metrics.ordersChanged(batches.events(chunk.batchId()).stream().map(OrderEvent::orderId).distinct().toList()));
   }
 
   @ApplicationModuleListener

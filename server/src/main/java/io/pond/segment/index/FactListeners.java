@@ -15,7 +15,10 @@ import io.pond.profile.ProfileChangeBatches;
 import io.pond.segment.index.domain.PersonFacts;
 import io.pond.segment.index.domain.PersonIndex;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.modulith.events.ApplicationModuleListener;
@@ -66,13 +69,16 @@ class FactListeners {
 
   /** Stores the changes as facts; the bitmaps follow all of them at once after the commit. */
   private void profileChanged(List<ProfileChanged> changes) {
+    // PERF: a bulk load's changes are thousands of facts: stored with batched statements
+    List<Facts.Fact> stored = new ArrayList<>();
     for (ProfileChanged change : changes) {
       int p = change.personId();
-      facts.touch(p);
-      change.traits().forEach((name, value) -> facts.put(p, Facts.TRAIT, name, value));
-      change.metrics().forEach((name, value) -> facts.put(p, Facts.METRIC, name, value == null ? null : Long.toString(value)));
-      change.consents().forEach((name, value) -> facts.put(p, Facts.CONSENT, name, value == null ? null : value.toString()));
+      change.traits().forEach((name, value) -> stored.add(new Facts.Fact(p, Facts.TRAIT, name, value)));
+      change.metrics().forEach((name, value) -> stored.add(new Facts.Fact(p, Facts.METRIC, name, value == null ? null : Long.toString(value))));
+      change.consents().forEach((name, value) -> stored.add(new Facts.Fact(p, Facts.CONSENT, name, value == null ? null : value.toString())));
     }
+    facts.touch(changes.stream().map(ProfileChanged::personId).toList());
+    facts.putAll(stored);
     index.afterCommit(i -> {
       for (ProfileChanged change : changes) {
         int p = change.personId();
@@ -114,7 +120,7 @@ class FactListeners {
       }
     }
     List<OrderPaid> known = paid.stream().filter(o -> personNow(o.buyers()).isPresent()).toList();
-    tx.executeWithoutResult(status -> known.forEach(this::paid));
+    tx.executeWithoutResult(status -> paidAll(known));
     if (known.size() < paid.size()) {
       log.warn("{} paid orders of import batch {} have no person in OneID; segments leave them out",
           paid.size() - known.size(), chunk.batchId());
@@ -129,6 +135,29 @@ class FactListeners {
       }
     }
     return Optional.empty();
+  }
+
+  /** {@link #paid} for a chunk of orders whose buyers OneID knows, with batched statements. */
+  private void paidAll(List<OrderPaid> orders) {
+    Map<Long, Integer> persons = new LinkedHashMap<>();
+    orders.forEach(o -> persons.put(o.orderId(), personNow(o.buyers()).orElseThrow()));
+    Set<Long> fresh = facts.firstTimeSeen(persons);
+    List<Facts.Increment> increments = new ArrayList<>();
+    Set<Integer> buyers = new LinkedHashSet<>();
+    for (OrderPaid order : orders) {
+      if (!fresh.contains(order.orderId())) {
+        continue;
+      }
+      int p = persons.get(order.orderId());
+      int day = index.epochDay(order.paidAt());
+      increments.add(new Facts.Increment(p, Facts.BOUGHT, PersonIndex.ANY_CATEGORY, day, 1));
+      order.categories().forEach(c -> increments.add(new Facts.Increment(p, Facts.BOUGHT, c, day, 1)));
+      buyers.add(p);
+    }
+    facts.touch(buyers);
+    facts.add(increments);
+    buyers.forEach(this::refreshPresence);
+    index.afterCommit(i -> increments.forEach(x -> i.purchase(x.person(), x.counted(), x.day(), x.times())));
   }
 
   private void paid(OrderPaid order) {

@@ -73,6 +73,44 @@ public class Facts {
     }
   }
 
+  /** A fact to set (value non-null) or remove. */
+  public record Fact(int person, String kind, String name, String value) {}
+
+  /**
+   * {@link #put} for many facts, in order (a later fact of the same person, kind and name wins), with
+   * batched statements: a bulk load's profile changes are thousands of facts.
+   */
+  public void putAll(List<Fact> facts) {
+    Map<List<Object>, Fact> last = new java.util.LinkedHashMap<>();
+    facts.forEach(f -> last.put(List.of(f.person(), f.kind(), f.name()), f));
+    List<Object[]> deletes = new ArrayList<>();
+    List<Object[]> updates = new ArrayList<>();
+    for (Fact f : last.values()) {
+      if (f.value() == null) {
+        deletes.add(new Object[] {f.person(), f.kind(), f.name()});
+      } else {
+        updates.add(new Object[] {f.value(), f.person(), f.kind(), f.name()});
+      }
+    }
+    if (!deletes.isEmpty()) {
+      template.batchUpdate("DELETE FROM segment_fact WHERE person_id = ? AND kind = ? AND name = ?", deletes);
+    }
+    if (updates.isEmpty()) {
+      return;
+    }
+    int[] counts = template.batchUpdate("UPDATE segment_fact SET fact_value = ? WHERE person_id = ? AND kind = ? AND name = ?", updates);
+    List<Object[]> inserts = new ArrayList<>();
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 0) {
+        Object[] u = updates.get(i);
+        inserts.add(new Object[] {u[1], u[2], u[3], u[0]});
+      }
+    }
+    if (!inserts.isEmpty()) {
+      template.batchUpdate("INSERT INTO segment_fact (person_id, kind, name, fact_value) VALUES (?, ?, ?, ?)", inserts);
+    }
+  }
+
   /** A daily count to add: (person, kind, counted, day) += times. */
   public record Increment(int person, String kind, String counted, int day, int times) {}
 
@@ -107,6 +145,24 @@ public class Facts {
     }
     jdbc.sql("INSERT INTO segment_order_seen (order_id, person_id) VALUES (?, ?)").params(orderId, person).update();
     return true;
+  }
+
+  /** {@link #firstTimeSeen} for many orders (order id → person): answers the orders not seen before, now recorded. */
+  public Set<Long> firstTimeSeen(Map<Long, Integer> orders) {
+    Set<Long> seen = new HashSet<>();
+    List<Long> ids = List.copyOf(orders.keySet());
+    for (int i = 0; i < ids.size(); i += 50) { // short IN lists: H2 re-checks each row against the whole list
+      List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + 50));
+      seen.addAll(jdbc.sql("SELECT order_id FROM segment_order_seen WHERE order_id IN (" + "?, ".repeat(chunk.size() - 1) + "?)")
+          .params(chunk.toArray()).query(Long.class).list());
+    }
+    Set<Long> fresh = new java.util.LinkedHashSet<>(ids);
+    fresh.removeAll(seen);
+    if (!fresh.isEmpty()) {
+      template.batchUpdate("INSERT INTO segment_order_seen (order_id, person_id) VALUES (?, ?)",
+          fresh.stream().map(id -> new Object[] {id, orders.get(id)}).toList());
+    }
+    return fresh;
   }
 
   /** Drops daily counts older than {@code day} (outside the retention window). */
