@@ -32,6 +32,7 @@ class SegmentsApiTest {
   @Autowired ApplicationEventPublisher events;
   @Autowired TransactionTemplate tx;
   @Autowired io.pond.segment.index.SegmentIndex index;
+  @Autowired io.pond.segment.index.Facts facts;
   Http http;
   String analyst;
   String operator;
@@ -220,6 +221,42 @@ class SegmentsApiTest {
         }
       });
     }
+  }
+
+  @Test
+  void listeners_writing_the_same_new_facts_at_once_both_commit_and_the_later_write_wins() throws Exception {
+    int person = 1_600_000_000;
+    java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    var threads = java.util.concurrent.Executors.newFixedThreadPool(2); // the common pool may have one thread
+    var first = java.util.concurrent.CompletableFuture.runAsync(() -> tx.executeWithoutResult(s -> {
+      facts.put(person, io.pond.segment.index.Facts.TRAIT, "race", "first");
+      facts.add(List.of(new io.pond.segment.index.Facts.Increment(person, io.pond.segment.index.Facts.DID, "race", 20_000, 1)));
+      written.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }), threads);
+    written.await();
+    // the second transaction finds no row yet (the first has not committed) and inserts behind it
+    var second = java.util.concurrent.CompletableFuture.runAsync(() -> tx.executeWithoutResult(s -> {
+      facts.put(person, io.pond.segment.index.Facts.TRAIT, "race", "second");
+      facts.add(List.of(new io.pond.segment.index.Facts.Increment(person, io.pond.segment.index.Facts.DID, "race", 20_000, 2)));
+    }), threads);
+    Thread.sleep(500);
+    release.countDown();
+    first.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    second.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    threads.shutdown();
+    var stored = facts.of(person);
+    assertThat(stored.traits()).containsEntry("race", "second");
+    assertThat(stored.behaviour().get("race")).containsEntry(20_000, 3);
+    tx.executeWithoutResult(s -> {
+      facts.put(person, io.pond.segment.index.Facts.TRAIT, "race", null);
+      facts.add(List.of(new io.pond.segment.index.Facts.Increment(person, io.pond.segment.index.Facts.DID, "race", 20_000, -3)));
+    });
   }
 
   @Test

@@ -61,16 +61,7 @@ public class Facts {
 
   /** Sets (value non-null) or removes a fact. */
   public void put(int person, String kind, String name, String value) {
-    if (value == null) {
-      jdbc.sql("DELETE FROM segment_fact WHERE person_id = ? AND kind = ? AND name = ?").params(person, kind, name).update();
-      return;
-    }
-    int updated = jdbc.sql("UPDATE segment_fact SET fact_value = ? WHERE person_id = ? AND kind = ? AND name = ?")
-        .params(value, person, kind, name).update();
-    if (updated == 0) {
-      jdbc.sql("INSERT INTO segment_fact (person_id, kind, name, fact_value) VALUES (?, ?, ?, ?)")
-          .params(person, kind, name, value).update();
-    }
+    putAll(List.of(new Fact(person, kind, name, value)));
   }
 
   /** A fact to set (value non-null) or remove. */
@@ -98,17 +89,35 @@ public class Facts {
     if (updates.isEmpty()) {
       return;
     }
-    int[] counts = template.batchUpdate("UPDATE segment_fact SET fact_value = ? WHERE person_id = ? AND kind = ? AND name = ?", updates);
-    List<Object[]> inserts = new ArrayList<>();
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] == 0) {
-        Object[] u = updates.get(i);
-        inserts.add(new Object[] {u[1], u[2], u[3], u[0]});
+    upsert("UPDATE segment_fact SET fact_value = ? WHERE person_id = ? AND kind = ? AND name = ?",
+        "INSERT INTO segment_fact (fact_value, person_id, kind, name) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", updates);
+  }
+
+  /**
+   * Updates the rows, inserts those that are not there, and updates again those that another
+   * listener's transaction inserted meanwhile (listeners of different events write facts of the same
+   * person concurrently: a plain insert after a missed update failed on the key). The parameters are
+   * the same for all three statements.
+   */
+  private void upsert(String update, String insertOrNothing, List<Object[]> rows) {
+    List<Object[]> missing = missed(template.batchUpdate(update, rows), rows);
+    if (!missing.isEmpty()) {
+      List<Object[]> lost = missed(template.batchUpdate(insertOrNothing, missing), missing);
+      if (!lost.isEmpty()) {
+        template.batchUpdate(update, lost);
       }
     }
-    if (!inserts.isEmpty()) {
-      template.batchUpdate("INSERT INTO segment_fact (person_id, kind, name, fact_value) VALUES (?, ?, ?, ?)", inserts);
+  }
+
+  /** The rows whose statement changed nothing. */
+  private static List<Object[]> missed(int[] counts, List<Object[]> rows) {
+    List<Object[]> out = new ArrayList<>();
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 0) {
+        out.add(rows.get(i));
+      }
     }
+    return out;
   }
 
   /** A daily count to add: (person, kind, counted, day) += times. */
@@ -124,18 +133,9 @@ public class Facts {
     }
     List<Object[]> updates = new ArrayList<>();
     merged.forEach((k, t) -> updates.add(new Object[] {t, k.get(0), k.get(1), k.get(2), k.get(3)}));
-    int[] counts = template.batchUpdate(
-        "UPDATE segment_daily SET times = times + ? WHERE person_id = ? AND kind = ? AND counted = ? AND epoch_day = ?", updates);
-    List<Object[]> inserts = new ArrayList<>();
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] == 0) {
-        Object[] u = updates.get(i);
-        inserts.add(new Object[] {u[1], u[2], u[3], u[4], u[0]});
-      }
-    }
-    if (!inserts.isEmpty()) {
-      template.batchUpdate("INSERT INTO segment_daily (person_id, kind, counted, epoch_day, times) VALUES (?, ?, ?, ?, ?)", inserts);
-    }
+    upsert("UPDATE segment_daily SET times = times + ? WHERE person_id = ? AND kind = ? AND counted = ? AND epoch_day = ?",
+        "INSERT INTO segment_daily (times, person_id, kind, counted, epoch_day) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        updates);
   }
 
   /** Marks an order as counted; false when it was counted before. */
