@@ -31,7 +31,7 @@ class OrderClaimsTest extends OrdersTestSupport {
     pushOrder(orderId, buyerId, "PAID", paidFen, START, "");
     // the loyalty listener may look the buyer up before OneID has resolved it: the order is then
     // attributed by the periodic sweep (every minute), run here at once
-    eventually(() -> {
+    eventually(Duration.ofSeconds(60), () -> {
       earnings.sweep();
       return facts.byNumber("taobao", orderId).stream().anyMatch(o -> o.paid() && o.personId() != null);
     });
