@@ -1,6 +1,7 @@
 package io.pond.identity;
 
 import io.pond.platform.Identifier;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -23,4 +24,33 @@ public interface Persons {
 
   /** The person this id now is: itself, or the survivor it was merged into. Empty when unknown. */
   Optional<PersonId> current(PersonId person);
+
+  /**
+   * The person the first known of {@code identifiers} resolves to, waiting up to {@code wait} for
+   * identity to know one: identity resolves an order's buyers in its own listener of the order's
+   * event, alongside the other modules' listeners of the same event. Empty when none is known by then.
+   */
+  default Optional<PersonId> awaitPersonOf(List<Identifier> identifiers, Duration wait) {
+    if (identifiers == null || identifiers.isEmpty()) {
+      return Optional.empty();
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      for (Identifier identifier : identifiers) {
+        Optional<PersonId> person = personOf(identifier);
+        if (person.isPresent()) {
+          return person;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        return Optional.empty();
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+  }
 }

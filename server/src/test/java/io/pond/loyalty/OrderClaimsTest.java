@@ -19,7 +19,6 @@ import tools.jackson.databind.JsonNode;
 class OrderClaimsTest extends OrdersTestSupport {
 
   @Autowired OrderClaims claims;
-  @Autowired io.pond.loyalty.orders.OrderEarnings earnings;
 
   private Http.Response claim(String program, PersonRef member, String orderNumber) {
     return new Http(port).post("/api/v1/loyalty/programs/" + program + "/members/" + member.value() + "/claims", ADMIN,
@@ -29,12 +28,7 @@ class OrderClaimsTest extends OrdersTestSupport {
   private String knownOrder(String buyerId, long paidFen) {
     String orderId = "CL" + System.nanoTime();
     pushOrder(orderId, buyerId, "PAID", paidFen, START, "");
-    // the loyalty listener may look the buyer up before OneID has resolved it: the order is then
-    // attributed by the periodic sweep (every minute), run here at once
-    eventually(Duration.ofSeconds(60), () -> {
-      earnings.sweep();
-      return facts.byNumber("taobao", orderId).stream().anyMatch(o -> o.paid() && o.personId() != null);
-    });
+    eventually(() -> facts.byNumber("taobao", orderId).stream().anyMatch(o -> o.paid() && o.personId() != null));
     return orderId;
   }
 

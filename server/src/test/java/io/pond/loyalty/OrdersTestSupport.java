@@ -53,14 +53,9 @@ abstract class OrdersTestSupport extends LoyaltyTestSupport {
   }
 
   static void eventually(BooleanSupplier condition) {
-    eventually(Duration.ofSeconds(20), condition);
-  }
-
-  /** With a longer wait where the condition queues behind the shared context's listeners (a new buyer's OneID). */
-  static void eventually(Duration wait, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + wait.toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met within %s", wait).isLessThan(deadline);
+      assertThat(System.nanoTime()).as("condition not met within 20 s").isLessThan(deadline);
       try {
         Thread.sleep(50);
       } catch (InterruptedException e) {

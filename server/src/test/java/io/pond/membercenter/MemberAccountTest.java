@@ -36,7 +36,6 @@ class MemberAccountTest {
 
   @Autowired MutableClock clock;
   @Autowired io.pond.loyalty.orders.OrderFacts facts;
-  @Autowired io.pond.loyalty.orders.OrderEarnings earnings;
   @LocalServerPort int port;
 
   private static String newPhone() {
@@ -174,10 +173,7 @@ class MemberAccountTest {
     // the order is known before the member signs in: linking its buyer merges the member into the buyer's person
     String orderId = "MC" + System.nanoTime();
     pushOrder(orderId, unique("buyer"), 8_800);
-    eventually(() -> { // the periodic sweep attributes it when the listener looked before OneID resolved the buyer
-      earnings.sweep();
-      return facts.byNumber("taobao", orderId).stream().anyMatch(o -> o.paid() && o.personId() != null);
-    });
+    eventually(() -> facts.byNumber("taobao", orderId).stream().anyMatch(o -> o.paid() && o.personId() != null));
     Member a = signIn(http);
     Member b = signIn(http);
     String path = "/api/v1/member/claims?program=" + program;

@@ -52,6 +52,11 @@ public class OrderEarnings {
 
   /** Orders paid longer ago than this are no longer retried by the sweep. */
   static final Duration ATTRIBUTION_HORIZON = Duration.ofDays(30);
+  /**
+   * How long a paid order's listener waits for OneID to know its buyer (identity resolves it in its own
+   * listener of the same event); beyond, the sweep ({@link #sweep}) attributes the order later.
+   */
+  static final Duration BUYER_WAIT = Duration.ofSeconds(5);
 
   private final OrderFacts facts;
   private final OrderPoints points;
@@ -110,6 +115,7 @@ public class OrderEarnings {
   }
 
   private void paid(OrderPaid e) {
+    persons.awaitPersonOf(e.buyers(), BUYER_WAIT);
     long id = facts.ensure(e.orderId(), e.channel(), e.shopId(), e.platformOrderId(), e.buyers());
     facts.paid(id, e.paidFen(), e.paidAt());
     apply(id);

@@ -229,23 +229,7 @@ class FactListeners {
 
   /** The person of the first buyer identifier that has one, waiting a while for identity to resolve them. */
   private Optional<Integer> awaitPerson(List<Identifier> buyers) {
-    long deadline = System.nanoTime() + index.properties().attributionWait().toNanos();
-    while (true) {
-      for (Identifier buyer : buyers == null ? List.<Identifier>of() : buyers) {
-        Optional<PersonId> person = persons.personOf(buyer);
-        if (person.isPresent()) {
-          return Optional.of(person.get().value());
-        }
-      }
-      if (System.nanoTime() > deadline || buyers == null || buyers.isEmpty()) {
-        return Optional.empty();
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Optional.empty();
-      }
-    }
+    return persons.awaitPersonOf(buyers, index.properties().attributionWait()).map(PersonId::value);
   }
+
 }
