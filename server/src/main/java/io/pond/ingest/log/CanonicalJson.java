@@ -107,6 +107,50 @@ public final class CanonicalJson {
     return i;
   }
 
+  /**
+   * The index just after the well-formed UTF-8 sequence of 2–4 bytes starting at {@code b[i]} (no
+   * overlong form, no surrogate, ≤ U+10FFFF) and ending before {@code end}; -1 when it is not one.
+   */
+  public static int utf8End(byte[] b, int i, int end) {
+    int c = b[i] & 0xFF;
+    int n;
+    int lo = 0x80;
+    int hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) {
+        lo = 0xA0;
+      } else if (c == 0xED) {
+        hi = 0x9F;
+      }
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) {
+        lo = 0x90;
+      } else if (c == 0xF4) {
+        hi = 0x8F;
+      }
+    } else {
+      return -1;
+    }
+    if (i + n >= end) {
+      return -1;
+    }
+    int c1 = b[i + 1] & 0xFF;
+    if (c1 < lo || c1 > hi) {
+      return -1;
+    }
+    for (int k = 2; k <= n; k++) {
+      int ck = b[i + k] & 0xFF;
+      if (ck < 0x80 || ck > 0xBF) {
+        return -1;
+      }
+    }
+    return i + n + 1;
+  }
+
   /** One check: each method returns the index just after the value, or -1 if not canonical. */
   private static final class Scan {
     private final byte[] b;
@@ -276,7 +320,7 @@ public final class CanonicalJson {
         } else if (c < 0x20) {
           return -1;
         } else {
-          i = utf8(i, c);
+          i = utf8End(b, i, end);
           if (i < 0) {
             return -1;
           }
@@ -285,45 +329,6 @@ public final class CanonicalJson {
       return -1;
     }
 
-    /** A well-formed UTF-8 sequence of 2–4 bytes (no overlong form, no surrogate, ≤ U+10FFFF). */
-    private int utf8(int i, int c) {
-      int n;
-      int lo = 0x80;
-      int hi = 0xBF;
-      if (c >= 0xC2 && c <= 0xDF) {
-        n = 1;
-      } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 2;
-        if (c == 0xE0) {
-          lo = 0xA0;
-        } else if (c == 0xED) {
-          hi = 0x9F;
-        }
-      } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 3;
-        if (c == 0xF0) {
-          lo = 0x90;
-        } else if (c == 0xF4) {
-          hi = 0x8F;
-        }
-      } else {
-        return -1;
-      }
-      if (i + n >= end) {
-        return -1;
-      }
-      int c1 = b[i + 1] & 0xFF;
-      if (c1 < lo || c1 > hi) {
-        return -1;
-      }
-      for (int k = 2; k <= n; k++) {
-        int ck = b[i + k] & 0xFF;
-        if (ck < 0x80 || ck > 0xBF) {
-          return -1;
-        }
-      }
-      return i + n + 1;
-    }
 
     /**
      * An integer as Integer/Long/BigInteger.toString writes it, or a decimal as Double.toString

@@ -307,7 +307,7 @@ final class SegmentScanner {
           k++;
         } else {
           ascii = false;
-          k = utf8(k, c);
+          k = utf8(k);
         }
       }
     }
@@ -316,35 +316,13 @@ final class SegmentScanner {
       return new String(b, start, close - start, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
     }
 
-    /** A well-formed UTF-8 sequence (no overlong form, no surrogate, ≤ U+10FFFF): the index after it. */
-    private int utf8(int k, int c) {
-      int n;
-      int lo = 0x80;
-      int hi = 0xBF;
-      if (c >= 0xC2 && c <= 0xDF) {
-        n = 1;
-      } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 2;
-        lo = c == 0xE0 ? 0xA0 : 0x80;
-        hi = c == 0xED ? 0x9F : 0xBF;
-      } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 3;
-        lo = c == 0xF0 ? 0x90 : 0x80;
-        hi = c == 0xF4 ? 0x8F : 0xBF;
-      } else {
+    /** A well-formed UTF-8 sequence: the index after it (else give up). */
+    private int utf8(int k) {
+      int next = CanonicalJson.utf8End(b, k, end);
+      if (next < 0) {
         throw GiveUp.INSTANCE;
       }
-      int c1 = b[k + 1] & 0xFF;
-      if (c1 < lo || c1 > hi) {
-        throw GiveUp.INSTANCE;
-      }
-      for (int x = 2; x <= n; x++) {
-        int cx = b[k + x] & 0xFF;
-        if (cx < 0x80 || cx > 0xBF) {
-          throw GiveUp.INSTANCE;
-        }
-      }
-      return k + n + 1;
+      return next;
     }
 
     /** A JSON number as Jackson reads it: Integer, Long or BigInteger; Double with a fraction or exponent. */

@@ -79,28 +79,11 @@ public class Metrics {
 
   /** An order changed in commerce: refresh it, attribute it, recompute whom it concerns. */
   public void orderChanged(long orderId) {
-    Optional<OrderSummary> order = orders.find(orderId);
-    if (order.isEmpty()) {
-      return;
-    }
-    Optional<Integer> person = attribution.personOf(order.get()); // outside our transaction (see Attribution)
-    RfmScoring scoring = scoring();
-    tx.executeWithoutResult(s -> {
-      Integer previous = personOfOrder(orderId);
-      Integer target = person.orElse(previous);
-      locks.lock(ints(target, previous));
-      store(order.get(), target);
-      if (target != null) {
-        recomputeLocked(target, scoring);
-      }
-      if (previous != null && !previous.equals(target)) {
-        recomputeLocked(previous, scoring);
-      }
-    });
+    ordersChanged(List.of(orderId));
   }
 
   /**
-   * {@link #orderChanged} for a chunk of orders (a bulk load): read from commerce at once, stored with
+   * Orders changed in commerce (one, or a bulk load's chunk): read from commerce at once, stored with
    * batched statements, and each person concerned recomputed once, in one transaction.
    *
    * <p>PERF: one order at a time was about fifteen statements per order and a recompute per order of a
@@ -305,47 +288,6 @@ public class Metrics {
         .list();
   }
 
-  private Integer personOfOrder(long orderId) {
-    return jdbc.sql("SELECT person_id FROM profile_order WHERE order_id = ?").param(orderId)
-        .query((rs, n) -> {
-          int p = rs.getInt(1);
-          return rs.wasNull() ? null : p;
-        })
-        .optional().orElse(null);
-  }
-
-  private void store(OrderSummary o, Integer person) {
-    Instant now = clock.instant();
-    jdbc.sql("INSERT INTO profile_order (order_id, channel, shop_id, platform_order_id, status, paid, paid_fen, refunded_fen,"
-            + " placed_at, has_buyers, updated_at) VALUES (?, ?, ?, ?, ?, FALSE, 0, 0, ?, FALSE, ?) ON CONFLICT DO NOTHING")
-        .params(o.orderId(), o.channel(), o.shopId(), o.platformOrderId(), o.status(), Timestamp.from(o.placedAt()),
-            Timestamp.from(now))
-        .update();
-    jdbc.sql("SELECT order_id FROM profile_order WHERE order_id = ? FOR UPDATE").param(o.orderId()).query(Long.class).single();
-    jdbc.sql("UPDATE profile_order SET person_id = ?, status = ?, paid = ?, paid_fen = ?, refunded_fen = ?, placed_at = ?,"
-            + " paid_at = ?, has_buyers = ?, updated_at = ? WHERE order_id = ?")
-        .param(1, person, Types.INTEGER)
-        .param(2, o.status())
-        .param(3, o.paid())
-        .param(4, o.paidFen())
-        .param(5, o.refundedFen())
-        .param(6, Timestamp.from(o.placedAt()))
-        .param(7, o.paidAt() == null ? null : Timestamp.from(o.paidAt()), Types.TIMESTAMP)
-        .param(8, !o.buyers().isEmpty())
-        .param(9, Timestamp.from(now))
-        .param(10, o.orderId())
-        .update();
-    jdbc.sql("DELETE FROM profile_order_category WHERE order_id = ?").param(o.orderId()).update();
-    categories(o).forEach((category, fen) ->
-        jdbc.sql("INSERT INTO profile_order_category (order_id, category, paid_fen) VALUES (?, ?, ?)")
-            .params(o.orderId(), category, fen).update());
-    jdbc.sql("DELETE FROM profile_refund WHERE order_id = ?").param(o.orderId()).update();
-    for (OrderSummary.Refund r : o.refunds()) {
-      jdbc.sql("INSERT INTO profile_refund (order_id, refund_id, state, amount_fen, at) VALUES (?, ?, ?, ?, ?)")
-          .params(o.orderId(), r.refundId(), r.state(), r.amountFen(), Timestamp.from(r.modifiedAt())).update();
-    }
-  }
-
   // ---- metrics -----------------------------------------------------------------------------------
 
   /** Recomputes one person's metrics (after a merge, a split, an erasure); publishes what changed. */
@@ -359,14 +301,7 @@ public class Metrics {
 
   /** The stored metrics of a person ({@link PersonMetrics#NONE} without paid orders). */
   public PersonMetrics of(int person) {
-    return jdbc.sql("SELECT order_count, spend_fen, refunded_fen, aov_fen, refund_rate_permille, first_order_day, last_order_day,"
-            + " recency_days, rfm_r, rfm_f, rfm_m, clv_fen, favourite_channel, favourite_category FROM profile_metrics"
-            + " WHERE person_id = ?")
-        .param(person)
-        .query((rs, n) -> new PersonMetrics(rs.getInt(1), rs.getLong(2), rs.getLong(3), nLong(rs, 4), nInt(rs, 5), nInt(rs, 6),
-            nInt(rs, 7), nInt(rs, 8), nInt(rs, 9), nInt(rs, 10), nInt(rs, 11), nLong(rs, 12), rs.getString(13), rs.getString(14)))
-        .optional()
-        .orElse(PersonMetrics.NONE);
+    return metricsOf(List.of(person)).getOrDefault(person, PersonMetrics.NONE);
   }
 
   /** When the stored metrics were computed (null when never). */
@@ -474,22 +409,6 @@ public class Metrics {
     return out;
   }
 
-  List<OrderFact> facts(int person) {
-    Map<Long, Map<String, Long>> categories = new HashMap<>();
-    jdbc.sql("SELECT c.order_id, c.category, c.paid_fen FROM profile_order_category c JOIN profile_order o"
-            + " ON o.order_id = c.order_id WHERE o.person_id = ?")
-        .param(person)
-        .query(rs -> {
-          categories.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
-        });
-    return jdbc.sql("SELECT order_id, channel, paid, paid_fen, refunded_fen, placed_at, paid_at FROM profile_order"
-            + " WHERE person_id = ?")
-        .param(person)
-        .query((rs, n) -> new OrderFact(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4), rs.getLong(5),
-            rs.getTimestamp(6).toInstant(), instant(rs, 7), categories.get(rs.getLong(1))))
-        .list();
-  }
-
   // ---- RFM cut points ----------------------------------------------------------------------------
 
   /** The scoring in force: the configured thresholds, or the stored quintiles in quintile mode. */
@@ -555,10 +474,10 @@ public class Metrics {
         persons.put(o.orderId(), attribution.personOf(o));
       }
       tx.executeWithoutResult(s -> {
-        for (OrderSummary o : page) {
-          Integer target = persons.get(o.orderId()).orElseGet(() -> personOfOrder(o.orderId()));
-          store(o, target);
-        }
+        Map<Long, Integer> stored = personsOfOrders(page.stream().map(OrderSummary::orderId).toList());
+        Map<Long, Integer> targets = new HashMap<>();
+        page.forEach(o -> targets.put(o.orderId(), persons.get(o.orderId()).orElse(stored.get(o.orderId()))));
+        storeAll(page, targets, stored);
       });
       done += page.size();
       after = page.get(page.size() - 1).orderId();
@@ -601,10 +520,6 @@ public class Metrics {
 
   private static String placeholders(int n) {
     return "?" + ", ?".repeat(n - 1);
-  }
-
-  private static int[] ints(Integer... values) {
-    return Arrays.stream(values).filter(Objects::nonNull).mapToInt(Integer::intValue).toArray();
   }
 
   private static String truncate(String s, int max) {
