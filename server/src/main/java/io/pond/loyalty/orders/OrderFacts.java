@@ -7,6 +7,7 @@ import io.pond.commerce.OrderPaid;
 import io.pond.commerce.OrderRefunded;
 import io.pond.platform.Identifier;
 import io.pond.platform.pii.PiiCipher;
+import io.pond.platform.storage.InLists;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -38,9 +39,6 @@ public class OrderFacts {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final TypeReference<List<Identifier>> IDENTIFIERS = new TypeReference<>() {};
-
-  /** Ids per {@code IN} list: H2 re-checks every row against the whole list, so lists stay short. */
-  private static final int IN_CHUNK = 50;
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
@@ -180,10 +178,8 @@ public class OrderFacts {
   /** Row ids by commerce order id, for those recorded. */
   private Map<Long, Long> idsOf(Collection<Long> commerceOrderIds) {
     Map<Long, Long> out = new HashMap<>();
-    List<Long> all = List.copyOf(commerceOrderIds);
-    for (int i = 0; i < all.size(); i += IN_CHUNK) {
-      List<Long> chunk = all.subList(i, Math.min(all.size(), i + IN_CHUNK));
-      jdbc.sql("SELECT commerce_order_id, id FROM loyalty_order WHERE commerce_order_id IN (" + placeholders(chunk.size()) + ")")
+    for (List<Long> chunk : InLists.chunks(List.copyOf(commerceOrderIds))) {
+      jdbc.sql("SELECT commerce_order_id, id FROM loyalty_order WHERE commerce_order_id IN (" + InLists.placeholders(chunk.size()) + ")")
           .params(chunk.toArray())
           .query(rs -> {
             out.put(rs.getLong(1), rs.getLong(2));
@@ -195,9 +191,8 @@ public class OrderFacts {
   /** The orders with these row ids (those that exist), in the order given. */
   List<Order> findAll(List<Long> ids) {
     Map<Long, Order> byId = new HashMap<>();
-    for (int i = 0; i < ids.size(); i += IN_CHUNK) {
-      List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK));
-      jdbc.sql("SELECT * FROM loyalty_order WHERE id IN (" + placeholders(chunk.size()) + ")")
+    for (List<Long> chunk : InLists.chunks(ids)) {
+      jdbc.sql("SELECT * FROM loyalty_order WHERE id IN (" + InLists.placeholders(chunk.size()) + ")")
           .params(chunk.toArray())
           .query(this::order)
           .list()
@@ -214,10 +209,6 @@ public class OrderFacts {
     List<Object[]> rows = new ArrayList<>();
     persons.forEach((id, person) -> rows.add(new Object[] {person, id}));
     tx.executeWithoutResult(status -> batch(ATTRIBUTE, rows));
-  }
-
-  private static String placeholders(int n) {
-    return "?" + ", ?".repeat(n - 1);
   }
 
   private Optional<Long> idOf(long commerceOrderId) {

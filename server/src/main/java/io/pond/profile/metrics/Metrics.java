@@ -2,6 +2,7 @@ package io.pond.profile.metrics;
 
 import io.pond.commerce.OrderLookup;
 import io.pond.commerce.OrderSummary;
+import io.pond.platform.storage.InLists;
 import io.pond.profile.config.ProfileProperties;
 import io.pond.profile.metrics.domain.ClvModel;
 import io.pond.profile.metrics.domain.MetricsCalculator;
@@ -123,8 +124,8 @@ public class Metrics {
   /** The person of each stored order (a key with a null value: stored, not attributed). */
   private Map<Long, Integer> personsOfOrders(List<Long> orderIds) {
     Map<Long, Integer> out = new HashMap<>();
-    for (List<Long> chunk : chunks(orderIds)) {
-      jdbc.sql("SELECT order_id, person_id FROM profile_order WHERE order_id IN (" + placeholders(chunk.size()) + ")")
+    for (List<Long> chunk : InLists.chunks(orderIds)) {
+      jdbc.sql("SELECT order_id, person_id FROM profile_order WHERE order_id IN (" + InLists.placeholders(chunk.size()) + ")")
           .params(chunk.toArray())
           .query(rs -> {
             int p = rs.getInt(2);
@@ -362,10 +363,10 @@ public class Metrics {
   /** The stored metrics of these persons (absent: none stored). */
   private Map<Integer, PersonMetrics> metricsOf(List<Integer> persons) {
     Map<Integer, PersonMetrics> out = new HashMap<>();
-    for (List<Integer> chunk : chunks(persons)) {
+    for (List<Integer> chunk : InLists.chunks(persons)) {
       jdbc.sql("SELECT order_count, spend_fen, refunded_fen, aov_fen, refund_rate_permille, first_order_day, last_order_day,"
               + " recency_days, rfm_r, rfm_f, rfm_m, clv_fen, favourite_channel, favourite_category, person_id FROM profile_metrics"
-              + " WHERE person_id IN (" + placeholders(chunk.size()) + ")")
+              + " WHERE person_id IN (" + InLists.placeholders(chunk.size()) + ")")
           .params(chunk.toArray())
           .query(rs -> {
             out.put(rs.getInt(15), new PersonMetrics(rs.getInt(1), rs.getLong(2), rs.getLong(3), nLong(rs, 4), nInt(rs, 5),
@@ -379,16 +380,16 @@ public class Metrics {
   /** The order facts of these persons. */
   private Map<Integer, List<OrderFact>> facts(List<Integer> persons) {
     Map<Integer, List<OrderFact>> out = new HashMap<>();
-    for (List<Integer> chunk : chunks(persons)) {
+    for (List<Integer> chunk : InLists.chunks(persons)) {
       Map<Long, Map<String, Long>> categories = new HashMap<>();
       jdbc.sql("SELECT c.order_id, c.category, c.paid_fen FROM profile_order_category c JOIN profile_order o"
-              + " ON o.order_id = c.order_id WHERE o.person_id IN (" + placeholders(chunk.size()) + ")")
+              + " ON o.order_id = c.order_id WHERE o.person_id IN (" + InLists.placeholders(chunk.size()) + ")")
           .params(chunk.toArray())
           .query(rs -> {
             categories.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
           });
       jdbc.sql("SELECT order_id, channel, paid, paid_fen, refunded_fen, placed_at, paid_at, person_id FROM profile_order"
-              + " WHERE person_id IN (" + placeholders(chunk.size()) + ")")
+              + " WHERE person_id IN (" + InLists.placeholders(chunk.size()) + ")")
           .params(chunk.toArray())
           .query(rs -> {
             out.computeIfAbsent(rs.getInt(8), k -> new ArrayList<>())
@@ -506,21 +507,6 @@ public class Metrics {
   }
 
   // ---- helpers --------------------------------------------------------------------------------------
-
-  /** Ids per {@code IN} list: H2 re-checks every row against the whole list, so lists stay short. */
-  private static final int IN_CHUNK = 50;
-
-  private static <T> List<List<T>> chunks(List<T> values) {
-    List<List<T>> out = new ArrayList<>();
-    for (int i = 0; i < values.size(); i += IN_CHUNK) {
-      out.add(values.subList(i, Math.min(values.size(), i + IN_CHUNK)));
-    }
-    return out;
-  }
-
-  private static String placeholders(int n) {
-    return "?" + ", ?".repeat(n - 1);
-  }
 
   private static String truncate(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max);

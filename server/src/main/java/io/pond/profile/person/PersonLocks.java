@@ -1,5 +1,6 @@
 package io.pond.profile.person;
 
+import io.pond.platform.storage.InLists;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Arrays;
@@ -43,20 +44,16 @@ public class PersonLocks {
     }
   }
 
-  /** Ids per {@code IN} list: H2 re-checks every row against the whole list, so lists stay short. */
-  private static final int IN_CHUNK = 50;
-
   // PERF: a bulk load's chunk concerns hundreds of persons; batched inserts and locks by short id lists,
   // still in ascending order, instead of two statements per person.
   private void lockMany(int[] sorted) {
     Timestamp now = Timestamp.from(clock.instant());
     List<Object[]> rows = Arrays.stream(sorted).mapToObj(p -> new Object[] {p, now}).toList();
     template.batchUpdate("INSERT INTO profile_person (person_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING", rows);
-    for (int i = 0; i < sorted.length; i += IN_CHUNK) {
-      Object[] chunk = Arrays.stream(sorted, i, Math.min(sorted.length, i + IN_CHUNK)).boxed().toArray();
-      jdbc.sql("SELECT person_id FROM profile_person WHERE person_id IN (" + "?, ".repeat(chunk.length - 1) + "?)"
+    for (List<Integer> chunk : InLists.chunks(Arrays.stream(sorted).boxed().toList())) {
+      jdbc.sql("SELECT person_id FROM profile_person WHERE person_id IN (" + InLists.placeholders(chunk.size()) + ")"
               + " ORDER BY person_id FOR UPDATE")
-          .params(chunk).query(Integer.class).list();
+          .params(chunk.toArray()).query(Integer.class).list();
     }
   }
 }

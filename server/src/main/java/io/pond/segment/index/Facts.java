@@ -1,5 +1,6 @@
 package io.pond.segment.index;
 
+import io.pond.platform.storage.InLists;
 import io.pond.segment.index.domain.PersonFacts;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -151,9 +152,8 @@ public class Facts {
   public Set<Long> firstTimeSeen(Map<Long, Integer> orders) {
     Set<Long> seen = new HashSet<>();
     List<Long> ids = List.copyOf(orders.keySet());
-    for (int i = 0; i < ids.size(); i += 50) { // short IN lists: H2 re-checks each row against the whole list
-      List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + 50));
-      seen.addAll(jdbc.sql("SELECT order_id FROM segment_order_seen WHERE order_id IN (" + "?, ".repeat(chunk.size() - 1) + "?)")
+    for (List<Long> chunk : InLists.chunks(ids)) {
+      seen.addAll(jdbc.sql("SELECT order_id FROM segment_order_seen WHERE order_id IN (" + InLists.placeholders(chunk.size()) + ")")
           .params(chunk.toArray()).query(Long.class).list());
     }
     Set<Long> fresh = new java.util.LinkedHashSet<>(ids);
