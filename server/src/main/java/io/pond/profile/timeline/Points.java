@@ -28,12 +28,7 @@ public class Points {
   /** One event to store; {@code idemKey} names it, so that a redelivery changes nothing. */
   public record Entry(String idemKey, int person, String program, String kind, long points, String detail, Instant at) {}
 
-  /** Stores an event once ({@code idemKey} names it; a redelivery changes nothing). */
-  public void record(String idemKey, int person, String program, String kind, long points, String detail, Instant at) {
-    jdbc.sql(INSERT).params(idemKey, person, person, program, kind, points, cut(detail), Timestamp.from(at)).update();
-  }
-
-  /** Stores events once each, with one JDBC batch. */
+  /** Stores events once each ({@code idemKey} names one; a redelivery changes nothing), with one JDBC batch. */
   public void recordAll(List<Entry> entries) {
     if (entries.isEmpty()) {
       return;

@@ -25,29 +25,10 @@ class PointsFeed {
     this.batches = batches;
   }
 
+  /** A points event published on its own (a posting that no group commit combined). */
   @ApplicationModuleListener
-  void on(PointsEarned e) {
-    points.recordAll(List.of(entry(e)));
-  }
-
-  @ApplicationModuleListener
-  void on(PointsActivated e) {
-    points.recordAll(List.of(entry(e)));
-  }
-
-  @ApplicationModuleListener
-  void on(PointsRedeemed e) {
-    points.recordAll(List.of(entry(e)));
-  }
-
-  @ApplicationModuleListener
-  void on(PointsClawedBack e) {
-    points.recordAll(List.of(entry(e)));
-  }
-
-  @ApplicationModuleListener
-  void on(PointsExpired e) {
-    points.recordAll(List.of(entry(e)));
+  void on(PointsChange change) {
+    points.recordAll(List.of(entry(change)));
   }
 
   /** A group commit's points events: all of them in this one transaction. */
@@ -76,7 +57,7 @@ class PointsFeed {
 
   @ApplicationModuleListener
   void on(TierChanged e) {
-    points.record("tier:" + e.program() + ":" + e.person().value() + ":" + e.at() + ":" + e.toTier(), e.person().value(),
-        e.program(), "tier", 0, e.fromTier() + " → " + e.toTier() + " (" + e.reason() + ")", e.at());
+    points.recordAll(List.of(new Points.Entry("tier:" + e.program() + ":" + e.person().value() + ":" + e.at() + ":" + e.toTier(),
+        e.person().value(), e.program(), "tier", 0, e.fromTier() + " → " + e.toTier() + " (" + e.reason() + ")", e.at())));
   }
 }
