@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.modulith.events.IncompleteEventPublications;
@@ -16,9 +17,11 @@ import org.springframework.stereotype.Component;
  * does not hold up start-up (Spring Modulith's own republication on restart runs before the server
  * answers and commits once per publication; it is switched off in application.yaml). Only
  * publications from before this process started are redelivered; newer ones belong to this run's
- * listeners.
+ * listeners. The server only: a CLI job ({@code pond keys}, {@code pond loyalty reconcile}…) may run
+ * next to a server, whose in-flight publications are not the job's to redeliver.
  */
 @Component
+@ConditionalOnWebApplication
 class RestartRedelivery {
 
   private static final Logger log = LoggerFactory.getLogger(RestartRedelivery.class);
