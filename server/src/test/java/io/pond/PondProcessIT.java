@@ -47,9 +47,9 @@ class PondProcessIT {
   void the_jar_starts_answers_health_up_and_stops_cleanly() throws Exception {
     assertThat(JAR).exists();
     Path dataDir = IsolatedStores.newDataDir("process-" + UUID.randomUUID());
-    Process process =
-        pond(Map.of("POND_DATA_DIR", dataDir.toString(), "POND_ADMIN_PASSWORD", "process-test-pw"), "start", "--port", "0")
-            .start();
+    ProcessBuilder server =
+        pond(Map.of("POND_DATA_DIR", dataDir.toString(), "POND_ADMIN_PASSWORD", "process-test-pw"), "start", "--port", "0");
+    Process process = server.start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       int port = -1;
       StringBuilder seen = new StringBuilder();
@@ -70,6 +70,20 @@ class PondProcessIT {
       assertThat(health.status()).isEqualTo(200);
       assertThat(health.json().get("status").asString()).isEqualTo("UP");
       assertThat(http.get("/api/v1/keys", Http.basic("admin", "process-test-pw")).status()).isEqualTo(200);
+
+      // the README's next step: a key made by the CLI while the server runs on the same data directory
+      Map<String, String> same = new java.util.HashMap<>(Map.of("POND_DATA_DIR", dataDir.toString()));
+      if (server.environment().containsKey("POND_DB_URL")) {
+        same.put("POND_DB_URL", server.environment().get("POND_DB_URL"));
+      }
+      Process keys = pond(same, "keys", "create", "--kind", "server", "--name", "my script").start();
+      String printed = new String(keys.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(keys.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(keys.exitValue()).as(printed).isZero();
+      Matcher secret = Pattern.compile("pond_sk_\\S+").matcher(printed);
+      assertThat(secret.find()).as(printed).isTrue();
+      assertThat(http.get("/api/v1/keys", "Bearer " + secret.group()).status()).isEqualTo(200);
+
       assertThat(Files.exists(dataDir.resolve("events.duckdb"))).isTrue();
       assertThat(Files.exists(dataDir.resolve("logs").resolve("pond.log"))).isTrue();
       assertThat(Files.readString(dataDir.resolve("logs").resolve("pond.log"))).startsWith("{"); // structured (ECS JSON)

@@ -114,6 +114,8 @@ public class EventLog implements SmartLifecycle {
   volatile long durable;
   private volatile long lastOffset;
 
+  private boolean startWithContext = true;
+
   EventLog(DuckDbStore store, JsonMapper json, MeterRegistry meters, IngestProperties properties) {
     this.store = store;
     this.json = json;
@@ -455,6 +457,20 @@ public class EventLog implements SmartLifecycle {
   @Override
   public boolean isRunning() {
     return running;
+  }
+
+  /**
+   * False for CLI jobs that do not use the log ({@code pond keys}): DuckDB lets one process open the
+   * log's store, so such a job can run next to a running server.
+   */
+  @Override
+  public boolean isAutoStartup() {
+    return startWithContext;
+  }
+
+  @org.springframework.beans.factory.annotation.Value("${pond.ingest.log.start-with-context:true}")
+  void startWithContext(boolean start) {
+    this.startWithContext = start;
   }
 
   /** Starts before and stops after the web server (which waits for requests in flight). */

@@ -11,14 +11,27 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Runs a CLI job inside a Pond application context without the web server, against the same stores
- * the server uses (the embedded H2 store accepts a second process while the server runs).
+ * the server uses (the embedded H2 store accepts a second process while the server runs; the DuckDB
+ * event log does not, see {@link #withOltpOnly}).
  */
 public final class Jobs {
 
   private Jobs() {}
 
   public static <T> T withContext(String dataDir, Function<ConfigurableApplicationContext, T> job) {
-    List<String> arguments = new ArrayList<>();
+    return withContext(dataDir, List.of(), job);
+  }
+
+  /**
+   * A job that needs only the OLTP store: the event log and its consumers stay stopped, so that it
+   * runs next to a server on the same data directory (DuckDB, the log's store, admits one process).
+   */
+  public static <T> T withOltpOnly(String dataDir, Function<ConfigurableApplicationContext, T> job) {
+    return withContext(dataDir, List.of("--pond.ingest.log.start-with-context=false", "--pond.ingest.consumers.enabled=false"), job);
+  }
+
+  private static <T> T withContext(String dataDir, List<String> settings, Function<ConfigurableApplicationContext, T> job) {
+    List<String> arguments = new ArrayList<>(settings);
     arguments.add("--logging.level.root=WARN");
     arguments.add("--logging.level.io.pond=WARN");
     if (dataDir != null) {

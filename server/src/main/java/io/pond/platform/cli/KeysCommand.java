@@ -52,7 +52,7 @@ final class KeysCommand extends CommandGroup {
         return 2;
       }
       String keySource = keyKind == KeyKind.WRITE && source == null ? name : source;
-      return Jobs.withContext(
+      return Jobs.withOltpOnly(
           parent.dataDir(),
           context -> {
             try {
@@ -80,7 +80,7 @@ final class KeysCommand extends CommandGroup {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      List<ApiKey> keys = Jobs.withContext(parent.dataDir(), c -> c.getBean(ApiKeys.class).list());
+      List<ApiKey> keys = Jobs.withOltpOnly(parent.dataDir(), c -> c.getBean(ApiKeys.class).list());
       out.printf("%-5s %-7s %-14s %-20s %-16s %-9s %s%n", "ID", "KIND", "PREFIX", "NAME", "SOURCE/ROLE", "STATE", "CREATED");
       for (ApiKey k : keys) {
         out.printf(
@@ -108,7 +108,7 @@ final class KeysCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      return Jobs.withContext(
+      return Jobs.withOltpOnly(
           parent.dataDir(),
           context -> {
             try {
