@@ -13,4 +13,12 @@ public interface OrderContactErasure {
 
   /** @return how many of the orders were changed */
   int eraseContacts(Collection<Long> orderIds, String pseudonym);
+
+  /**
+   * Replaces by a note the payload of every order dead letter that holds one of the values (a refused
+   * message keeps the raw payload, contact data included).
+   *
+   * @return how many dead letters were changed
+   */
+  int eraseDeadLetters(Collection<String> values, String pseudonym);
 }

@@ -5,8 +5,10 @@ import static io.pond.support.Http.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pond.identity.graph.GraphRebuild;
+import io.pond.platform.storage.DuckDbStore;
 import io.pond.profile.metrics.Metrics;
 import io.pond.support.Http;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -76,6 +78,25 @@ class ProfileApiTest {
     Http.Response r = http.post("/api/v1/identity/evidence", operator, "{\"identifiers\":[" + ids + "]}");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     return r.json().get("personId").asInt();
+  }
+
+  @Autowired DuckDbStore duckDb;
+
+  /** The files under a directory whose bytes hold the text (UTF-8). */
+  static List<Path> filesContaining(Path dir, String text) {
+    byte[] needle = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+      return files.filter(java.nio.file.Files::isRegularFile).filter(f -> {
+        try {
+          return new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)
+              .contains(new String(needle, java.nio.charset.StandardCharsets.ISO_8859_1));
+        } catch (java.io.IOException e) {
+          return false; // deleted while walking
+        }
+      }).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static String unique() {
@@ -364,6 +385,24 @@ class ProfileApiTest {
         "{\"idempotencyKey\":\"e-" + u + "\",\"points\":77,\"reason\":\"welcome\"}");
     assertThat(adjusted.status()).as(adjusted.body()).isEqualTo(200);
     eventually(() -> metric(p, "order_count") == 1);
+    // raw events: one with the phone among its identifiers and a name in its traits, one with an
+    // address in its properties, and a refused record holding the phone (a dead letter)
+    String withPhone = "{\"batch\":[{\"type\":\"identify\",\"messageId\":\"" + UUID.randomUUID() + "\",\"userId\":\"" + u
+        + "\",\"traits\":{\"name\":\"王小明\"},\"context\":{\"ip\":\"10.1.2.3\",\"externalIds\":[{\"id\":\"" + phone
+        + "\",\"type\":\"phone\",\"collection\":\"users\"}]}},{\"type\":\"track\",\"messageId\":\"" + UUID.randomUUID()
+        + "\",\"userId\":\"" + u + "\",\"event\":\"Checkout\",\"properties\":{\"address\":\"长宁路 88 号\"}},"
+        + "{\"type\":\"track\",\"messageId\":\"" + UUID.randomUUID() + "\",\"userId\":\"" + u + "\",\"properties\":{\"tel\":\""
+        + phone + "\"}}]}";
+    Http.Response refused = http.post("/api/v1/orders", ADMIN, "{\"channel\":\"native\",\"shopId\":\"s1\",\"orderId\":\"" + u
+        + "-bad\",\"status\":\"SOLD\",\"buyers\":[{\"type\":\"phone\",\"value\":\"" + phone + "\"}]}");
+    assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+    assertThat(http.get("/api/v1/orders/dead-letters?channel=native&limit=200", ADMIN).body()).contains(phone);
+    Http.Response sent = http.post("/v1/batch", WRITE, withPhone);
+    assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+    assertThat(http.get("/api/v1/events?type=login_id&value=" + u, ADMIN).body()).contains(phone, "王小明", "长宁路");
+    assertThat(http.get("/api/v1/ingest/dead-letters?size=500", ADMIN).body()).contains(phone);
+    Path eventLog = duckDb.file().toAbsolutePath().resolveSibling("event-log");
+    assertThat(filesContaining(eventLog, phone)).isNotEmpty();
     JsonNode metricsBefore = metricsOf(p).get("metrics");
     long pointsBefore = http.get("/api/v1/loyalty/programs/" + program + "/members/" + p, ADMIN).json().get("available").asLong();
     assertThat(pointsBefore).isEqualTo(77);
@@ -396,6 +435,18 @@ class ProfileApiTest {
     JsonNode stored = http.get("/api/v1/orders/" + orderId, ADMIN).json();
     assertThat(stored.toString()).doesNotContain(phone).contains(pseudonym);
     assertThat(stored.toString()).contains("12300");
+    // the events keep their type, name and non-personal identifiers, and lose the rest; the log file
+    // that held their raw frames is gone, and so is the refused record's copy of the phone
+    JsonNode events = http.get("/api/v1/events?type=login_id&value=" + u, ADMIN).json();
+    assertThat(events.toString()).doesNotContain(phone).doesNotContain("王小明").doesNotContain("长宁路").doesNotContain("10.1.2.3");
+    assertThat(events.findValuesAsString("event")).contains("Checkout");
+    assertThat(events.toString()).contains("erased:" + pseudonym);
+    assertThat(http.get("/api/v1/events?type=phone&value=" + phone, ADMIN).body()).doesNotContain(u);
+    assertThat(http.get("/api/v1/ingest/dead-letters?size=500", ADMIN).body()).doesNotContain(phone);
+    assertThat(filesContaining(eventLog, phone)).isEmpty();
+    assertThat(http.get("/api/v1/orders/dead-letters?channel=native&limit=200", ADMIN).body()).doesNotContain(phone)
+        .contains(pseudonym);
+    assertThat(erased.json().get("eventsScrubbed").asLong()).isEqualTo(2);
     // ledger and aggregates unchanged
     assertThat(http.get("/api/v1/loyalty/programs/" + program + "/members/" + p, ADMIN).json().get("available").asLong())
         .isEqualTo(pointsBefore);

@@ -21,7 +21,7 @@ class OrderContactEraser implements OrderContactErasure {
   @Override
   @Transactional
   public int eraseContacts(Collection<Long> orderIds, String pseudonym) {
-    String note = "{\"erased\":true,\"pseudonym\":\"" + pseudonym.replace("\"", "") + "\"}";
+    String note = note(pseudonym);
     int changed = 0;
     for (List<Long> chunk : OrderRows.chunks(List.copyOf(orderIds))) {
       String in = OrderRows.placeholders(chunk.size());
@@ -43,5 +43,19 @@ class OrderContactEraser implements OrderContactErasure {
       jdbc.update("DELETE FROM commerce_order_buyer WHERE id_type IN (?, ?) AND order_id IN (" + in + ")", ids);
     }
     return changed;
+  }
+
+  @Override
+  public int eraseDeadLetters(Collection<String> values, String pseudonym) {
+    int changed = 0;
+    // PERF: a scan of the dead letters per value; erasures are rare and dead letters few
+    for (String value : new java.util.TreeSet<>(values)) {
+      changed += jdbc.update("UPDATE commerce_dead_letter SET payload = ? WHERE POSITION(? IN payload) > 0", note(pseudonym), value);
+    }
+    return changed;
+  }
+
+  private static String note(String pseudonym) {
+    return "{\"erased\":true,\"pseudonym\":\"" + pseudonym.replace("\"", "") + "\"}";
   }
 }

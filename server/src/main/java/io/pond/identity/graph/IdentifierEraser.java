@@ -2,7 +2,9 @@ package io.pond.identity.graph;
 
 import io.pond.identity.IdentifierErasure;
 import io.pond.identity.PersonId;
+import io.pond.identity.types.domain.PhoneNumbers;
 import io.pond.identity.types.domain.PreparedIdentifier;
+import io.pond.platform.Identifier;
 import io.pond.platform.audit.AuditLog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +33,12 @@ class IdentifierEraser implements IdentifierErasure {
     this.audit = audit;
     this.tx = new TransactionTemplate(tx.getTransactionManager());
     this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+  }
+
+  @Override
+  public List<Identifier> personalIdentifiersOf(PersonId person) {
+    return PhoneNumbers.withSpellings(
+        graph.nodesOf(person).stream().filter(n -> n.sealed() != null).map(n -> n.identifier(true, graph.cipher())).toList());
   }
 
   @Override

@@ -114,14 +114,7 @@ public class PersonOperations {
   public EventsView events(PersonId person, int page, int size, boolean revealPii) {
     PersonId current = graph.current(person).orElseThrow(() -> PondException.notFound("Person", person.value()));
     List<Identifier> held = graph.identifiersOf(current);
-    List<Identifier> search = new ArrayList<>(held.size() + 4);
-    for (Identifier id : held) {
-      if (Identifier.PHONE.equals(id.type())) {
-        PhoneNumbers.spellings(id.value()).forEach(v -> search.add(new Identifier(id.type(), id.scope(), v)));
-      } else {
-        search.add(id);
-      }
-    }
+    List<Identifier> search = PhoneNumbers.withSpellings(held);
     EventsByIdentifier.EventPage found = events.eventsCarrying(search, page, size);
     List<EventEnvelope> items = revealPii ? found.items() : found.items().stream().map(PersonOperations::masked).toList();
     return new EventsView(current.value(), held.size(), items, found.page(), found.size(), found.total());

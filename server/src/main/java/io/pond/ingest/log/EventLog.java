@@ -115,6 +115,7 @@ public class EventLog implements SmartLifecycle {
   private volatile long lastOffset;
 
   private boolean startWithContext = true;
+  private volatile boolean rollRequested;
 
   EventLog(DuckDbStore store, JsonMapper json, MeterRegistry meters, IngestProperties properties) {
     this.store = store;
@@ -157,6 +158,17 @@ public class EventLog implements SmartLifecycle {
     CompletableFuture<Receipt> done = new CompletableFuture<>();
     queue.add(new Pending(submission, done));
     return done;
+  }
+
+  /**
+   * Ends the current segment file at the next commit (an empty commit when nothing else is waiting)
+   * and waits until it is loaded, when the loader deletes it: after an erasure rewrote events in
+   * DuckDB, their raw frames leave the disk.
+   */
+  public void rollAndAwaitLoaded() {
+    rollRequested = true;
+    commit(new Submission(0, "", List.of(), List.of()));
+    awaitLoaded();
   }
 
   /** Called after every load of committed events into DuckDB; consumers use it to wake up. */
@@ -593,8 +605,9 @@ public class EventLog implements SmartLifecycle {
         receipts.add(new Receipt(acceptedHere, duplicates, s.deadLetters().size(), nextOffset - 1));
       }
       put(LogFrames.COMMIT_FRAME);
-      rolled = segmentBytes + buffer.position() >= settings.segmentBytes().toBytes();
+      rolled = rollRequested || segmentBytes + buffer.position() >= settings.segmentBytes().toBytes();
       if (rolled) {
+        rollRequested = false;
         put(LogFrames.ROLL_FRAME);
       }
       flushBuffer();

@@ -57,4 +57,18 @@ public final class PhoneNumbers {
     }
     return java.util.List.of(e164, e164.substring(1));
   }
+
+  /** The identifiers with every phone among them in each of its {@link #spellings}; others as they are. */
+  public static java.util.List<io.pond.platform.Identifier> withSpellings(
+      java.util.Collection<io.pond.platform.Identifier> identifiers) {
+    java.util.List<io.pond.platform.Identifier> out = new java.util.ArrayList<>(identifiers.size() + 4);
+    for (io.pond.platform.Identifier id : identifiers) {
+      if (io.pond.platform.Identifier.PHONE.equals(id.type())) {
+        spellings(id.value()).forEach(v -> out.add(new io.pond.platform.Identifier(id.type(), id.scope(), v)));
+      } else {
+        out.add(id);
+      }
+    }
+    return out;
+  }
 }
