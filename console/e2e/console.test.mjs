@@ -4,7 +4,7 @@
 //   POND_URL=http://localhost:8080 POND_ADMIN_PASSWORD=… npm run e2econsole.test.mjs
 // POND_E2E_SCREENSHOTS=DIR saves screenshots of the key pages there (docs/screenshots in the repo).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
@@ -56,10 +56,10 @@ beforeEach(async () => {
   }
 });
 
-async function shot(name, on = page) {
+async function shot(name, on = page, fullPage = false) {
   if (!SHOTS) return;
   await on.waitForTimeout(300); // let antd finish its entrance animations
-  await on.screenshot({ path: join(SHOTS, `${name}.png`) });
+  await on.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
 
 async function api(method, path, authorization, body) {
@@ -247,6 +247,7 @@ test('customers: a person found by phone shows its identifiers and the identity 
   await page.getByTestId('person-search-value').fill(phone);
   await page.getByTestId('person-search-submit').click();
   await page.waitForURL(new RegExp(`/persons/${personA}$`));
+  await page.getByRole('tab', { name: '身份图谱' }).click();
   const identifiers = page.getByTestId('person-identifiers');
   for (const value of [unionid, ouid]) await identifiers.getByText(value).waitFor();
   // The admin may see PII: the phone is shown in full.
@@ -331,6 +332,158 @@ test('ingestion: accepted and quarantined records show per source, with the dead
   assert.match(await stats.innerText(), /app-[\s\S]*1[\s\S]*0[\s\S]*1/);
   await page.getByTestId('dead-letters').getByText('event').first().waitFor();
   await shot('ingest');
+});
+
+// ---- the customer 360: profile, consents, timeline, export and erasure ------------------------------
+
+async function until(what, check, timeoutMs = 20_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await check();
+    if (answer) return answer;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('customer 360: profile, metrics and points, consents changed in the page, the paged timeline, export and erasure', async () => {
+  // A person made through the real APIs: an identify with traits and 22 tracked events, two consent
+  // decisions, a paid native order, points.
+  const userId = `u360-${RUN}`;
+  const key = await api('POST', '/api/v1/keys', adminBasic, { kind: 'write', name: 'e2e 360', source: `app360-${RUN}` });
+  assert.equal(key.status, 201, JSON.stringify(key.json));
+  const basic = 'Basic ' + Buffer.from(`${key.json.secret}:`).toString('base64');
+  const tracks = Array.from({ length: 22 }, (_, i) => ({ type: 'track', event: i === 0 ? 'Product Viewed' : 'Page Scrolled', userId, messageId: `t${i}-${RUN}`, properties: { i } }));
+  const batch = await api('POST', '/v1/batch', basic, {
+    batch: [{ type: 'identify', userId, messageId: `i-${RUN}`, traits: { name: '林晓', city: '杭州', favourite_tea: '龙井' } }, ...tracks],
+  });
+  assert.equal(batch.status, 200, JSON.stringify(batch.json));
+  const person = await until('identity to know the user', async () => {
+    const r = await api('GET', `/api/v1/persons/lookup?type=login_id&value=${userId}`, adminBasic);
+    return r.status === 200 && r.json.personId;
+  });
+  await until('the traits', async () => (await api('GET', `/api/v1/persons/${person}/profile`, adminBasic)).json.traits.some((t) => t.name === 'city'));
+  for (const [purpose, granted, note] of [['marketing', true, 'e2e 注册时勾选'], ['sms', false, 'e2e 退订短信']]) {
+    const c = await api('POST', `/api/v1/persons/${person}/consents`, adminBasic, { purpose, granted, source: 'e2e', note });
+    assert.equal(c.status, 200, JSON.stringify(c.json));
+  }
+  const orderId = `E2E360-${RUN}`;
+  const at = new Date().toISOString();
+  const order = await api('POST', '/api/v1/orders', adminBasic, {
+    channel: 'native', shopId: 'store-1', orderId, status: 'PAID', modifiedAt: at, createdAt: at, paidAt: at, paidFen: 25800,
+    buyers: [{ type: 'login_id', value: userId }],
+    lines: [{ lineId: '1', sku: 'TEA-1', title: '龙井礼盒', category: 'tea', quantity: 1, unitPriceFen: 25800, paidFen: 25800 }],
+  });
+  assert.equal(order.status, 200, JSON.stringify(order.json));
+  await until('the order in the metrics', async () => (await api('GET', `/api/v1/persons/${person}/metrics`, adminBasic)).json.metrics.spend_fen === 25800);
+  await until('every event in the timeline', async () =>
+    (await api('GET', `/api/v1/persons/${person}/timeline?kinds=event&size=50`, adminBasic)).json.items.length === 23);
+  let program = (await api('GET', '/api/v1/loyalty/programs', adminBasic)).json[0]?.code;
+  if (!program) {
+    program = `e2e360${RUN}`.slice(0, 30);
+    assert.equal((await api('POST', '/api/v1/loyalty/programs', adminBasic, { code: program, name: 'E2E 360', config: {} })).status, 201);
+  }
+  const points = await api('POST', `/api/v1/loyalty/programs/${program}/members/${person}/adjustments`, adminBasic,
+    { idempotencyKey: `e2e-360-${RUN}`, points: 120, reason: 'e2e 360' });
+  assert.equal(points.status, 200, JSON.stringify(points.json));
+
+  await page.evaluate(() => localStorage.removeItem('pond.session'));
+  await signIn('admin', ADMIN_PASSWORD);
+  await page.waitForURL(/\/dashboard$/);
+  await page.goto(BASE + `/persons/${person}`);
+
+  // Profile: traits with their source, metrics from the order (in yuan), RFM, the points balance
+  const traits = page.getByTestId('person-traits');
+  for (const [name, value] of [['city', '杭州'], ['favourite_tea', '龙井'], ['name', '林晓']]) {
+    assert.match(await traits.locator('tr', { hasText: name }).innerText(), new RegExp(`${value}[\\s\\S]*event`));
+  }
+  await page.getByTestId('person-spend').getByText('¥258.00').waitFor();
+  await page.getByTestId('person-rfm').getByText(/^R [1-5]$/).waitFor();
+  await page.getByTestId('person-metrics').getByText('tea').waitFor();
+  await page.getByTestId(`person-points-${program}`).getByText('120').waitFor();
+  await shot('person-profile', page, true);
+
+  // Consents: current state and history from the API; then SMS granted again in the page, with a note
+  await page.getByRole('tab', { name: '授权' }).click();
+  await page.getByTestId('consent-marketing').getByText('已授权').waitFor();
+  await page.getByTestId('consent-sms').getByText('已撤回').waitFor();
+  await page.getByTestId('consent-wechat').getByText('未决定').waitFor();
+  const history = page.getByTestId('person-consent-history');
+  await history.getByText('e2e 注册时勾选').waitFor();
+  await history.getByText('e2e 退订短信').waitFor();
+  await page.getByTestId('consent-change-sms').click();
+  await page.locator('.ant-modal-wrap:visible').getByTestId('consent-note').fill(`客服来电重新订阅 ${RUN}`);
+  await page.getByTestId('consent-ok').click();
+  await page.getByTestId('consent-sms').getByText('已授权').waitFor();
+  await history.getByText(`客服来电重新订阅 ${RUN}`).waitFor();
+  assert.equal(await history.locator('tbody tr').count(), 3);
+  const consents = (await api('GET', `/api/v1/persons/${person}/consents`, adminBasic)).json;
+  assert.equal(consents.granted.sms, true);
+  assert.equal(consents.current.find((c) => c.purpose === 'sms').source, 'console');
+  if (SHOTS) await page.locator('.ant-message-notice').waitFor({ state: 'detached' }); // the "saved" toast
+  await shot('person-consents');
+
+  // Timeline: newest first, 20 a page; the order links to the order, "load more" brings the rest
+  await page.getByRole('tab', { name: '时间线' }).click();
+  const timeline = page.getByTestId('person-timeline');
+  await timeline.getByTestId('timeline-consent').first().getByText(`客服来电重新订阅 ${RUN}`).waitFor();
+  await timeline.getByTestId('timeline-order').getByText(orderId).waitFor();
+  assert.match(await timeline.getByTestId('timeline-order').innerText(), /¥258\.00/);
+  await timeline.getByTestId('timeline-trait').filter({ hasText: 'city' }).getByText('杭州').waitFor();
+  assert.equal(await timeline.locator('.ant-timeline-item').count(), 20);
+  await shot('person-timeline');
+  // 23 events, 3 traits, 3 consents, the order and the points entries: all of them after "load more"
+  const all = (await api('GET', `/api/v1/persons/${person}/timeline?size=200`, adminBasic)).json.items;
+  assert.ok(all.length > 20 && all.length <= 40, String(all.length));
+  const shown = (n) => page.waitForFunction((want) => document.querySelectorAll('[data-testid="person-timeline"] .ant-timeline-item').length === want, n);
+  await page.getByTestId('timeline-more').click();
+  await shown(all.length);
+  await timeline.getByText('Product Viewed').waitFor();
+  assert.equal(await page.getByTestId('timeline-more').count(), 0);
+  await page.getByTestId('timeline-kinds').getByText('事件').click(); // events off: the rest fits one page
+  await shown(all.filter((i) => i.kind !== 'event').length);
+  await timeline.getByTestId('timeline-order').getByRole('link', { name: orderId }).click();
+  await page.waitForURL(/\/orders\?order=\d+$/);
+  await page.locator('.ant-drawer').getByRole('cell', { name: '龙井礼盒' }).waitFor();
+  await page.keyboard.press('Escape');
+
+  // Export (admin): the JSON document downloads
+  await page.goto(BASE + `/persons/${person}`);
+  await page.getByTestId('person-traits').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('person-export').click()]);
+  assert.equal(download.suggestedFilename(), `person-${person}.json`);
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(exported.personId, person);
+  assert.ok(exported.traits.some((t) => t.name === 'city' && t.value === '杭州'), JSON.stringify(exported.traits));
+  assert.equal(exported.consents.sms, true);
+
+  // Erasure (admin): refused until the OneID is typed; then the traits are gone and the pseudonym shows
+  await page.getByTestId('person-erase').click();
+  const ok = page.locator('.ant-popconfirm:visible').getByTestId('person-erase-ok');
+  assert.equal(await ok.isDisabled(), true);
+  await page.getByTestId('person-erase-reason').fill('e2e 客户申请删除');
+  await page.getByTestId('person-erase-typed').fill(String(person));
+  await ok.click();
+  await page.getByTestId('person-pseudonym').waitFor();
+  await page.getByTestId('person-no-traits').waitFor();
+  const erased = (await api('GET', `/api/v1/persons/${person}/profile`, adminBasic)).json;
+  assert.ok(erased.pseudonym, JSON.stringify(erased));
+  assert.deepEqual(erased.traits, []);
+});
+
+test('customer 360: a person with nothing but an identifier shows empty states, not errors', async () => {
+  const bare = (await api('POST', '/api/v1/identity/evidence', adminBasic, {
+    identifiers: [{ type: 'member_no', value: `BARE${RUN}` }], source: 'e2e',
+  })).json.personId;
+  await page.goto(BASE + `/persons/${bare}`);
+  await page.getByTestId('person-no-traits').waitFor();
+  assert.match(await page.getByTestId('person-spend').innerText(), /¥0\.00/);
+  await page.getByTestId('person-loyalty').waitFor();
+  await page.getByRole('tab', { name: '时间线' }).click();
+  await page.getByTestId('timeline-empty').waitFor();
+  await page.getByRole('tab', { name: '授权' }).click();
+  for (const purpose of ['marketing', 'sms', 'wechat', 'data_sharing']) await page.getByTestId(`consent-${purpose}`).getByText('未决定').waitFor();
+  assert.equal(await page.locator('.ant-message-error').count(), 0);
 });
 
 // ---- the member center (mobile H5) ---------------------------------------------------------------

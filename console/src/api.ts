@@ -49,6 +49,16 @@ export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
 export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
 
+/** A GET whose 404 means "nothing of that kind yet" (no account, no such record): answers null then. */
+export async function getOrNull<T>(path: string): Promise<T | null> {
+  try {
+    return await get<T>(path);
+  } catch (e) {
+    if (e instanceof ApiError && e.problem.status === 404) return null;
+    throw e;
+  }
+}
+
 export type Role = 'admin' | 'operator' | 'analyst' | 'viewer';
 export const ROLES: Role[] = ['admin', 'operator', 'analyst', 'viewer'];
 /** Channels offered in the scope picker; others can be typed in. */

@@ -132,7 +132,6 @@ const zh = {
   'persons.split': '拆分',
   'persons.splitConfirm': '拆分将恢复被合并的客户及其标识和事件。确定拆分？',
   'persons.splitAt': '已于 {at} 由 {by} 拆分',
-  'persons.related': '相关',
   'persons.mergeHelp': '输入要并入当前客户的另一个 OneID；较早创建的客户保留。操作会记入审计日志。',
   'persons.otherPerson': '另一个 OneID',
   'orders.title': '订单',
@@ -239,7 +238,7 @@ const zh = {
 
 type Key = keyof typeof zh;
 /** Keys built at run time from a value (a channel, an order status); unknown ones show as the key itself. */
-type DynamicKey = `channel.${string}` | `orderStatus.${string}` | `messageStatus.${string}`;
+type DynamicKey = `channel.${string}` | `orderStatus.${string}` | `messageStatus.${string}` | `purpose.${string}` | `timeline.${string}` | `pointsKind.${string}`;
 
 const en: Record<Key, string> = {
   'app.name': 'Pond',
@@ -369,7 +368,6 @@ const en: Record<Key, string> = {
   'persons.split': 'Split',
   'persons.splitConfirm': 'Splitting restores the merged person with its identifiers and events. Split?',
   'persons.splitAt': 'Split {at} by {by}',
-  'persons.related': 'Related',
   'persons.mergeHelp': 'Enter the OneID to merge with this person; the older person survives. The merge is audited.',
   'persons.otherPerson': 'Other OneID',
   'orders.title': 'Orders',

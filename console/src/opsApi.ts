@@ -177,3 +177,83 @@ export interface ExportPage {
   rows: Record<string, unknown>[];
   nextAfter?: number;
 }
+
+// ---- profile (customer 360) ----------------------------------------------------------------------
+
+export const CONSENT_PURPOSES = ['marketing', 'sms', 'wechat', 'data_sharing'] as const;
+export const TIMELINE_KINDS = ['event', 'order', 'refund', 'points', 'consent', 'trait'] as const;
+
+/** A trait as the API shows it: personal ones (pii) masked unless the caller is an admin. */
+export interface TraitView {
+  name: string;
+  value: string;
+  pii: boolean;
+  source: string;
+  observedAt: string;
+}
+
+/** Metric values in fixed units: money in fen, dates as epoch days in the brand's time zone, rates in per-mille, RFM scores 1–5. */
+export interface MetricsView {
+  personId: number;
+  metrics: Record<string, number | null>;
+  favouriteChannel?: string;
+  favouriteCategory?: string;
+  computedAt?: string;
+}
+
+export interface ProfileView {
+  personId: number;
+  pseudonym?: string;
+  traits: TraitView[];
+  consents: Record<string, boolean>;
+  /** absent for a caller whose data scope is limited to some channels */
+  metrics?: MetricsView;
+}
+
+export interface ConsentView {
+  purpose: string;
+  granted: boolean;
+  source: string;
+  actor?: string;
+  note?: string;
+  occurredAt: string;
+}
+
+export interface ConsentsView {
+  personId: number;
+  granted: Record<string, boolean>;
+  current: ConsentView[];
+  /** oldest first */
+  history: ConsentView[];
+}
+
+export interface TimelineItem {
+  at: string;
+  kind: string;
+  summary: string;
+  detail: Record<string, unknown>;
+}
+
+export interface TimelinePage {
+  personId: number;
+  page: number;
+  size: number;
+  more: boolean;
+  items: TimelineItem[];
+}
+
+export interface PersonTags {
+  personId: number;
+  tags: { tag: string; kind: string; since: string }[];
+  history: { tag: string; personId: number; action: string; source: string; at: string }[];
+}
+
+export interface ErasureView {
+  personId: number;
+  pseudonym: string;
+  erasedAt: string;
+  erasedBy: string;
+  identifiersErased: number;
+  ordersScrubbed: number;
+  traitsErased: number;
+}

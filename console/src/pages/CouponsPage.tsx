@@ -1,4 +1,4 @@
-import { GiftOutlined, MoreOutlined, PlusOutlined, ReloadOutlined, SearchOutlined, SendOutlined, TeamOutlined } from '@ant-design/icons';
+import { GiftOutlined, MoreOutlined, PlusOutlined, ReloadOutlined, SearchOutlined, TeamOutlined } from '@ant-design/icons';
 import {
   App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Drawer, Dropdown, Empty, Form, Input, InputNumber, Modal, Progress, Radio, Row, Select,
   Space, Statistic, Table, Tabs, Tag, Typography,
@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { api, get, KNOWN_CHANNELS, ORDER_CHANNELS, post, put, yuan } from '../api';
 import { useAuth } from '../auth';
+import { CouponTable } from '../components/CouponTable';
 import { EChart } from '../components/EChart';
 import { problemMessage } from '../components/feedback';
 import { useI18n } from '../i18n';
@@ -807,25 +808,7 @@ function Wallet() {
         </Form.Item>
         <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="coupon-wallet-find">{t('persons.find')}</Button>
       </Form>
-      {coupons && (
-        <Table<WalletCoupon>
-          rowKey="id"
-          size="small"
-          dataSource={coupons}
-          data-testid="coupon-wallet"
-          pagination={{ pageSize: 20 }}
-          columns={[
-            { title: t('coupons.couponCode'), dataIndex: 'code', render: (c: string) => <Typography.Text code>{c}</Typography.Text> },
-            { title: t('coupons.template'), dataIndex: 'templateName' },
-            { title: t('coupons.kind'), dataIndex: 'kind', render: (k: string) => t(`coupons.kind.${k.toLowerCase()}` as 'coupons.kind.fixed') },
-            { title: t('common.status'), key: 's', render: (_: unknown, c) => <Tag icon={<SendOutlined />}>{c.expired && c.status === 'ISSUED' ? t('couponStatus.EXPIRED') : t(`couponStatus.${c.status}` as 'couponStatus.ISSUED')}</Tag> },
-            { title: t('coupons.source'), dataIndex: 'source' },
-            { title: t('coupons.validity'), key: 'v', render: (_: unknown, c) => `${dayjs(c.validFrom).format('YYYY-MM-DD')} ~ ${dayjs(c.validUntil).format('YYYY-MM-DD')}` },
-            { title: t('coupons.order'), dataIndex: 'orderKey' },
-            { title: t('orders.discount'), dataIndex: 'discountFen', render: (v?: number) => (v == null ? '—' : yuan(v)) },
-          ]}
-        />
-      )}
+      {coupons && <CouponTable coupons={coupons} testId="coupon-wallet" />}
     </Space>
   );
 }

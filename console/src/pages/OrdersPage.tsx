@@ -2,7 +2,7 @@ import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { App, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { get, query, yuan, ORDER_CHANNELS, ORDER_STATUSES, type OrderPage, type OrderView, type PersonView } from '../api';
 import { problemMessage } from '../components/feedback';
 import { useI18n } from '../i18n';
@@ -29,6 +29,7 @@ export function OrdersPage() {
   const [data, setData] = useState<OrderPage>({ items: [], total: 0, page: 0, size: 20 });
   const [loading, setLoading] = useState(false);
   const [open, setOpen] = useState<OrderView | null>(null);
+  const [params, setParams] = useSearchParams();
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -60,12 +61,26 @@ export function OrdersPage() {
     load();
   }, [load]);
 
-  const show = async (id: number) => {
-    try {
-      setOpen(await get<OrderView>(`/api/v1/orders/${id}`));
-    } catch (e) {
-      message.error(problemMessage(e, t('error.generic')));
-    }
+  const show = useCallback(
+    async (id: number | string) => {
+      try {
+        setOpen(await get<OrderView>(`/api/v1/orders/${id}`));
+      } catch (e) {
+        message.error(problemMessage(e, t('error.generic')));
+      }
+    },
+    [message, t],
+  );
+
+  // a deep link to one order (the customer page's timeline links here): ?order=<id> opens its drawer
+  const linked = params.get('order');
+  useEffect(() => {
+    if (linked) show(linked);
+  }, [linked, show]);
+
+  const close = () => {
+    setOpen(null);
+    if (linked) setParams({}, { replace: true });
   };
 
   return (
@@ -141,7 +156,7 @@ export function OrdersPage() {
           { title: t('orders.buyers'), dataIndex: 'buyers', render: (b: OrderView['buyers']) => b.map((i) => <Tag key={i.type + i.value}>{i.type}</Tag>) },
         ]}
       />
-      <Drawer width={720} open={!!open} onClose={() => setOpen(null)} title={open && `${t(`channel.${open.channel}`)} · ${open.platformOrderId}`}>
+      <Drawer width={720} open={!!open} onClose={close} title={open && `${t(`channel.${open.channel}`)} · ${open.platformOrderId}`}>
         {open && <OrderDetail order={open} />}
       </Drawer>
     </Card>

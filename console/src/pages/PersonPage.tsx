@@ -1,44 +1,46 @@
-import { App, Button, Card, Col, Descriptions, Empty, Form, InputNumber, Modal, Popconfirm, Row, Space, Table, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router';
-import { get, post, type GraphView, type MergeView, type PersonView } from '../api';
+import { App, Card, Empty, Space, Tabs, Tag, Tooltip } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { get, getOrNull, type GraphView, type PersonView } from '../api';
 import { useAuth } from '../auth';
-import { EChart } from '../components/EChart';
 import { problemMessage } from '../components/feedback';
 import { useI18n } from '../i18n';
+import type { ProfileView } from '../opsApi';
+import { ConsentsTab } from './person/ConsentsTab';
+import { IdentityTab } from './person/IdentityTab';
+import { OverviewTab } from './person/OverviewTab';
+import { PrivacyActions } from './person/PrivacyActions';
+import { TimelineTab } from './person/TimelineTab';
 
-const TYPE_COLORS: Record<string, string> = {
-  phone: '#cf1322',
-  email: '#d4380d',
-  wechat_unionid: '#389e0d',
-  wechat_openid: '#7cb305',
-  login_id: '#1677ff',
-  member_no: '#531dab',
-  anonymous_id: '#8c8c8c',
-  device_id: '#595959',
-  cookie_id: '#bfbfbf',
-};
+const TABS = ['overview', 'identity', 'timeline', 'consents'] as const;
 
-/** One person (OneID): identifiers, the identity graph drawn with its evidence, merges (split one), merge by hand. */
+/**
+ * One person (OneID), the member 360: profile (traits, metrics, tags, loyalty, coupons), the identity
+ * graph with its evidence and merges, the timeline, consents; export and erasure for admins. A
+ * merged-away person shows only its identifiers and a link to the survivor.
+ */
 export function PersonPage() {
   const { id } = useParams();
   const { t } = useI18n();
   const { me } = useAuth();
   const { message } = App.useApp();
+  const [params, setParams] = useSearchParams();
   const [person, setPerson] = useState<PersonView | null>(null);
   const [graph, setGraph] = useState<GraphView | null>(null);
+  const [profile, setProfile] = useState<ProfileView | null>(null);
   const [loading, setLoading] = useState(false);
-  const [merging, setMerging] = useState(false);
-  const [form] = Form.useForm<{ other: number }>();
+  const [version, setVersion] = useState(0); // bumped when something the timeline shows changed here
   const mayChange = me?.role === 'admin' || me?.role === 'operator';
+  const tab = TABS.find((k) => k === params.get('tab')) ?? 'overview';
 
   const load = useCallback(async () => {
     setLoading(true);
     try {
       const p = await get<PersonView>(`/api/v1/persons/${id}`);
       setPerson(p);
-      setGraph(p.mergedInto ? null : await get<GraphView>(`/api/v1/persons/${id}/graph`));
+      const [g, pr] = p.mergedInto ? [null, null] : await Promise.all([get<GraphView>(`/api/v1/persons/${id}/graph`), getOrNull<ProfileView>(`/api/v1/persons/${id}/profile`)]);
+      setGraph(g);
+      setProfile(pr);
     } catch (e) {
       setPerson(null);
       message.error(problemMessage(e, t('error.generic')));
@@ -51,159 +53,60 @@ export function PersonPage() {
     load();
   }, [load]);
 
-  const act = async (action: () => Promise<unknown>) => {
-    try {
-      await action();
-      message.success(t('users.saved'));
-      await load();
-    } catch (e) {
-      message.error(problemMessage(e, t('error.generic')));
-    }
-  };
-
-  const option = useMemo(() => {
-    if (!graph) return {};
-    const degree = new Map<number, number>();
-    graph.edges.forEach((e) => {
-      degree.set(e.from, (degree.get(e.from) ?? 0) + 1);
-      degree.set(e.to, (degree.get(e.to) ?? 0) + 1);
-    });
-    return {
-      tooltip: {
-        formatter: (p: { dataType: string; data: Record<string, string> }) =>
-          p.dataType === 'edge' ? `${p.data.kind} · ${p.data.via}<br/>${dayjs(p.data.occurredAt).format('YYYY-MM-DD HH:mm')}` : `${p.data.type}${p.data.scope ? ` (${p.data.scope})` : ''}<br/>${p.data.value}`,
-      },
-      series: [
-        {
-          type: 'graph',
-          layout: 'force',
-          roam: true,
-          draggable: true,
-          force: { repulsion: 220, edgeLength: 110 },
-          label: { show: true, position: 'right', formatter: (p: { data: { type: string } }) => p.data.type, fontSize: 11 },
-          edgeLabel: { show: graph.edges.length <= 30, formatter: (p: { data: { kind: string } }) => p.data.kind, fontSize: 10 },
-          lineStyle: { color: '#999', curveness: 0.1 },
-          data: graph.nodes.map((n) => ({
-            id: String(n.id),
-            name: String(n.id),
-            type: n.type,
-            scope: n.scope,
-            value: n.value,
-            symbolSize: 18 + Math.min(20, 3 * (degree.get(n.id) ?? 0)),
-            itemStyle: { color: TYPE_COLORS[n.type] ?? '#13c2c2' },
-          })),
-          links: graph.edges.map((e) => ({ source: String(e.from), target: String(e.to), kind: e.kind, via: e.source, occurredAt: e.occurredAt })),
-        },
-      ],
-    };
-  }, [graph]);
+  const changed = useCallback(async () => {
+    setVersion((v) => v + 1);
+    setProfile(await getOrNull<ProfileView>(`/api/v1/persons/${id}/profile`).catch(() => null));
+  }, [id]);
 
   if (!person) return <Card loading={loading}>{!loading && <Empty description={t('persons.notFound')} />}</Card>;
 
+  const identity = <IdentityTab person={person} graph={graph} mayChange={mayChange} reload={load} />;
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Card
-        title={
-          <span data-testid="person-title">
-            OneID {person.personId} {person.mergedInto && <Tag color="orange">{t('persons.mergedInto')} <Link to={`/persons/${person.mergedInto}`}>{person.mergedInto}</Link></Tag>}
-          </span>
-        }
-        extra={
-          mayChange &&
-          !person.mergedInto && (
-            <Button onClick={() => setMerging(true)} data-testid="person-merge">
-              {t('persons.mergeByHand')}
-            </Button>
-          )
-        }
-        loading={loading}
-      >
-        <Row gutter={24}>
-          <Col xs={24} lg={10}>
-            <Table
-              rowKey={(i) => `${i.type}|${i.scope ?? ''}|${i.value}`}
-              size="small"
-              pagination={false}
-              dataSource={person.identifiers}
-              data-testid="person-identifiers"
-              columns={[
-                { title: t('persons.type'), dataIndex: 'type', render: (v: string) => <Tag color={TYPE_COLORS[v]}>{v}</Tag> },
-                { title: t('persons.scope'), dataIndex: 'scope' },
-                { title: t('persons.value'), dataIndex: 'value', render: (v: string) => <Typography.Text copyable>{v}</Typography.Text> },
-                { title: t('persons.attachedAt'), dataIndex: 'attachedAt', render: (v?: string) => v && dayjs(v).format('YYYY-MM-DD HH:mm') },
-              ]}
-            />
-          </Col>
-          <Col xs={24} lg={14}>
-            <Typography.Title level={5}>{t('persons.graph')}</Typography.Title>
-            {graph && graph.nodes.length > 0 ? <EChart option={option} height={360} testId="person-graph" /> : <Empty />}
-          </Col>
-        </Row>
-      </Card>
-      {graph && (
-        <Card title={t('persons.merges')}>
-          <Table<MergeView>
-            rowKey="id"
-            size="small"
-            dataSource={graph.merges}
-            pagination={false}
-            data-testid="person-merges"
-            columns={[
-              { title: t('audit.at'), dataIndex: 'mergedAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm') },
-              { title: t('persons.survivor'), dataIndex: 'survivor', render: (v: number) => <Link to={`/persons/${v}`}>{v}</Link> },
-              { title: t('persons.mergedPerson'), dataIndex: 'merged', render: (v: number) => <Link to={`/persons/${v}`}>{v}</Link> },
-              { title: t('persons.evidence'), key: 'evidence', render: (_: unknown, m: MergeView) => `${m.kind} · ${m.source} · #${m.evidence}` },
-              { title: t('persons.identifierCount'), dataIndex: 'identifiers' },
-              {
-                title: t('common.status'),
-                key: 'state',
-                render: (_: unknown, m: MergeView) =>
-                  m.splitAt ? (
-                    <Tag>{t('persons.splitAt', { at: dayjs(m.splitAt).format('YYYY-MM-DD HH:mm'), by: m.splitBy ?? '' })}</Tag>
-                  ) : mayChange && m.survivor === person.personId ? (
-                    <Popconfirm title={t('persons.splitConfirm')} onConfirm={() => act(() => post(`/api/v1/persons/${person.personId}/split`, { mergeId: m.id }))}>
-                      <Button size="small" danger data-testid={`split-${m.id}`}>
-                        {t('persons.split')}
-                      </Button>
-                    </Popconfirm>
-                  ) : (
-                    <Tag color="green">{t('common.active')}</Tag>
-                  ),
-              },
-            ]}
-          />
-        </Card>
-      )}
-      <Descriptions size="small" column={1}>
-        <Descriptions.Item label={t('persons.related')}>
+    <Card
+      title={
+        <span data-testid="person-title">
+          OneID {person.personId} {person.mergedInto && <Tag color="orange">{t('persons.mergedInto')} <Link to={`/persons/${person.mergedInto}`}>{person.mergedInto}</Link></Tag>}
+          {profile?.pseudonym && (
+            <Tooltip title={t('person.erasedHelp')}>
+              <Tag color="volcano" data-testid="person-pseudonym">
+                {t('person.erasedAs', { pseudonym: profile.pseudonym })}
+              </Tag>
+            </Tooltip>
+          )}
+        </span>
+      }
+      extra={
+        !person.mergedInto && (
           <Space>
-            <Link to={`/loyalty?personId=${person.personId}`}>{t('menu.loyalty')}</Link>
+            {profile &&
+              Object.entries(profile.consents)
+                .filter(([, granted]) => granted)
+                .map(([purpose]) => (
+                  <Tag key={purpose} color="green">
+                    {t(`purpose.${purpose}`)}
+                  </Tag>
+                ))}
+            {me?.role === 'admin' && <PrivacyActions personId={person.personId} erased={!!profile?.pseudonym} onErased={() => load().then(() => setVersion((v) => v + 1))} />}
           </Space>
-        </Descriptions.Item>
-      </Descriptions>
-      <Modal
-        open={merging}
-        title={t('persons.mergeByHand')}
-        onCancel={() => setMerging(false)}
-        onOk={() => form.submit()}
-        okButtonProps={{ 'data-testid': 'person-merge-ok' } as Record<string, string>}
-      >
-        <Typography.Paragraph type="secondary">{t('persons.mergeHelp')}</Typography.Paragraph>
-        <Form
-          form={form}
-          layout="vertical"
-          onFinish={(v) =>
-            act(async () => {
-              await post('/api/v1/persons/merge', { personIds: [person.personId, v.other], note: 'console' });
-              setMerging(false);
-            })
-          }
-        >
-          <Form.Item name="other" label={t('persons.otherPerson')} rules={[{ required: true }]}>
-            <InputNumber min={1} style={{ width: '100%' }} data-testid="person-merge-other" />
-          </Form.Item>
-        </Form>
-      </Modal>
-    </Space>
+        )
+      }
+      loading={loading && !person}
+    >
+      {person.mergedInto ? (
+        identity
+      ) : (
+        <Tabs
+          activeKey={tab}
+          onChange={(key) => setParams({ tab: key }, { replace: true })}
+          data-testid="person-tabs"
+          items={[
+            { key: 'overview', label: t('person.tab.overview'), children: <OverviewTab personId={person.personId} profile={profile} /> },
+            { key: 'identity', label: t('person.tab.identity'), children: identity },
+            { key: 'timeline', label: t('person.tab.timeline'), children: <TimelineTab personId={person.personId} version={version} /> },
+            { key: 'consents', label: t('person.tab.consents'), children: <ConsentsTab personId={person.personId} mayChange={mayChange} onChanged={changed} /> },
+          ]}
+        />
+      )}
+    </Card>
   );
 }
