@@ -336,6 +336,14 @@ test('ingestion: accepted and quarantined records show per source, with the dead
 
 // ---- the customer 360: profile, consents, timeline, export and erasure ------------------------------
 
+/** Signs in as that user whoever was signed in before (or nobody: a first test run on its own). */
+async function signInAfresh(username, password) {
+  await page.goto(BASE + '/login');
+  await page.evaluate(() => localStorage.removeItem('pond.session'));
+  await signIn(username, password);
+  await page.waitForURL(/\/dashboard$/);
+}
+
 async function until(what, check, timeoutMs = 20_000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -383,13 +391,14 @@ test('customer 360: profile, metrics and points, consents changed in the page, t
     program = `e2e360${RUN}`.slice(0, 30);
     assert.equal((await api('POST', '/api/v1/loyalty/programs', adminBasic, { code: program, name: 'E2E 360', config: {} })).status, 201);
   }
+  const tag = `tea_lover_${RUN}`;
+  assert.equal((await api('POST', '/api/v1/tags', adminBasic, { code: tag, name: '茶饮爱好者', kind: 'manual' })).status, 201);
+  assert.equal((await api('POST', `/api/v1/tags/${tag}/members`, adminBasic, { personIds: [person] })).status, 200);
   const points = await api('POST', `/api/v1/loyalty/programs/${program}/members/${person}/adjustments`, adminBasic,
     { idempotencyKey: `e2e-360-${RUN}`, points: 120, reason: 'e2e 360' });
   assert.equal(points.status, 200, JSON.stringify(points.json));
 
-  await page.evaluate(() => localStorage.removeItem('pond.session'));
-  await signIn('admin', ADMIN_PASSWORD);
-  await page.waitForURL(/\/dashboard$/);
+  await signInAfresh('admin', ADMIN_PASSWORD);
   await page.goto(BASE + `/persons/${person}`);
 
   // Profile: traits with their source, metrics from the order (in yuan), RFM, the points balance
@@ -401,6 +410,7 @@ test('customer 360: profile, metrics and points, consents changed in the page, t
   await page.getByTestId('person-rfm').getByText(/^R [1-5]$/).waitFor();
   await page.getByTestId('person-metrics').getByText('tea').waitFor();
   await page.getByTestId(`person-points-${program}`).getByText('120').waitFor();
+  await page.getByTestId('person-tags-held').getByText(tag, { exact: true }).waitFor();
   await shot('person-profile', page, true);
 
   // Consents: current state and history from the API; then SMS granted again in the page, with a note
@@ -471,10 +481,11 @@ test('customer 360: profile, metrics and points, consents changed in the page, t
   assert.deepEqual(erased.traits, []);
 });
 
-test('customer 360: a person with nothing but an identifier shows empty states, not errors', async () => {
+test('customer 360: a person with nothing but an identifier shows empty states, not errors; a viewer gets no buttons', async () => {
   const bare = (await api('POST', '/api/v1/identity/evidence', adminBasic, {
     identifiers: [{ type: 'member_no', value: `BARE${RUN}` }], source: 'e2e',
   })).json.personId;
+  await signInAfresh('admin', ADMIN_PASSWORD);
   await page.goto(BASE + `/persons/${bare}`);
   await page.getByTestId('person-no-traits').waitFor();
   assert.match(await page.getByTestId('person-spend').innerText(), /¥0\.00/);
@@ -483,7 +494,22 @@ test('customer 360: a person with nothing but an identifier shows empty states, 
   await page.getByTestId('timeline-empty').waitFor();
   await page.getByRole('tab', { name: '授权' }).click();
   for (const purpose of ['marketing', 'sms', 'wechat', 'data_sharing']) await page.getByTestId(`consent-${purpose}`).getByText('未决定').waitFor();
+  await page.getByTestId('consent-change-sms').waitFor(); // the admin may change it
   assert.equal(await page.locator('.ant-message-error').count(), 0);
+
+  // a viewer reads the same page but gets no button to change consents, export or erase
+  const viewer = `e2e-viewer-${RUN}`;
+  assert.equal((await api('POST', '/api/v1/users', adminBasic, { username: viewer, password: 'viewer-pw-1', role: 'viewer' })).status, 201);
+  try {
+    await signInAfresh(viewer, 'viewer-pw-1');
+    await page.goto(BASE + `/persons/${bare}?tab=consents`);
+    await page.getByTestId('consent-sms').getByText('未决定').waitFor();
+    assert.equal(await page.getByTestId('consent-change-sms').count(), 0);
+    assert.equal(await page.getByTestId('person-export').count(), 0);
+    assert.equal(await page.getByTestId('person-erase').count(), 0);
+  } finally {
+    await signInAfresh('admin', ADMIN_PASSWORD);
+  }
 });
 
 // ---- the member center (mobile H5) ---------------------------------------------------------------

@@ -79,7 +79,7 @@ function Metrics({ metrics }: { metrics?: MetricsView }) {
         <Descriptions.Item label={t('person.lastOrder')}>{epochDay(m.last_order_day)}</Descriptions.Item>
         <Descriptions.Item label={t('orders.refunded')}>{yuan(m.refunded_fen ?? 0)}</Descriptions.Item>
         <Descriptions.Item label={t('person.refundRate')}>{rate == null ? '—' : `${(rate / 10).toFixed(1)}%`}</Descriptions.Item>
-        <Descriptions.Item label={t('person.rfm')}>
+        <Descriptions.Item label={t('person.rfm')} span={2}>
           {m.rfm_r == null ? (
             '—'
           ) : (
@@ -90,7 +90,7 @@ function Metrics({ metrics }: { metrics?: MetricsView }) {
             </Space>
           )}
         </Descriptions.Item>
-        <Descriptions.Item label={t('person.favourites')}>
+        <Descriptions.Item label={t('person.favourites')} span={2}>
           {metrics?.favouriteChannel ? t(`channel.${metrics.favouriteChannel}`) : '—'} · {metrics?.favouriteCategory ?? '—'}
         </Descriptions.Item>
       </Descriptions>
@@ -106,7 +106,7 @@ function Tags({ personId }: { personId: number }) {
       {!data || data.tags.length === 0 ? (
         <Typography.Text type="secondary">{t('person.noTags')}</Typography.Text>
       ) : (
-        <Space wrap>
+        <Space wrap data-testid="person-tags-held">
           {data.tags.map((h) => (
             <Tooltip key={h.tag} title={`${h.kind} · ${t('person.since', { at: at(h.since) })}`}>
               <Tag color={h.kind === 'manual' ? 'purple' : h.kind === 'rule' ? 'cyan' : 'magenta'}>{h.tag}</Tag>
