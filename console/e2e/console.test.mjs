@@ -273,15 +273,19 @@ test('customers: a manual merge is listed with its evidence and a split restores
   await page.getByTestId('person-identifiers').getByText(`M${RUN}`).waitFor({ state: 'detached' });
 });
 
-test('orders: an order posted through the native API is listed, and its buyer links to the person', async () => {
-  const orderId = `E2E-${RUN}`;
+/** A one-line order of store-1, paid now, through the native order API. */
+async function postPaidOrder(orderId, buyer, line) {
   const at = new Date().toISOString();
   const posted = await api('POST', '/api/v1/orders', adminBasic, {
-    channel: 'native', shopId: 'store-1', orderId, status: 'PAID', modifiedAt: at, createdAt: at, paidAt: at, paidFen: 12990,
-    buyers: [{ type: 'phone', value: phone }],
-    lines: [{ lineId: '1', sku: 'SKU-1', title: '山茶花面霜', category: 'skincare', quantity: 1, unitPriceFen: 12990, paidFen: 12990 }],
+    channel: 'native', shopId: 'store-1', orderId, status: 'PAID', modifiedAt: at, createdAt: at, paidAt: at, paidFen: line.paidFen,
+    buyers: [buyer], lines: [{ lineId: '1', quantity: 1, unitPriceFen: line.paidFen, ...line }],
   });
   assert.equal(posted.status, 200, JSON.stringify(posted.json));
+}
+
+test('orders: an order posted through the native API is listed, and its buyer links to the person', async () => {
+  const orderId = `E2E-${RUN}`;
+  await postPaidOrder(orderId, { type: 'phone', value: phone }, { sku: 'SKU-1', title: '山茶花面霜', category: 'skincare', paidFen: 12990 });
   await page.getByTestId('side-menu').getByText('订单').click();
   await page.waitForURL(/\/orders$/);
   const row = page.getByTestId('orders-table').locator('tr', { hasText: orderId });
@@ -376,13 +380,7 @@ test('customer 360: profile, metrics and points, consents changed in the page, t
     assert.equal(c.status, 200, JSON.stringify(c.json));
   }
   const orderId = `E2E360-${RUN}`;
-  const at = new Date().toISOString();
-  const order = await api('POST', '/api/v1/orders', adminBasic, {
-    channel: 'native', shopId: 'store-1', orderId, status: 'PAID', modifiedAt: at, createdAt: at, paidAt: at, paidFen: 25800,
-    buyers: [{ type: 'login_id', value: userId }],
-    lines: [{ lineId: '1', sku: 'TEA-1', title: '龙井礼盒', category: 'tea', quantity: 1, unitPriceFen: 25800, paidFen: 25800 }],
-  });
-  assert.equal(order.status, 200, JSON.stringify(order.json));
+  await postPaidOrder(orderId, { type: 'login_id', value: userId }, { sku: 'TEA-1', title: '龙井礼盒', category: 'tea', paidFen: 25800 });
   await until('the order in the metrics', async () => (await api('GET', `/api/v1/persons/${person}/metrics`, adminBasic)).json.metrics.spend_fen === 25800);
   await until('every event in the timeline', async () =>
     (await api('GET', `/api/v1/persons/${person}/timeline?kinds=event&size=50`, adminBasic)).json.items.length === 23);
