@@ -90,7 +90,6 @@ export function PersonPage() {
           </Space>
         )
       }
-      loading={loading && !person}
     >
       {person.mergedInto ? (
         identity
