@@ -256,4 +256,5 @@ export interface ErasureView {
   identifiersErased: number;
   ordersScrubbed: number;
   traitsErased: number;
+  eventsScrubbed: number;
 }

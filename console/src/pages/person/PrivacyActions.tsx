@@ -37,7 +37,7 @@ export function PrivacyActions({ personId, erased, onErased }: { personId: numbe
   const erase = async () => {
     try {
       const done = await post<ErasureView>(`/api/v1/persons/${personId}/erasure`, { reason: reason || undefined });
-      message.success(t('person.erased', { pseudonym: done.pseudonym, identifiers: done.identifiersErased, orders: done.ordersScrubbed, traits: done.traitsErased }));
+      message.success(t('person.erased', { pseudonym: done.pseudonym, identifiers: done.identifiersErased, orders: done.ordersScrubbed, traits: done.traitsErased, events: done.eventsScrubbed }));
       onErased();
     } catch (e) {
       message.error(problemMessage(e, t('error.generic')));
