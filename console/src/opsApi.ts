@@ -181,7 +181,7 @@ export interface ExportPage {
 // ---- profile (customer 360) ----------------------------------------------------------------------
 
 export const CONSENT_PURPOSES = ['marketing', 'sms', 'wechat', 'data_sharing'] as const;
-export const TIMELINE_KINDS = ['event', 'order', 'refund', 'points', 'consent', 'trait'] as const;
+export const TIMELINE_KINDS = ['event', 'order', 'refund', 'points', 'message', 'consent', 'trait'] as const;
 
 /** A trait as the API shows it: personal ones (pii) masked unless the caller is an admin. */
 export interface TraitView {

@@ -1,4 +1,4 @@
-import { EditOutlined, GiftOutlined, RollbackOutlined, SafetyCertificateOutlined, ShoppingOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { EditOutlined, GiftOutlined, MessageOutlined, RollbackOutlined, SafetyCertificateOutlined, ShoppingOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { App, Button, Checkbox, Empty, Space, Tag, Timeline, Typography } from 'antd';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
@@ -15,6 +15,7 @@ const LOOK: Record<string, { icon: ReactNode; color: string }> = {
   order: { icon: <ShoppingOutlined />, color: 'blue' },
   refund: { icon: <RollbackOutlined />, color: 'red' },
   points: { icon: <GiftOutlined />, color: 'gold' },
+  message: { icon: <MessageOutlined />, color: 'cyan' },
   consent: { icon: <SafetyCertificateOutlined />, color: 'green' },
   trait: { icon: <EditOutlined />, color: 'purple' },
 };
@@ -107,6 +108,13 @@ function Entry({ item }: { item: TimelineItem }) {
         <span>
           {String(d.program)} · {t(`pointsKind.${d.kind}`)} {d.kind === 'tier' ? String(d.detail) : `${(d.points as number) > 0 ? '+' : ''}${d.points}`}
           {d.kind !== 'tier' && d.detail && <Typography.Text type="secondary"> · {String(d.detail)}</Typography.Text>}
+        </span>
+      );
+    case 'message':
+      return (
+        <span>
+          {String(d.channel)} · {String(d.purpose)} · {String(d.recipient)} · {String(d.status)}
+          {d.body && <Typography.Text type="secondary"> · {String(d.body)}</Typography.Text>}
         </span>
       );
     case 'consent':

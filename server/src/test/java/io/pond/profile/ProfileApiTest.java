@@ -403,6 +403,15 @@ class ProfileApiTest {
     assertThat(http.get("/api/v1/ingest/dead-letters?size=500", ADMIN).body()).contains(phone);
     Path eventLog = duckDb.file().toAbsolutePath().resolveSibling("event-log");
     assertThat(filesContaining(eventLog, phone)).isNotEmpty();
+    // a message to the person (a member center sign-in code): on the timeline, its secret body not
+    assertThat(http.post("/api/v1/member/auth/code", null, "{\"phone\":\"" + phone + "\"}").status()).isEqualTo(202);
+    JsonNode messages = http.get("/api/v1/persons/" + p + "/timeline?kinds=message", viewer).json().get("items");
+    assertThat(messages).hasSize(1);
+    assertThat(messages.get(0).get("detail").get("purpose").asString()).isEqualTo("member_sign_in_code");
+    JsonNode body = messages.get(0).get("detail").path("body");
+    assertThat(body.isMissingNode() || body.isNull()).as(messages.toString()).isTrue();
+    assertThat(messages.get(0).get("detail").get("recipient").asString()).doesNotContain(phone);
+    long messageId = messages.get(0).get("detail").get("messageId").asLong();
     JsonNode metricsBefore = metricsOf(p).get("metrics");
     long pointsBefore = http.get("/api/v1/loyalty/programs/" + program + "/members/" + p, ADMIN).json().get("available").asLong();
     assertThat(pointsBefore).isEqualTo(77);
@@ -447,6 +456,11 @@ class ProfileApiTest {
     assertThat(http.get("/api/v1/orders/dead-letters?channel=native&limit=200", ADMIN).body()).doesNotContain(phone)
         .contains(pseudonym);
     assertThat(erased.json().get("eventsScrubbed").asLong()).isEqualTo(2);
+    // the message keeps its channel and purpose, loses its recipient and body
+    assertThat(jdbc.sql("SELECT recipient_masked FROM message_outbox WHERE id = ?").param(messageId).query(String.class).single())
+        .isEqualTo(pseudonym);
+    assertThat(http.get("/api/v1/messages?limit=200", ADMIN).json().get("items").valueStream()
+        .filter(m -> m.get("id").asLong() == messageId).findFirst().orElseThrow().toString()).contains(pseudonym).contains("(erased)");
     // ledger and aggregates unchanged
     assertThat(http.get("/api/v1/loyalty/programs/" + program + "/members/" + p, ADMIN).json().get("available").asLong())
         .isEqualTo(pointsBefore);

@@ -1,10 +1,13 @@
 package io.pond.messaging.outbox;
 
+import io.pond.messaging.SentMessages;
 import io.pond.messaging.Messages;
+import io.pond.platform.Identifier;
 import io.pond.platform.pii.PiiCipher;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
@@ -19,7 +22,7 @@ import org.springframework.transaction.annotation.Transactional;
  * {@code pond.messaging.providers.<channel>}; none ships yet, so every message is held.
  */
 @Service
-class MessageOutbox implements Messages {
+class MessageOutbox implements Messages, SentMessages {
 
   static final Set<String> CHANNELS = Set.of("sms", "wechat", "email", "wecom");
 
@@ -84,6 +87,43 @@ class MessageOutbox implements Messages {
           String body = secret && !heldOnly(channel) ? "••••••" : cipher.decrypt(rs.getString("body_enc"));
           return new Stored(rs.getLong("id"), channel, rs.getString("recipient_masked"), rs.getString("purpose"), body,
               secret, rs.getString("status"), rs.getTimestamp("created_at").toInstant());
+        })
+        .list();
+  }
+
+  @Override
+  public int erase(Collection<Identifier> recipients, String pseudonym) {
+    int changed = 0;
+    for (Identifier r : new java.util.LinkedHashSet<>(recipients)) {
+      changed += jdbc.sql("UPDATE message_outbox SET recipient_hash = ?, recipient_enc = ?, recipient_masked = ?, body_enc = ?"
+              + " WHERE recipient_type = ? AND recipient_hash = ?")
+          .params("erased:" + pseudonym, cipher.encrypt(pseudonym), pseudonym, cipher.encrypt("(erased)"), r.type(),
+              cipher.keyedHash(r.value()))
+          .update();
+    }
+    return changed;
+  }
+
+  @Override
+  public List<SentMessage> latestTo(Collection<Identifier> recipients, int limit) {
+    if (recipients.isEmpty() || limit <= 0) {
+      return List.of();
+    }
+    List<String> where = new java.util.ArrayList<>();
+    List<Object> params = new java.util.ArrayList<>();
+    for (Identifier r : new java.util.LinkedHashSet<>(recipients)) {
+      where.add("(recipient_type = ? AND recipient_hash = ?)");
+      params.add(r.type());
+      params.add(cipher.keyedHash(r.value()));
+    }
+    params.add(limit);
+    return jdbc.sql("SELECT * FROM message_outbox WHERE " + String.join(" OR ", where) + " ORDER BY created_at DESC, id DESC LIMIT ?")
+        .params(params)
+        .query((rs, n) -> {
+          Timestamp sent = rs.getTimestamp("sent_at");
+          return new SentMessage(rs.getLong("id"), rs.getString("channel"), rs.getString("purpose"),
+              rs.getString("recipient_masked"), rs.getBoolean("secret") ? null : cipher.decrypt(rs.getString("body_enc")),
+              rs.getString("status"), rs.getTimestamp("created_at").toInstant(), sent == null ? null : sent.toInstant());
         })
         .list();
   }

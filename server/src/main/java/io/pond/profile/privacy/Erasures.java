@@ -5,6 +5,7 @@ import io.pond.identity.IdentifierErasure;
 import io.pond.identity.PersonId;
 import io.pond.identity.Persons;
 import io.pond.ingest.EventErasure;
+import io.pond.messaging.SentMessages;
 import io.pond.platform.Identifier;
 import io.pond.platform.audit.AuditLog;
 import io.pond.profile.consent.Consents;
@@ -32,7 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Data-subject erasure (the right to be forgotten). What goes: every trait and its history (decrypted
  * values included), the personal values of the person's identifiers in identity (phones, e-mails),
  * the contact data of the person's orders and order dead letters in commerce (raw payloads, phone/e-mail
- * buyer ids), and the raw events that carry the person's identifiers (properties, traits, context). What
+ * buyer ids), the raw events that carry the person's identifiers (properties, traits, context), and the
+ * recipients and bodies of the messages sent to the person. What
  * stays, under a pseudonym: the person id and its non-personal identifiers, orders' amounts and lines,
  * metrics, the points ledger, the consent history (proof of what was agreed), plus a withdrawal of
  * every purpose recorded by the erasure. Audited.
@@ -52,6 +54,7 @@ public class Erasures {
   private final OrderContactErasure orders;
   private final Persons persons;
   private final EventErasure events;
+  private final SentMessages messages;
   private final Traits traits;
   private final Consents consents;
   private final Metrics metrics;
@@ -62,6 +65,7 @@ public class Erasures {
   private final Clock clock;
 
   Erasures(JdbcClient jdbc, IdentifierErasure identity, OrderContactErasure orders, Persons persons, EventErasure events,
+      SentMessages messages,
       Traits traits, Consents consents, Metrics metrics, PersonLocks locks, ProfileEvents profileEvents, AuditLog audit,
       TransactionTemplate tx, Clock clock) {
     this.jdbc = jdbc;
@@ -69,6 +73,7 @@ public class Erasures {
     this.orders = orders;
     this.persons = persons;
     this.events = events;
+    this.messages = messages;
     this.traits = traits;
     this.consents = consents;
     this.metrics = metrics;
@@ -104,6 +109,7 @@ public class Erasures {
       List<Long> orderIds = metrics.orderIdsOf(person);
       int scrubbed = orders.eraseContacts(orderIds, pseudonym);
       orders.eraseDeadLetters(personal.stream().map(Identifier::value).toList(), pseudonym);
+      messages.erase(personal, pseudonym);
       List<String> erasedTraits = traits.eraseAll(person);
       Map<Purpose, ConsentDecision> before = consents.current(person);
       for (Purpose p : Purpose.values()) {

@@ -4,6 +4,7 @@ import io.pond.identity.PersonId;
 import io.pond.identity.Persons;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.EventHistory;
+import io.pond.messaging.SentMessages;
 import io.pond.platform.Identifier;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.security.DataScope;
@@ -21,7 +22,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * A person's timeline: events (from the event log, by the person's identifiers), orders, refunds,
- * points, consent decisions and trait changes, merged newest first and paged. Each source is read
+ * points, messages sent to the person (from the outbox, by its identifiers), consent decisions and trait
+ * changes, merged newest first and paged. Each source is read
  * newest first up to the end of the requested page and the union is cut to the page, so a page costs
  * at most {@code (page + 1) × size} rows per source; pages deeper than {@value #MAX_DEPTH} items are
  * refused (the export has everything).
@@ -31,7 +33,7 @@ public class Timeline {
 
   public static final int MAX_DEPTH = 5000;
   public static final int MAX_SIZE = 200;
-  public static final Set<String> KINDS = Set.of("event", "order", "refund", "points", "consent", "trait");
+  public static final Set<String> KINDS = Set.of("event", "order", "refund", "points", "message", "consent", "trait");
 
   private final Persons persons;
   private final EventHistory events;
@@ -39,8 +41,11 @@ public class Timeline {
   private final Points points;
   private final Consents consents;
   private final Traits traits;
+  private final SentMessages messages;
 
-  Timeline(Persons persons, EventHistory events, Metrics metrics, Points points, Consents consents, Traits traits) {
+  Timeline(Persons persons, EventHistory events, Metrics metrics, Points points, Consents consents, Traits traits,
+      SentMessages messages) {
+    this.messages = messages;
     this.persons = persons;
     this.events = events;
     this.metrics = metrics;
@@ -67,8 +72,9 @@ public class Timeline {
     }
     int depth = (int) depthLong + 1; // one more tells whether there is a next page
     List<Item> all = new ArrayList<>();
+    List<Identifier> ids = kinds.contains("event") || kinds.contains("message")
+        ? persons.identifiersOf(PersonId.of(person)) : List.of();
     if (kinds.contains("event")) {
-      List<Identifier> ids = persons.identifiersOf(PersonId.of(person));
       for (EventEnvelope e : events.latest(ids, depth)) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("type", e.type());
@@ -118,6 +124,19 @@ public class Timeline {
         d.put("points", p.points());
         d.put("detail", p.detail());
         all.add(new Item(p.at(), "points", p.kind().equals("tier") ? "tier " + p.detail() : p.kind() + " " + p.points(), d));
+      }
+    }
+    if (kinds.contains("message")) {
+      for (SentMessages.SentMessage m : messages.latestTo(ids, depth)) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("messageId", m.id());
+        d.put("channel", m.channel());
+        d.put("purpose", m.purpose());
+        d.put("recipient", m.recipientMasked());
+        d.put("status", m.status());
+        d.put("body", m.body());
+        d.put("sentAt", m.sentAt());
+        all.add(new Item(m.createdAt(), "message", m.channel() + " " + m.purpose() + " " + m.status(), d));
       }
     }
     if (kinds.contains("consent")) {
