@@ -65,7 +65,7 @@ async function shot(name, on = page, fullPage = false) {
 async function api(method, path, authorization, body) {
   const response = await fetch(BASE + path, {
     method,
-    headers: { Authorization: authorization, 'Content-Type': 'application/json' },
+    headers: { ...(authorization ? { Authorization: authorization } : {}), 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -379,6 +379,13 @@ test('customer 360: profile, metrics and points, consents changed in the page, t
     const c = await api('POST', `/api/v1/persons/${person}/consents`, adminBasic, { purpose, granted, source: 'e2e', note });
     assert.equal(c.status, 200, JSON.stringify(c.json));
   }
+  // the person's phone (through identity evidence) gets a member center sign-in code: a message
+  const phone360 = `137${String(Date.now() + 7).slice(-8)}`;
+  const evidence = await api('POST', '/api/v1/identity/evidence', adminBasic, {
+    identifiers: [{ type: 'login_id', value: userId }, { type: 'phone', value: phone360 }], source: 'e2e',
+  });
+  assert.equal(evidence.status, 200, JSON.stringify(evidence.json));
+  assert.equal((await api('POST', '/api/v1/member/auth/code', null, { phone: phone360 })).status, 202);
   const orderId = `E2E360-${RUN}`;
   await postPaidOrder(orderId, { type: 'login_id', value: userId }, { sku: 'TEA-1', title: '龙井礼盒', category: 'tea', paidFen: 25800 });
   await until('the order in the metrics', async () => (await api('GET', `/api/v1/persons/${person}/metrics`, adminBasic)).json.metrics.spend_fen === 25800);
@@ -450,6 +457,8 @@ test('customer 360: profile, metrics and points, consents changed in the page, t
   assert.equal(await page.getByTestId('timeline-more').count(), 0);
   await page.getByTestId('timeline-kinds').getByText('事件').click(); // events off: the rest fits one page
   await shown(all.filter((i) => i.kind !== 'event').length);
+  await timeline.getByTestId('timeline-message').getByText(/member_sign_in_code/).waitFor(); // the code itself is not shown
+  assert.doesNotMatch(await timeline.getByTestId('timeline-message').innerText(), /\d{6}/);
   await timeline.getByTestId('timeline-order').getByRole('link', { name: orderId }).click();
   await page.waitForURL(/\/orders\?order=\d+$/);
   await page.locator('.ant-drawer').getByRole('cell', { name: '龙井礼盒' }).waitFor();
