@@ -25,7 +25,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,8 +70,15 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
   @Option(names = "--import-postings", description = "Postings in the batched import (default ${DEFAULT-VALUE})", defaultValue = "200000")
   int importPostings;
 
+  @Option(names = "--warmup", description = "Seconds of earn/redeem before the timed runs, not counted: the JIT compiles the posting path"
+      + " first, as it has in a running server (default ${DEFAULT-VALUE})", defaultValue = "10")
+  int warmup;
+
   @Option(names = "--embedded", description = "Run the ledger on the embedded default store (H2 in a temporary data dir) instead; no pgbench")
   boolean embedded;
+
+  /** Business ids of the timed postings, unique over all phases. */
+  private final AtomicLong businessIds = new AtomicLong();
 
   /** The PostgreSQL database the benchmark runs on; none on the embedded store. */
   private String database;
@@ -106,8 +112,8 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
         durability = rs.getString(1);
       }
     }
-    out.printf(Locale.ROOT, "ledger bench on %s (schema %s), synchronous_commit=%s, %d clients, %d s per run, load %s%n", url, SCHEMA,
-        durability, clients, seconds, loadAverage());
+    out.printf(Locale.ROOT, "ledger bench on %s (schema %s), synchronous_commit=%s, %d clients, %d s per run after %d s of warm-up, load %s%n",
+        url, SCHEMA, durability, clients, seconds, warmup, loadAverage());
 
     Path dataDir = Files.createTempDirectory("pond-bench-ledger");
     System.setProperty("POND_DB_URL", schemaUrl);
@@ -178,9 +184,13 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
 
     org.springframework.jdbc.core.simple.JdbcClient jdbc = context.getBean(org.springframework.jdbc.core.simple.JdbcClient.class);
     backlog(out, jdbc, "after the import");
-    double spread = timed(out, "earn/redeem on " + accounts + " accounts", () -> 1 + ThreadLocalRandom.current().nextInt(accounts), ledger, program);
+    java.util.function.IntSupplier anyAccount = () -> 1 + ThreadLocalRandom.current().nextInt(accounts);
+    if (warmup > 0) {
+      timed(out, "warm-up (not counted)", warmup, anyAccount, ledger, program);
+    }
+    double spread = timed(out, "earn/redeem on " + accounts + " accounts", seconds, anyAccount, ledger, program);
     backlog(out, jdbc, "after earn/redeem");
-    double hot = timed(out, "earn/redeem on one hot account", () -> 1, ledger, program);
+    double hot = timed(out, "earn/redeem on one hot account", seconds, () -> 1, ledger, program);
     backlog(out, jdbc, "after the hot account");
 
     List<Long> ids = queries.accountIds();
@@ -206,7 +216,8 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
   }
 
   /** {@code clients} threads post for {@code seconds}: half earn (an event), half redeem 10 points. */
-  private double timed(PrintWriter out, String label, java.util.function.IntSupplier account, PointsLedger ledger, String program) {
+  private double timed(
+      PrintWriter out, String label, int seconds, java.util.function.IntSupplier account, PointsLedger ledger, String program) {
     AtomicLong done = new AtomicLong();
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     List<Thread> threads = new ArrayList<>();
@@ -216,7 +227,8 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             while (System.nanoTime() < end) {
               PersonRef person = new PersonRef(account.getAsInt());
-              String id = UUID.randomUUID().toString();
+              // a counter, not a random UUID: SecureRandom is client work pgbench does not do either
+              String id = Long.toString(businessIds.incrementAndGet());
               PointsLedger.Outcome outcome =
                   random.nextBoolean()
                       ? ledger.earnEvent(program, person, "review", new PointsLedger.Key("bench", "review", id), Instant.now())
