@@ -111,9 +111,10 @@ class H2Compaction implements SmartLifecycle {
   public void stop() {
     ScheduledExecutorService s = scheduler;
     if (s != null) {
-      s.shutdownNow();
+      // never interrupt a pass: an interrupt during file I/O closes H2's file channel, and the database with it
+      s.shutdown();
       try {
-        s.awaitTermination(10, TimeUnit.SECONDS);
+        s.awaitTermination(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
