@@ -5,9 +5,9 @@ import io.pond.commerce.OrderPaid;
 import io.pond.commerce.OrdersImported;
 import io.pond.identity.PersonId;
 import io.pond.identity.Persons;
-import io.pond.platform.Identifier;
 import io.pond.offer.member.Members;
 import io.pond.platform.storage.InLists;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,10 +21,16 @@ import org.springframework.stereotype.Component;
 /**
  * Commerce's paid orders, for first orders. The buyer is the holder of a coupon redeemed on the order
  * when there is one, else the person OneID resolves the order's buyer identifiers to (an order whose
- * buyer is not yet known to OneID is not counted).
+ * buyer OneID does not know within {@link #BUYER_WAIT} is not counted).
  */
 @Component
 class FirstOrderEvents {
+
+  /**
+   * How long a chunk (or a single paid order) waits for OneID to know its buyers; an order whose buyer
+   * is still unknown then is not counted.
+   */
+  static final Duration BUYER_WAIT = Duration.ofSeconds(5);
 
   private final FirstOrders firstOrders;
   private final Persons persons;
@@ -48,10 +54,12 @@ class FirstOrderEvents {
     List<OrderPaid> paid = batches.events(chunk.batchId()).stream()
         .filter(OrderPaid.class::isInstance).map(OrderPaid.class::cast).toList();
     Map<String, Integer> holders = couponHolders(paid);
+    long deadline = System.nanoTime() + BUYER_WAIT.toNanos();
     List<Members.Paid> orders = new ArrayList<>();
     for (OrderPaid order : paid) {
       String orderKey = orderKey(order);
-      Optional.ofNullable(holders.get(orderKey)).or(() -> buyer(order))
+      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+      Optional.ofNullable(holders.get(orderKey)).or(() -> buyer(order, left))
           .ifPresent(p -> orders.add(new Members.Paid(p, orderKey, order.paidAt())));
     }
     firstOrders.ordersPaid(orders);
@@ -60,7 +68,7 @@ class FirstOrderEvents {
   @ApplicationModuleListener
   void on(OrderPaid order) {
     String orderKey = orderKey(order);
-    Optional.ofNullable(couponHolders(List.of(order)).get(orderKey)).or(() -> buyer(order))
+    Optional.ofNullable(couponHolders(List.of(order)).get(orderKey)).or(() -> buyer(order, BUYER_WAIT))
         .ifPresent(p -> firstOrders.orderPaid(p, orderKey, order.paidAt()));
   }
 
@@ -88,14 +96,11 @@ class FirstOrderEvents {
     return out;
   }
 
-  /** The current person of the first buyer identifier OneID knows. */
-  private Optional<Integer> buyer(OrderPaid order) {
-    for (Identifier buyer : order.buyers() == null ? List.<Identifier>of() : order.buyers()) {
-      Optional<PersonId> p = persons.personOf(buyer);
-      if (p.isPresent()) {
-        return Optional.of(persons.current(p.get()).orElse(p.get()).value());
-      }
-    }
-    return Optional.empty();
+  /**
+   * The current person of the first buyer identifier OneID knows, waiting up to {@code wait} for it
+   * (identity resolves the buyers in its own listener of the same event).
+   */
+  private Optional<Integer> buyer(OrderPaid order, Duration wait) {
+    return persons.awaitPersonOf(order.buyers(), wait).map(p -> persons.current(p).orElse(p).value());
   }
 }
