@@ -49,10 +49,9 @@ class H2CompactionTest {
         int before = store.getFileStore().getChunksFillRate();
         assertThat(before).isLessThan(H2Compaction.TARGET_FILL_RATE);
         int passes = 0;
-        while (compaction.compact() && passes < 100) {
+        while (compaction.compact() && passes < 100) { // the scheduled pass may run some of them
           passes++;
         }
-        assertThat(passes).isPositive();
         assertThat(store.getFileStore().getChunksFillRate()).isGreaterThan(before);
       } finally {
         compaction.stop();
