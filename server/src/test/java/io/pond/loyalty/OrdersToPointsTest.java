@@ -72,6 +72,27 @@ class OrdersToPointsTest extends OrdersTestSupport {
   }
 
   @Test
+  void an_imported_chunk_records_the_buyers_first_order_and_channel_presence() {
+    String phone = "137" + String.format("%08d", Math.floorMod(System.nanoTime(), 100_000_000L));
+    String first = "IMF" + System.nanoTime();
+    String second = first + "B";
+    String csv = "订单编号,订单状态,买家实付金额,商品名称,购买数量,商品价格,下单时间,付款时间,会员手机号\n"
+        + first + ",买家已付款,59.00,白茶礼盒,1,59.00,2026-03-01 10:00:00,2026-03-01 10:01:00," + phone + "\n"
+        + second + ",买家已付款,39.00,绿茶,1,39.00,2026-03-02 10:00:00,2026-03-02 10:01:00," + phone + "\n";
+    var result = imports.run(new java.io.ByteArrayInputStream(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "orders.csv",
+        io.pond.commerce.order.domain.Channel.TAOBAO, "flagship", n -> {});
+    assertThat(result.created()).as(result.badRows().toString()).isEqualTo(2);
+    Identifier buyer = Identifier.global(Identifier.PHONE, phone);
+    eventually(() -> persons.personOf(buyer).isPresent());
+    int person = persons.personOf(buyer).orElseThrow().value();
+    eventually(() -> jdbc.sql("SELECT COUNT(*) FROM offer_member WHERE person_id = ? AND first_order_key LIKE ?")
+        .params(person, "%/" + first).query(Integer.class).single() == 1);
+    eventually(() -> jdbc.sql("SELECT COUNT(*) FROM segment_fact WHERE person_id = ? AND kind = 'idtype' AND name = ?")
+        .params(person, Identifier.PHONE).query(Integer.class).single() == 1);
+    eventually(() -> jdbc.sql("SELECT COUNT(*) FROM segment_person WHERE person_id = ?").param(person).query(Integer.class).single() >= 1);
+  }
+
+  @Test
   void an_order_arriving_completed_earns_and_starts_its_return_window_whatever_order_the_events_run_in() {
     String program = simpleProgram("within_balance");
     String buyerId = "buyer-" + UUID.randomUUID();

@@ -20,6 +20,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -43,8 +44,11 @@ public class FirstOrders {
   private final AuditLog audit;
   private final Clock clock;
 
-  FirstOrders(JdbcClient jdbc, Templates templates, Issuing issuing, Members members, AuditLog audit, Clock clock) {
+  private final JdbcTemplate template;
+
+  FirstOrders(JdbcClient jdbc, JdbcTemplate template, Templates templates, Issuing issuing, Members members, AuditLog audit, Clock clock) {
     this.jdbc = jdbc;
+    this.template = template;
     this.templates = templates;
     this.issuing = issuing;
     this.members = members;
@@ -149,13 +153,19 @@ public class FirstOrders {
   /** A paid order of the person: if it is their first, it is the first order of their open enrolments. */
   @Transactional
   public boolean orderPaid(int personId, String orderKey, Instant paidAt) {
-    if (!members.paid(personId, orderKey, paidAt)) {
-      return false;
+    return !ordersPaid(List.of(new Members.Paid(personId, orderKey, paidAt))).isEmpty();
+  }
+
+  /** {@link #orderPaid} for many orders, in order, with batched statements; returns the first orders. */
+  @Transactional
+  public List<Members.Paid> ordersPaid(List<Members.Paid> orders) {
+    List<Members.Paid> first = members.paidAll(orders);
+    if (!first.isEmpty()) {
+      template.batchUpdate(
+          "UPDATE offer_first_order_enrollment SET first_paid_at = ?, first_order_key = ? WHERE person_id = ? AND first_paid_at IS NULL AND enrolled_at <= ?",
+          first.stream().map(o -> new Object[] {Timestamp.from(o.at()), o.orderKey(), o.personId(), Timestamp.from(o.at())}).toList());
     }
-    jdbc.sql("UPDATE offer_first_order_enrollment SET first_paid_at = ?, first_order_key = ? WHERE person_id = ? AND first_paid_at IS NULL AND enrolled_at <= ?")
-        .params(Timestamp.from(paidAt), orderKey, personId, Timestamp.from(paidAt))
-        .update();
-    return true;
+    return first;
   }
 
   private record Row(int personId, Instant enrolledAt, Instant firstPaidAt, String firstOrderKey) {}

@@ -7,12 +7,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.MonthDay;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -25,9 +27,11 @@ import org.springframework.stereotype.Component;
 public class Members {
 
   private final JdbcClient jdbc;
+  private final JdbcTemplate template;
 
-  Members(JdbcClient jdbc) {
+  Members(JdbcClient jdbc, JdbcTemplate template) {
     this.jdbc = jdbc;
+    this.template = template;
   }
 
   /** The facts the claim policy needs. */
@@ -180,13 +184,37 @@ public class Members {
             .list());
   }
 
+  /** A paid order of a person: the order's key and when it was paid. */
+  public record Paid(int personId, String orderKey, Instant at) {}
+
   /** Records a paid order; true when it is the person's first known one. */
   public boolean paid(int personId, String orderKey, Instant at) {
-    ensure(personId);
-    return jdbc.sql("UPDATE offer_member SET first_paid_at = ?, first_order_key = ? WHERE person_id = ? AND first_paid_at IS NULL")
-            .params(Timestamp.from(at), orderKey, personId)
-            .update()
-        == 1;
+    return !paidAll(List.of(new Paid(personId, orderKey, at))).isEmpty();
+  }
+
+  /**
+   * {@link #paid} for many orders, in order (the first order of a person given here is the one that may
+   * be their first), with batched statements; returns the orders that were their person's first.
+   */
+  public List<Paid> paidAll(List<Paid> orders) {
+    Map<Integer, Paid> earliest = new LinkedHashMap<>();
+    orders.forEach(o -> earliest.putIfAbsent(o.personId(), o));
+    List<Paid> candidates = List.copyOf(earliest.values());
+    if (candidates.isEmpty()) {
+      return List.of();
+    }
+    template.batchUpdate("INSERT INTO offer_member (person_id) VALUES (?) ON CONFLICT DO NOTHING",
+        candidates.stream().map(o -> new Object[] {o.personId()}).toList());
+    int[] counts =
+        template.batchUpdate("UPDATE offer_member SET first_paid_at = ?, first_order_key = ? WHERE person_id = ? AND first_paid_at IS NULL",
+            candidates.stream().map(o -> new Object[] {Timestamp.from(o.at()), o.orderKey(), o.personId()}).toList());
+    List<Paid> first = new ArrayList<>();
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 1) {
+        first.add(candidates.get(i));
+      }
+    }
+    return first;
   }
 
   private void ensure(int personId) {

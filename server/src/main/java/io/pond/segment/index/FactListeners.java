@@ -154,9 +154,8 @@ class FactListeners {
       order.categories().forEach(c -> increments.add(new Facts.Increment(p, Facts.BOUGHT, c, day, 1)));
       buyers.add(p);
     }
-    facts.touch(buyers);
     facts.add(increments);
-    buyers.forEach(this::refreshPresence);
+    refreshPresence(buyers);
     index.afterCommit(i -> increments.forEach(x -> i.purchase(x.person(), x.counted(), x.day(), x.times())));
   }
 
@@ -170,7 +169,6 @@ class FactListeners {
     List<Facts.Increment> increments = new ArrayList<>();
     increments.add(new Facts.Increment(p, Facts.BOUGHT, PersonIndex.ANY_CATEGORY, day, 1));
     order.categories().forEach(c -> increments.add(new Facts.Increment(p, Facts.BOUGHT, c, day, 1)));
-    facts.touch(p);
     facts.add(increments);
     refreshPresence(p);
     index.afterCommit(i -> increments.forEach(x -> i.purchase(x.person(), x.counted(), x.day(), x.times())));
@@ -205,26 +203,33 @@ class FactListeners {
     index.afterCommit(i -> i.tier(p, change.program(), tier));
   }
 
-  /** Stores and indexes which identifier types the person holds now (channel presence), if changed. */
   void refreshPresence(int person) {
-    Set<String> types = persons.identifierTypesOf(PersonId.of(person));
-    Set<String> indexed = index.read(i -> i.identifierTypesOf(person));
-    facts.touch(person);
-    if (types.equals(indexed)) {
-      index.afterCommit(i -> i.addPerson(person));
-      return;
+    refreshPresence(List.of(person));
+  }
+
+  /**
+   * Stores and indexes which identifier types the persons hold now (channel presence), where changed,
+   * with batched statements (a bulk load's chunk has hundreds of buyers).
+   */
+  void refreshPresence(java.util.Collection<Integer> people) {
+    facts.touch(people);
+    List<Facts.Fact> changed = new ArrayList<>();
+    Map<Integer, Set<String>> now = new LinkedHashMap<>();
+    for (int person : new LinkedHashSet<>(people)) {
+      Set<String> types = persons.identifierTypesOf(PersonId.of(person));
+      Set<String> indexed = index.read(i -> i.identifierTypesOf(person));
+      now.put(person, types.equals(indexed) ? null : types);
+      indexed.stream().filter(old -> !types.contains(old)).forEach(old -> changed.add(new Facts.Fact(person, Facts.IDTYPE, old, null)));
+      types.stream().filter(type -> !indexed.contains(type)).forEach(type -> changed.add(new Facts.Fact(person, Facts.IDTYPE, type, "true")));
     }
-    for (String old : indexed) {
-      if (!types.contains(old)) {
-        facts.put(person, Facts.IDTYPE, old, null);
+    facts.putAll(changed);
+    index.afterCommit(i -> now.forEach((person, types) -> {
+      if (types == null) {
+        i.addPerson(person);
+      } else {
+        i.identifierTypes(person, types);
       }
-    }
-    for (String type : types) {
-      if (!indexed.contains(type)) {
-        facts.put(person, Facts.IDTYPE, type, "true");
-      }
-    }
-    index.afterCommit(i -> i.identifierTypes(person, types));
+    }));
   }
 
   /** The person of the first buyer identifier that has one, waiting a while for identity to resolve them. */
