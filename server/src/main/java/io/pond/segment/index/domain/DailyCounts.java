@@ -97,7 +97,13 @@ public final class DailyCounts {
   }
 
   public void remove(int person) {
-    days.values().forEach(levels -> levels.forEach(level -> level.remove(person)));
+    for (List<RoaringBitmap> levels : days.values()) {
+      for (RoaringBitmap level : levels) {
+        if (!level.checkedRemove(person)) {
+          break; // each level lies within the one below: not in this one, in none above
+        }
+      }
+    }
   }
 
   /** Forgets days before {@code day} (older than the longest window anyone may ask for). */
