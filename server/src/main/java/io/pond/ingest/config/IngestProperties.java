@@ -58,10 +58,13 @@ public record IngestProperties(
    * @param projectionBatch the most events loaded into DuckDB per transaction
    * @param projectionLinger how long the DuckDB loader waits after a commit for more commits to load
    *     with it (unless a query waits for it, or 4 MB are waiting): fewer, larger DuckDB transactions
+   * @param startWithContext false for CLI jobs that do not use the log ({@code pond keys}): DuckDB, the
+   *     log's store, admits one process, so such a job can run next to a running server
    */
   public record Log(@DefaultValue("64MB") org.springframework.util.unit.DataSize segmentBytes,
       @DefaultValue("100000") int projectionBatch,
-      @DefaultValue("100ms") Duration projectionLinger) {
+      @DefaultValue("100ms") Duration projectionLinger,
+      @DefaultValue("true") boolean startWithContext) {
     public Log {
       if (segmentBytes.toBytes() < 4096 || projectionBatch < 1 || projectionLinger.isNegative()) {
         throw new IllegalArgumentException(

@@ -114,7 +114,6 @@ public class EventLog implements SmartLifecycle {
   volatile long durable;
   private volatile long lastOffset;
 
-  private boolean startWithContext = true;
   private volatile boolean rollRequested;
 
   EventLog(DuckDbStore store, JsonMapper json, MeterRegistry meters, IngestProperties properties) {
@@ -471,18 +470,10 @@ public class EventLog implements SmartLifecycle {
     return running;
   }
 
-  /**
-   * False for CLI jobs that do not use the log ({@code pond keys}): DuckDB lets one process open the
-   * log's store, so such a job can run next to a running server.
-   */
+  /** False for CLI jobs that do not use the log ({@code pond keys}; {@link IngestProperties.Log#startWithContext}). */
   @Override
   public boolean isAutoStartup() {
-    return startWithContext;
-  }
-
-  @org.springframework.beans.factory.annotation.Value("${pond.ingest.log.start-with-context:true}")
-  void startWithContext(boolean start) {
-    this.startWithContext = start;
+    return settings.startWithContext();
   }
 
   /** Starts before and stops after the web server (which waits for requests in flight). */

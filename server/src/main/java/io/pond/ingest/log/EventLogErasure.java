@@ -5,6 +5,7 @@ import io.pond.platform.Identifier;
 import io.pond.platform.errors.ErrorCode;
 import io.pond.platform.errors.PondException;
 import io.pond.platform.storage.DuckDbStore;
+import io.pond.platform.storage.InLists;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -112,7 +113,7 @@ class EventLogErasure implements EventErasure {
   }
 
   private long scrub(Connection c, List<Long> offsets, Set<String> personalTypes, String tombstone) throws SQLException {
-    String in = String.join(", ", Collections.nCopies(offsets.size(), "?"));
+    String in = InLists.placeholders(offsets.size());
     List<Object[]> rewritten = new ArrayList<>(offsets.size());
     try (PreparedStatement s = c.prepareStatement(
         "SELECT log_offset, identifiers, previous FROM event_log WHERE log_offset IN (" + in + ")")) {
@@ -139,7 +140,7 @@ class EventLogErasure implements EventErasure {
       s.executeBatch();
     }
     if (!personalTypes.isEmpty()) {
-      String types = String.join(", ", Collections.nCopies(personalTypes.size(), "?"));
+      String types = InLists.placeholders(personalTypes.size());
       try (PreparedStatement s = c.prepareStatement("UPDATE event_identifier SET value = ? WHERE log_offset IN (" + in
           + ") AND type IN (" + types + ")")) {
         s.setString(1, tombstone);

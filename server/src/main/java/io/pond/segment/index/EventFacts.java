@@ -104,9 +104,8 @@ class EventFacts implements EventLogConsumer {
     if (unattributed > 0) {
       log.info("{} events left out of segments: no person for their identifiers", unattributed);
     }
-    facts.touch(touched);
+    presence.refreshPresence(touched); // records the persons (touch) and their channel presence, batched
     facts.add(increments);
-    touched.forEach(presence::refreshPresence);
     index.afterCommit(i -> increments.forEach(x -> i.behaviour(x.person(), x.counted(), x.day(), x.times())));
   }
 

@@ -45,7 +45,7 @@ class EventLogFileTest {
         new IngestProperties.GroupCommit(1000, 50_000),
         new IngestProperties.RateLimit(1000, 1000),
         new IngestProperties.Consumers(500, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(50), false),
-        new IngestProperties.Log(DataSize.ofBytes(segmentBytes), 1000, Duration.ZERO));
+        new IngestProperties.Log(DataSize.ofBytes(segmentBytes), 1000, Duration.ZERO, true));
     EventLog log = new EventLog(store, json, new SimpleMeterRegistry(), properties);
     log.start();
     return log;
