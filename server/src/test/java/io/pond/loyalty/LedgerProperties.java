@@ -77,7 +77,7 @@ class LedgerProperties {
     Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     JdbcClient jdbc = JdbcClient.create(dataSource);
     PROGRAMS = new Programs(jdbc, CLOCK);
-    LEDGER = new PointsLedger(jdbc, new DataSourceTransactionManager(dataSource), PROGRAMS, CLOCK, event -> {}, postgres, 8);
+    LEDGER = new PointsLedger(jdbc, new DataSourceTransactionManager(dataSource), PROGRAMS, CLOCK, event -> {}, dataSource, 8);
     QUERIES = new LedgerQueries(jdbc, PROGRAMS, LEDGER, CLOCK, event -> {});
     ORDERS = new OrderPoints(LEDGER);
   }
@@ -285,5 +285,106 @@ class LedgerProperties {
     assertThat(available).isEqualTo(200 - spent.get()).isGreaterThanOrEqualTo(0);
     assertThat(available).isLessThan(Math.min(price, 200) + (spent.get() == 10L * threads * price ? 200 : 0));
     assertNoDrift(program);
+  }
+
+  /**
+   * Concurrent earnings and redemptions on a few accounts, every input sent twice or more from different
+   * threads at once: on PostgreSQL the postings of a combined batch are written together at its end and a
+   * replayed key makes the batch run again posting by posting. Every key is posted once, every caller of
+   * a key is answered with the same entry, the balances are the sums of what was answered, and nothing
+   * drifts.
+   */
+  @Test
+  void concurrent_postings_with_replays_are_posted_once_and_answered_alike() {
+    qt().withExamples(4)
+        .withShrinkCycles(0)
+        .forAll(integers().between(4, 12), integers().between(1, 3))
+        .checkAssert(
+            (threads, copies) -> {
+              try {
+                postConcurrentlyWithReplays(threads, copies);
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
+  }
+
+  private static void postConcurrentlyWithReplays(int threads, int copies) throws Exception {
+    CLOCK.set(START);
+    String program = program("within_balance", new ProgramConfig.Expiry("rolling_days", 30));
+    int members = 3;
+    for (int m = 1; m <= members; m++) {
+      LEDGER.earnEvent(program, new PersonRef(m), "review", new PointsLedger.Key("app", "review", "seed"), CLOCK.instant());
+    }
+    // inputs: 40 per member, earnings (20 points) and redemptions (7 points), each sent copies + 1 times
+    List<Op> inputs = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      for (int m = 1; m <= members; m++) {
+        inputs.add(i % 3 == 0 ? new Redeem(m, i, 7) : new Review(m, i));
+      }
+    }
+    List<Op> sends = new ArrayList<>();
+    for (int c = 0; c <= copies; c++) {
+      sends.addAll(inputs);
+    }
+    java.util.Collections.shuffle(sends, new java.util.Random(threads * 31L + copies));
+    Map<Op, java.util.Set<Long>> answers = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<Op, java.util.concurrent.atomic.AtomicInteger> fresh = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<Op, Long> points = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i; (i = next.getAndIncrement()) < sends.size(); ) {
+                    Op op = sends.get(i);
+                    PointsLedger.Outcome o =
+                        switch (op) {
+                          case Review r ->
+                              LEDGER.earnEvent(
+                                  program, new PersonRef(r.person()), "review", new PointsLedger.Key("app", "review", "c" + r.id()), CLOCK.instant());
+                          case Redeem r ->
+                              LEDGER.redeem(
+                                  program, new PersonRef(r.person()), new PointsLedger.Key("mall", "redemption", "c" + r.id()), r.points(), "gift", "p");
+                          default -> throw new IllegalStateException();
+                        };
+                    if (o instanceof PointsLedger.Outcome.Posted p) {
+                      answers.computeIfAbsent(op, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(p.entryId());
+                      points.put(op, p.points());
+                      if (!p.replayed()) {
+                        fresh.computeIfAbsent(op, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                      }
+                    }
+                  }
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    }
+    answers.forEach((op, entries) -> assertThat(entries).as("entries answered for %s", op).hasSize(1));
+    answers.keySet().forEach(op -> assertThat(fresh.get(op)).as("first postings of %s", op).isNotNull().hasValue(1));
+    for (int m = 1; m <= members; m++) {
+      int member = m;
+      long answered = points.entrySet().stream()
+          .filter(e -> memberOf(e.getKey()) == member)
+          .mapToLong(Map.Entry::getValue)
+          .sum();
+      assertThat(QUERIES.balance(program, new PersonRef(member)).available()).as("member %s", member).isEqualTo(20 + answered);
+      assertThat(QUERIES.entries(program, new PersonRef(member), null, 500)).as("entries of member %s", member).hasSize(1 + (int) points.keySet().stream()
+          .filter(op -> memberOf(op) == member)
+          .count());
+    }
+    assertNoDrift(program);
+  }
+
+  private static int memberOf(Op op) {
+    return switch (op) {
+      case Review r -> r.person();
+      case Redeem r -> r.person();
+      default -> 0;
+    };
   }
 }

@@ -53,6 +53,9 @@ public class PointsLedger {
   private static final int ATTEMPTS = 20;
 
   private final JdbcClient jdbc;
+  /** PostgreSQL: writes a combined batch's deferred postings (arrays need the connection); null elsewhere. */
+  private final org.springframework.jdbc.core.JdbcTemplate bulk;
+  private volatile DeferredPostings.Sequences sequences;
   private final TransactionTemplate tx;
   private final TransactionTemplate txNew;
   private final Programs programs;
@@ -69,7 +72,7 @@ public class PointsLedger {
   /** A ledger on an embedded (non-PostgreSQL) store with the default number of lanes. */
   public PointsLedger(
       JdbcClient jdbc, PlatformTransactionManager transactions, Programs programs, Clock clock, ApplicationEventPublisher events) {
-    this(jdbc, transactions, programs, clock, events, false, 8);
+    this(jdbc, transactions, programs, clock, events, null, 8, null);
   }
 
   @org.springframework.beans.factory.annotation.Autowired
@@ -82,7 +85,7 @@ public class PointsLedger {
       javax.sql.DataSource dataSource,
       LedgerEventBatches changeBatches,
       @org.springframework.beans.factory.annotation.Value("${pond.loyalty.ledger.lanes:0}") int lanes) {
-    this(jdbc, transactions, programs, clock, events, isPostgres(dataSource), lanes > 0 ? lanes : defaultLanes(), changeBatches);
+    this(jdbc, transactions, programs, clock, events, dataSource, lanes > 0 ? lanes : defaultLanes(), changeBatches);
   }
 
   /**
@@ -95,15 +98,16 @@ public class PointsLedger {
     return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
+  /** A ledger on {@code dataSource} (PostgreSQL or embedded), e.g. for tests outside Spring. */
   public PointsLedger(
       JdbcClient jdbc,
       PlatformTransactionManager transactions,
       Programs programs,
       Clock clock,
       ApplicationEventPublisher events,
-      boolean postgres,
+      javax.sql.DataSource dataSource,
       int lanes) {
-    this(jdbc, transactions, programs, clock, events, postgres, lanes, new LedgerEventBatches(jdbc, clock));
+    this(jdbc, transactions, programs, clock, events, dataSource, lanes, new LedgerEventBatches(jdbc, clock));
   }
 
   private PointsLedger(
@@ -112,12 +116,13 @@ public class PointsLedger {
       Programs programs,
       Clock clock,
       ApplicationEventPublisher events,
-      boolean postgres,
+      javax.sql.DataSource dataSource,
       int lanes,
       LedgerEventBatches changeBatches) {
     this.combiner = new PostingCombiner(lanes);
-    this.changeBatches = changeBatches;
-    this.postgres = postgres;
+    this.changeBatches = changeBatches != null ? changeBatches : new LedgerEventBatches(jdbc, clock);
+    this.postgres = dataSource != null && isPostgres(dataSource);
+    this.bulk = postgres ? new org.springframework.jdbc.core.JdbcTemplate(dataSource) : null;
     this.jdbc = jdbc;
     this.tx = new TransactionTemplate(transactions);
     this.txNew = new TransactionTemplate(transactions);
@@ -268,6 +273,14 @@ public class PointsLedger {
 
   /** Runs {@code work} with the account of {@code person} locked, creating the account when asked. */
   public <T> T withAccount(String programCode, PersonRef person, boolean create, Function<Locked, T> work) {
+    return withAccount(programCode, person, create, false, work);
+  }
+
+  /**
+   * @param deferrable the work only posts through this class (an event earning, a redemption), so that
+   *     in a combined batch on PostgreSQL its rows may be written with the batch's others at its end
+   */
+  private <T> T withAccount(String programCode, PersonRef person, boolean create, boolean deferrable, Function<Locked, T> work) {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
       // PERF: the program as last read, not a query per posting: the batch reads the program's current
       // version in the statement that locks its accounts and reloads the program when it changed.
@@ -282,7 +295,7 @@ public class PointsLedger {
       }
       // PERF: postings of many callers and accounts are combined into one transaction (group commit)
       Target target = new Target(program, person);
-      return combiner.submit(target.hashCode(), target, this::runBatch, work);
+      return combiner.submit(target.hashCode(), target, deferrable, this::runBatch, work);
     }
     Programs.Program program = programs.get(programCode);
     if (create) {
@@ -312,27 +325,58 @@ public class PointsLedger {
    * Runs a combined batch in one transaction: every account of the batch is locked at once (one
    * statement per program, in id order, so that batches of different lanes cannot deadlock), then
    * each piece of work runs in its caller's order on its account.
+   *
+   * <p>PERF (PostgreSQL): event earnings and redemptions of a batch are written together at its end
+   * ({@link DeferredPostings}); when that write is refused (a replayed key), the batch runs again with
+   * every posting written at once, where replays are found as always.
    */
   private void runBatch(List<PostingCombiner.Work> batch, Object[] results) {
+    int deferrable = 0;
+    for (PostingCombiner.Work w : batch) {
+      deferrable += w.deferrable() ? 1 : 0;
+    }
+    if (bulk != null && deferrable > 1) {
+      try {
+        runBatch(batch, results, deferrable);
+        return;
+      } catch (DeferredPostings.Refused refused) {
+        // a replay or a key taken by another member among the deferred postings: posting by posting
+      }
+    }
+    runBatch(batch, results, 0);
+  }
+
+  private void runBatch(List<PostingCombiner.Work> batch, Object[] results, int deferrable) {
     inTransaction(
         status -> {
-          Batch locked = new Batch(lockAll(batch), new java.util.HashMap<>(), new java.util.ArrayList<>());
+          DeferredPostings deferred = deferrable > 0 ? new DeferredPostings(bulk, sequences(), deferrable) : null;
+          Batch locked = new Batch(lockAll(batch), deferred);
           locked.byTarget().values().forEach(l -> locked.byAccount().putIfAbsent(l.account.id(), l));
           // work that posts again to an account of the batch (nested withAccount) must see the same state
           TransactionSynchronizationManager.bindResource(this, locked);
           try {
             for (int i = 0; i < batch.size(); i++) {
               PostingCombiner.Work w = batch.get(i);
+              // other work (and other modules' statements) sees every posting before it
+              locked.deferring = deferred != null && w.deferrable();
+              if (!locked.deferring) {
+                flushDeferred();
+              }
               try {
                 Target t = (Target) w.target();
                 results[i] = w.work().apply(locked(t.program(), t.person()));
+              } catch (DeferredPostings.Refused e) {
+                throw e;
               } catch (RuntimeException e) {
                 if (batch.size() == 1) {
                   throw e;
                 }
                 throw new PostingCombiner.WorkFailed(i, e);
+              } finally {
+                locked.deferring = false;
               }
             }
+            flushDeferred();
             announce(locked.changes());
           } finally {
             TransactionSynchronizationManager.unbindResource(this);
@@ -341,11 +385,65 @@ public class PointsLedger {
         });
   }
 
+  private DeferredPostings.Sequences sequences() {
+    DeferredPostings.Sequences s = sequences;
+    if (s == null) {
+      s = DeferredPostings.Sequences.of(bulk);
+      sequences = s;
+    }
+    return s;
+  }
+
   /**
    * The accounts a combined batch locked, by the person asked for and by account id (a merged person's
-   * is the survivor's), and the points events its postings made, announced once before the commit.
+   * is the survivor's), the points events its postings made, announced once before the commit, and its
+   * deferred postings (PostgreSQL; null when every posting is written at once).
    */
-  private record Batch(java.util.Map<Target, Locked> byTarget, java.util.Map<Long, Locked> byAccount, List<PointsChange> changes) {}
+  private static final class Batch {
+    private final java.util.Map<Target, Locked> byTarget;
+    private final java.util.Map<Long, Locked> byAccount = new java.util.HashMap<>();
+    private final List<PointsChange> changes = new java.util.ArrayList<>();
+    final DeferredPostings deferred;
+    /** True while a piece of work whose postings may be deferred runs. */
+    boolean deferring;
+
+    Batch(java.util.Map<Target, Locked> byTarget, DeferredPostings deferred) {
+      this.byTarget = byTarget;
+      this.deferred = deferred;
+    }
+
+    java.util.Map<Target, Locked> byTarget() {
+      return byTarget;
+    }
+
+    java.util.Map<Long, Locked> byAccount() {
+      return byAccount;
+    }
+
+    List<PointsChange> changes() {
+      return changes;
+    }
+  }
+
+  /** The deferred postings of the current batch while a deferrable piece of work runs, else null. */
+  private DeferredPostings deferring() {
+    Batch batch = (Batch) TransactionSynchronizationManager.getResource(this);
+    return batch != null && batch.deferring ? batch.deferred : null;
+  }
+
+  /** Writes the current batch's deferred postings, if any, so that the next statement sees them. */
+  private void flushDeferred() {
+    Batch batch = (Batch) TransactionSynchronizationManager.getResource(this);
+    if (batch != null && batch.deferred != null) {
+      batch.deferred.flush();
+    }
+  }
+
+  /** Every statement of the ledger: deferred postings are written first. */
+  private JdbcClient.StatementSpec sql(String sql) {
+    flushDeferred();
+    return jdbc.sql(sql);
+  }
 
   /**
    * Publishes a points event in the current transaction; inside a combined batch it is held back and
@@ -396,7 +494,7 @@ public class PointsLedger {
       String in = String.join(", ", java.util.Collections.nCopies(targets.size(), "?"));
       record Row(Account account, boolean merged, int programVersion) {}
       List<Row> rows =
-          jdbc.sql(
+          sql(
                   "SELECT a.*, (SELECT p.current_version FROM loyalty_program p WHERE p.id = a.program_id) AS program_version"
                       + " FROM loyalty_account a WHERE a.program_id = ? AND a.person_id IN (" + in + ") ORDER BY a.id FOR UPDATE")
               .params(params)
@@ -426,7 +524,7 @@ public class PointsLedger {
   private void prefetchLots(java.util.Collection<Locked> accounts) {
     long[] ids = accounts.stream().mapToLong(l -> l.account.id()).distinct().toArray();
     java.util.Map<Long, List<Lots.Balance>> lots = new java.util.HashMap<>();
-    jdbc.sql("SELECT account_id, id, remaining, expires_at FROM loyalty_lot WHERE account_id = ANY(?) AND pending = FALSE AND remaining > 0")
+    sql("SELECT account_id, id, remaining, expires_at FROM loyalty_lot WHERE account_id = ANY(?) AND pending = FALSE AND remaining > 0")
         .param(ids)
         .query(
             rs -> {
@@ -478,7 +576,7 @@ public class PointsLedger {
             return work.apply(batch.byAccount().get(accountId));
           }
           Account account =
-              jdbc.sql("SELECT * FROM loyalty_account WHERE id = ? FOR UPDATE").param(accountId).query(PointsLedger::account).single();
+              sql("SELECT * FROM loyalty_account WHERE id = ? FOR UPDATE").param(accountId).query(PointsLedger::account).single();
           return work.apply(new Locked(programs.byId(account.programId()), account, clock.instant()));
         });
   }
@@ -492,7 +590,7 @@ public class PointsLedger {
     int person = personId;
     for (int hops = 0; hops < 100; hops++) {
       Optional<Row> row =
-          jdbc.sql("SELECT * FROM loyalty_account WHERE program_id = ? AND person_id = ? FOR UPDATE")
+          sql("SELECT * FROM loyalty_account WHERE program_id = ? AND person_id = ? FOR UPDATE")
               .params(programId, person)
               .query((rs, n) -> new Row(account(rs, n), (Integer) rs.getObject("merged_into_person")))
               .optional();
@@ -512,7 +610,7 @@ public class PointsLedger {
       return;
     }
     boolean exists =
-        jdbc.sql("SELECT COUNT(*) FROM loyalty_account WHERE program_id = ? AND person_id = ?")
+        sql("SELECT COUNT(*) FROM loyalty_account WHERE program_id = ? AND person_id = ?")
                 .params(program.id(), personId)
                 .query(Long.class)
                 .single()
@@ -527,7 +625,7 @@ public class PointsLedger {
     try {
       txNew.executeWithoutResult(
           s ->
-              jdbc.sql(
+              sql(
                       "INSERT INTO loyalty_account (program_id, person_id, available, pending, growth, tier, tier_floor, tier_since,"
                           + " next_review_at, joined_at, change_seq, updated_at) VALUES (?, ?, 0, 0, 0, 1, 1, ?, ?, ?, 0, ?)")
                   .params(
@@ -570,7 +668,7 @@ public class PointsLedger {
   private Optional<Outcome.Posted> replay(Locked a, Key key) {
     record Found(long accountId, Outcome.Posted posted) {}
     Optional<Found> found =
-        jdbc.sql(
+        sql(
                 "SELECT account_id, id, points, rule, reason FROM loyalty_entry WHERE program_id = ? AND source = ? AND business_type = ? AND business_id = ?")
             .params(a.program.id(), key.source(), key.businessType(), key.businessId())
             .query((rs, n) -> new Found(rs.getLong(1), new Outcome.Posted(rs.getLong(2), rs.getLong(3), true, explanation(rs.getString(4), rs.getString(5)))))
@@ -595,7 +693,7 @@ public class PointsLedger {
   long post(Locked a, Draft d) {
     a.lots = null;
     GeneratedKeyHolder keys = new GeneratedKeyHolder();
-    jdbc.sql(
+    sql(
             "INSERT INTO loyalty_entry (account_id, program_id, type, points, delta_available, delta_pending, delta_growth, source,"
                 + " business_type, business_id, reverses_entry_id, order_key, config_version, rule, multiplier, reason, actor,"
                 + " occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -629,7 +727,7 @@ public class PointsLedger {
     return entryId;
   }
 
-  private static String cut(String text) {
+  static String cut(String text) {
     return text == null || text.length() <= 500 ? text : text.substring(0, 497) + "…";
   }
 
@@ -640,12 +738,12 @@ public class PointsLedger {
         new Account(
             x.id(), x.programId(), x.personId(), x.available(), x.pending(), x.growth(), x.tier(), x.tierFloor(),
             x.tierSince(), x.nextReviewAt(), x.joinedAt(), seq);
-    jdbc.sql(
+    sql(
             "UPDATE loyalty_account SET available = ?, pending = ?, growth = ?, tier = ?, tier_floor = ?, tier_since = ?,"
                 + " next_review_at = ?, change_seq = ?, updated_at = ? WHERE id = ?")
         .params(x.available(), x.pending(), x.growth(), x.tier(), x.tierFloor(), ts(x.tierSince()), ts(x.nextReviewAt()), seq, ts(a.now), x.id())
         .update();
-    jdbc.sql(
+    sql(
             "INSERT INTO loyalty_account_change (account_id, seq, kind, available, pending, tier, entry_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .params(x.id(), seq, kind, x.available(), x.pending(), x.tier(), entryId, ts(a.now))
         .update();
@@ -699,10 +797,20 @@ public class PointsLedger {
    */
   private Optional<Long> insertEarn(Locked a, Draft d, Instant expiresAt) {
     Account after = applied(a.account, d);
+    DeferredPostings deferred = deferring();
+    if (deferred != null) {
+      long[] lotId = new long[1];
+      long entryId = deferred.earn(a, d, after, expiresAt, lotId);
+      a.account = after;
+      if (a.lots != null) {
+        a.lots.add(new Lots.Balance(lotId[0], d.points(), expiresAt));
+      }
+      return Optional.of(entryId);
+    }
     List<Object> p = entryAndAccount(a, d, after);
     java.util.Collections.addAll(p, after.id(), d.points(), d.points(), typed(java.sql.Types.TIMESTAMP, ts(expiresAt)));
     Optional<long[]> entryId =
-        jdbc.sql(
+        sql(
                 "WITH " + ENTRY_INSERT + ", " + ACCOUNT_UPDATE + ","
                     + " l AS (INSERT INTO loyalty_lot (account_id, entry_id, original, remaining, pending, pending_until, expires_at, order_key)"
                     + " SELECT ?, e.id, ?, ?, FALSE, NULL, ?::timestamptz, NULL FROM e RETURNING id)"
@@ -733,6 +841,13 @@ public class PointsLedger {
    */
   private Optional<Long> insertSpend(Locked a, Draft d, List<Lots.Allocation> allocations) {
     Account after = applied(a.account, d);
+    DeferredPostings deferred = deferring();
+    if (deferred != null) {
+      long entryId = deferred.spend(a, d, after, allocations);
+      a.account = after;
+      tookFromLots(a, allocations);
+      return Optional.of(entryId);
+    }
     List<Object> p = entryAndAccount(a, d, after);
     String values = String.join(", ", java.util.Collections.nCopies(allocations.size(), "(?::bigint, ?::bigint)"));
     for (Lots.Allocation al : allocations) {
@@ -741,7 +856,7 @@ public class PointsLedger {
     }
     record Done(long entryId, long lots) {}
     Optional<Done> done =
-        jdbc.sql(
+        sql(
                 "WITH " + ENTRY_INSERT + ", " + ACCOUNT_UPDATE + ","
                     + " v (lot, pts) AS (VALUES " + values + "),"
                     + " al AS (INSERT INTO loyalty_allocation (entry_id, lot_id, points) SELECT e.id, v.lot, v.pts FROM e, v),"
@@ -757,14 +872,19 @@ public class PointsLedger {
     done.ifPresent(
         x -> {
           a.account = after;
-          if (a.lots != null) {
-            java.util.Map<Long, Long> taken = new java.util.HashMap<>();
-            allocations.forEach(al -> taken.merge(al.lotId(), al.points(), Long::sum));
-            a.lots.replaceAll(l -> taken.containsKey(l.lotId()) ? new Lots.Balance(l.lotId(), l.remaining() - taken.get(l.lotId()), l.expiresAt()) : l);
-            a.lots.removeIf(l -> l.remaining() <= 0);
-          }
+          tookFromLots(a, allocations);
         });
     return done.map(Done::entryId);
+  }
+
+  /** Keeps the batch's copy of the account's lots as a redemption left them. */
+  private static void tookFromLots(Locked a, List<Lots.Allocation> allocations) {
+    if (a.lots != null) {
+      java.util.Map<Long, Long> taken = new java.util.HashMap<>();
+      allocations.forEach(al -> taken.merge(al.lotId(), al.points(), Long::sum));
+      a.lots.replaceAll(l -> taken.containsKey(l.lotId()) ? new Lots.Balance(l.lotId(), l.remaining() - taken.get(l.lotId()), l.expiresAt()) : l);
+      a.lots.removeIf(l -> l.remaining() <= 0);
+    }
   }
 
   /** The first entry of a key found taken by an insert: a replay, or {@code conflict} for another member's key. */
@@ -780,7 +900,7 @@ public class PointsLedger {
   private long newLot(Locked a, long entryId, long points, boolean pending, Instant pendingUntil, Instant expiresAt, String orderKey) {
     a.lots = null;
     GeneratedKeyHolder keys = new GeneratedKeyHolder();
-    jdbc.sql(
+    sql(
             "INSERT INTO loyalty_lot (account_id, entry_id, original, remaining, pending, pending_until, expires_at, order_key)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .params(a.account.id(), entryId, points, points, pending, ts(pendingUntil), ts(expiresAt), orderKey)
@@ -793,9 +913,9 @@ public class PointsLedger {
     if (points == 0) {
       return;
     }
-    jdbc.sql("INSERT INTO loyalty_allocation (entry_id, lot_id, points) VALUES (?, ?, ?)").params(entryId, lotId, points).update();
+    sql("INSERT INTO loyalty_allocation (entry_id, lot_id, points) VALUES (?, ?, ?)").params(entryId, lotId, points).update();
     int updated =
-        jdbc.sql("UPDATE loyalty_lot SET remaining = remaining - ? WHERE id = ? AND remaining - ? >= 0")
+        sql("UPDATE loyalty_lot SET remaining = remaining - ? WHERE id = ? AND remaining - ? >= 0")
             .params(points, lotId, points)
             .update();
     if (updated != 1) {
@@ -815,7 +935,7 @@ public class PointsLedger {
   }
 
   private List<Lots.Balance> queryLots(Locked a, Long except) {
-    return jdbc.sql("SELECT id, remaining, expires_at FROM loyalty_lot WHERE account_id = ? AND pending = FALSE AND remaining > 0")
+    return sql("SELECT id, remaining, expires_at FROM loyalty_lot WHERE account_id = ? AND pending = FALSE AND remaining > 0")
         .param(a.account.id())
         .query((rs, n) -> new Lots.Balance(rs.getLong(1), rs.getLong(2), instant(rs.getTimestamp(3))))
         .list()
@@ -866,7 +986,7 @@ public class PointsLedger {
               }
               LocalDate day = LocalDate.ofInstant(paidAt, clock.getZone());
               long earnedToday =
-                  jdbc.sql(
+                  sql(
                           "SELECT COALESCE(SUM(points), 0) FROM loyalty_entry WHERE account_id = ? AND type = 'EARN'"
                               + " AND business_type = 'order_paid' AND occurred_at >= ? AND occurred_at < ?")
                       .params(
@@ -919,7 +1039,7 @@ public class PointsLedger {
   private record OrderLot(long lotId, long entryId, long original, long remaining, boolean pending, Instant pendingUntil) {}
 
   private Optional<OrderLot> orderLot(Locked a, String orderKey) {
-    return jdbc.sql(
+    return sql(
             "SELECT l.id, l.entry_id, l.original, l.remaining, l.pending, l.pending_until FROM loyalty_lot l JOIN loyalty_entry e"
                 + " ON e.id = l.entry_id WHERE l.account_id = ? AND l.order_key = ? AND e.type = 'EARN'")
         .params(a.account.id(), orderKey)
@@ -945,7 +1065,7 @@ public class PointsLedger {
               }
               Instant until = order.completedAt().plus(Duration.ofDays(a.config.returnWindowDays()));
               if (lot.get().pendingUntil() == null || until.isBefore(lot.get().pendingUntil())) {
-                jdbc.sql("UPDATE loyalty_lot SET pending_until = ? WHERE id = ?").params(ts(until), lot.get().lotId()).update();
+                sql("UPDATE loyalty_lot SET pending_until = ? WHERE id = ?").params(ts(until), lot.get().lotId()).update();
               }
               if (!until.isAfter(a.now)) {
                 return activate(a, lot.get().lotId());
@@ -962,11 +1082,11 @@ public class PointsLedger {
       return replayed.get();
     }
     OrderLot lot =
-        jdbc.sql("SELECT id, entry_id, original, remaining, pending, pending_until FROM loyalty_lot WHERE id = ?")
+        sql("SELECT id, entry_id, original, remaining, pending, pending_until FROM loyalty_lot WHERE id = ?")
             .param(lotId)
             .query((rs, n) -> new OrderLot(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBoolean(5), instant(rs.getTimestamp(6))))
             .single();
-    String orderKey = jdbc.sql("SELECT order_key FROM loyalty_lot WHERE id = ?").param(lotId).query(String.class).single();
+    String orderKey = sql("SELECT order_key FROM loyalty_lot WHERE id = ?").param(lotId).query(String.class).single();
     long availableBefore = a.account.available();
     long entryId =
         post(
@@ -974,7 +1094,7 @@ public class PointsLedger {
             new Draft(
                 "ACTIVATE", lot.remaining(), -lot.remaining(), 0, key, lot.entryId(), orderKey, null, null,
                 "order completed and its return window passed", "system", a.now));
-    jdbc.sql("UPDATE loyalty_lot SET pending = FALSE WHERE id = ?").param(lotId).update();
+    sql("UPDATE loyalty_lot SET pending = FALSE WHERE id = ?").param(lotId).update();
     settleDebt(a, entryId, lotId, lot.remaining(), availableBefore);
     publish(new PointsActivated(a.program.code(), a.person(), entryId, lot.remaining(), orderKey, a.now));
     return new Outcome.Posted(entryId, lot.remaining(), false, "activated");
@@ -1009,12 +1129,12 @@ public class PointsLedger {
               // partial refunds never round away points or take more than the order earned
               record Order(long growth, long spendFen, Instant paidAt) {}
               Order earned =
-                  jdbc.sql("SELECT growth, spend_fen, at FROM loyalty_qualifying WHERE entry_id = ?")
+                  sql("SELECT growth, spend_fen, at FROM loyalty_qualifying WHERE entry_id = ?")
                       .param(lot.entryId())
                       .query((rs, n) -> new Order(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant()))
                       .single();
               long refundedBefore =
-                  -jdbc.sql(
+                  -sql(
                           "SELECT COALESCE(SUM(q.spend_fen), 0) FROM loyalty_qualifying q JOIN loyalty_entry e ON e.id = q.entry_id"
                               + " WHERE e.account_id = ? AND e.order_key = ? AND e.type = 'CLAWBACK'")
                       .params(a.account.id(), orderKey)
@@ -1066,6 +1186,7 @@ public class PointsLedger {
         programCode,
         person,
         true,
+        true,
         a -> {
           Key typed = new Key(key.source(), eventType, key.businessId()).of(a.person());
           if (!postgres) {
@@ -1082,7 +1203,7 @@ public class PointsLedger {
           if (reward.dailyLimit() != null && reward.dailyLimit() > 0) {
             LocalDate day = LocalDate.ofInstant(occurredAt, clock.getZone());
             long today =
-                jdbc.sql(
+                sql(
                         "SELECT COUNT(*) FROM loyalty_entry WHERE account_id = ? AND type = 'EARN' AND business_type = ?"
                             + " AND occurred_at >= ? AND occurred_at < ?")
                     .params(
@@ -1135,7 +1256,7 @@ public class PointsLedger {
     if (points <= 0) {
       throw PondException.invalid("points", "must be positive");
     }
-    return withAccount(programCode, person, false, a -> redeemLocked(a, key.of(person), points, reason, actor));
+    return withAccount(programCode, person, false, true, a -> redeemLocked(a, key.of(person), points, reason, actor));
   }
 
   Outcome redeemLocked(Locked a, Key key, long points, String reason, String actor) {
@@ -1181,7 +1302,7 @@ public class PointsLedger {
       return replayed.get();
     }
     List<Lots.Allocation> taken =
-        jdbc.sql("SELECT lot_id, points FROM loyalty_allocation WHERE entry_id = ? ORDER BY lot_id DESC")
+        sql("SELECT lot_id, points FROM loyalty_allocation WHERE entry_id = ? ORDER BY lot_id DESC")
             .param(redeemEntryId)
             .query((rs, n) -> new Lots.Allocation(rs.getLong(1), rs.getLong(2)))
             .list();
@@ -1236,7 +1357,7 @@ public class PointsLedger {
   public int activateDue() {
     Instant now = clock.instant();
     List<long[]> due =
-        jdbc.sql("SELECT account_id, id FROM loyalty_lot WHERE pending = TRUE AND pending_until <= ? ORDER BY id")
+        sql("SELECT account_id, id FROM loyalty_lot WHERE pending = TRUE AND pending_until <= ? ORDER BY id")
             .param(ts(now))
             .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
             .list();
@@ -1247,7 +1368,7 @@ public class PointsLedger {
               lot[0],
               a -> {
                 Boolean stillPending =
-                    jdbc.sql("SELECT pending FROM loyalty_lot WHERE id = ? AND pending_until <= ?")
+                    sql("SELECT pending FROM loyalty_lot WHERE id = ? AND pending_until <= ?")
                         .params(lot[1], ts(a.now))
                         .query(Boolean.class)
                         .optional()
@@ -1263,7 +1384,7 @@ public class PointsLedger {
   public int expireDue() {
     Instant now = clock.instant();
     List<long[]> due =
-        jdbc.sql("SELECT account_id, id FROM loyalty_lot WHERE pending = FALSE AND remaining > 0 AND expires_at <= ? ORDER BY id")
+        sql("SELECT account_id, id FROM loyalty_lot WHERE pending = FALSE AND remaining > 0 AND expires_at <= ? ORDER BY id")
             .param(ts(now))
             .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
             .list();
@@ -1274,7 +1395,7 @@ public class PointsLedger {
               lot[0],
               a -> {
                 Long remaining =
-                    jdbc.sql("SELECT remaining FROM loyalty_lot WHERE id = ? AND pending = FALSE AND expires_at <= ?")
+                    sql("SELECT remaining FROM loyalty_lot WHERE id = ? AND pending = FALSE AND expires_at <= ?")
                         .params(lot[1], ts(a.now))
                         .query(Long.class)
                         .optional()
@@ -1283,7 +1404,7 @@ public class PointsLedger {
                   return 0;
                 }
                 long earlier =
-                    jdbc.sql("SELECT COUNT(*) FROM loyalty_allocation al JOIN loyalty_entry e ON e.id = al.entry_id WHERE al.lot_id = ? AND e.type = 'EXPIRE'")
+                    sql("SELECT COUNT(*) FROM loyalty_allocation al JOIN loyalty_entry e ON e.id = al.entry_id WHERE al.lot_id = ? AND e.type = 'EXPIRE'")
                         .param(lot[1])
                         .query(Long.class)
                         .single();
@@ -1300,13 +1421,13 @@ public class PointsLedger {
   // ---------------------------------------------------------------- tiers
 
   private void qualifying(Locked a, long entryId, Instant at, long growth, long spendFen, int orders) {
-    jdbc.sql("INSERT INTO loyalty_qualifying (account_id, entry_id, at, growth, spend_fen, orders) VALUES (?, ?, ?, ?, ?, ?)")
+    sql("INSERT INTO loyalty_qualifying (account_id, entry_id, at, growth, spend_fen, orders) VALUES (?, ?, ?, ?, ?, ?)")
         .params(a.account.id(), entryId, ts(at), growth, spendFen, orders)
         .update();
   }
 
   TierPolicy.Measures measures(long accountId, Instant from, Instant to) {
-    return jdbc.sql(
+    return sql(
             "SELECT COALESCE(SUM(growth), 0), COALESCE(SUM(spend_fen), 0), COALESCE(SUM(orders), 0) FROM loyalty_qualifying"
                 + " WHERE account_id = ? AND at >= ? AND at < ?")
         .params(accountId, ts(from), ts(to))
@@ -1348,7 +1469,7 @@ public class PointsLedger {
         new Account(
             x.id(), x.programId(), x.personId(), x.available(), x.pending(), x.growth(), level,
             review ? level : Math.min(x.tierFloor(), level), at, x.nextReviewAt(), x.joinedAt(), x.changeSeq());
-    jdbc.sql("INSERT INTO loyalty_tier_change (account_id, from_tier, to_tier, reason, at) VALUES (?, ?, ?, ?, ?)")
+    sql("INSERT INTO loyalty_tier_change (account_id, from_tier, to_tier, reason, at) VALUES (?, ?, ?, ?, ?)")
         .params(x.id(), x.tier(), level, cut(reason), ts(a.now))
         .update();
     saveAccount(a, "TIER", null);
@@ -1359,7 +1480,7 @@ public class PointsLedger {
   public int reviewTiersDue() {
     Instant now = clock.instant();
     List<Long> due =
-        jdbc.sql("SELECT id FROM loyalty_account WHERE next_review_at <= ? ORDER BY id").param(ts(now)).query(Long.class).list();
+        sql("SELECT id FROM loyalty_account WHERE next_review_at <= ? ORDER BY id").param(ts(now)).query(Long.class).list();
     int reviews = 0;
     for (long accountId : due) {
       reviews +=

@@ -28,8 +28,11 @@ final class PostingCombiner {
 
   static final int MAX_BATCH = 256;
 
-  /** One caller's posting: which account ({@code target}) and what to do with it locked. */
-  record Work(Object target, Function<PointsLedger.Locked, ?> work, CompletableFuture<Object> done) {}
+  /**
+   * One caller's posting: which account ({@code target}), what to do with it locked, and whether its
+   * rows may be written with the batch's others at the batch's end ({@code deferrable}).
+   */
+  record Work(Object target, boolean deferrable, Function<PointsLedger.Locked, ?> work, CompletableFuture<Object> done) {}
 
   private static final class Lane {
     final Queue<Work> queue = new ConcurrentLinkedQueue<>();
@@ -56,9 +59,9 @@ final class PostingCombiner {
    * @param hash spreads accounts over lanes; equal for every posting of one account
    */
   @SuppressWarnings("unchecked")
-  <T> T submit(int hash, Object target, BatchTransaction inTransaction, Function<PointsLedger.Locked, T> work) {
+  <T> T submit(int hash, Object target, boolean deferrable, BatchTransaction inTransaction, Function<PointsLedger.Locked, T> work) {
     Lane lane = lanes[Math.floorMod(hash, lanes.length)];
-    Work mine = new Work(target, work, new CompletableFuture<>());
+    Work mine = new Work(target, deferrable, work, new CompletableFuture<>());
     lane.queue.add(mine);
     // Whoever takes the lane runs batches until the queue is empty, then lets go and looks again: work
     // queued while the lane was held is either seen by that look or its own caller takes the lane.
