@@ -1,11 +1,9 @@
 package io.pond.loyalty.ledger;
 
 import io.pond.loyalty.ledger.domain.Lots;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +51,7 @@ final class DeferredPostings {
   private final List<String> entryRule = new ArrayList<>();
   private final List<String> entryReason = new ArrayList<>();
   private final List<String> entryActor = new ArrayList<>();
-  private final List<Timestamp> entryOccurred = new ArrayList<>();
+  private final List<Long> entryOccurred = new ArrayList<>();
   // lots made by the buffered earnings, by id, with what the buffered redemptions left in them
   private final Map<Long, NewLot> newLots = new LinkedHashMap<>();
   // points taken from lots that existed before the batch
@@ -72,7 +70,7 @@ final class DeferredPostings {
   private final List<Long> changePending = new ArrayList<>();
   private final List<Integer> changeTier = new ArrayList<>();
   private final List<Long> changeEntry = new ArrayList<>();
-  private final List<Timestamp> changeAt = new ArrayList<>();
+  private final List<Long> changeAt = new ArrayList<>();
 
   private long[] entryIds = new long[0];
   private long[] lotIds = new long[0];
@@ -84,9 +82,9 @@ final class DeferredPostings {
     final long entryId;
     final long original;
     long remaining;
-    final Timestamp expiresAt;
+    final Long expiresAt;
 
-    NewLot(long accountId, long entryId, long original, Timestamp expiresAt) {
+    NewLot(long accountId, long entryId, long original, Long expiresAt) {
       this.accountId = accountId;
       this.entryId = entryId;
       this.original = original;
@@ -123,7 +121,7 @@ final class DeferredPostings {
     long id = nextEntryId();
     long lotId = nextLotId();
     entry(id, a, d);
-    newLots.put(lotId, new NewLot(after.id(), id, d.deltaAvailable(), PointsLedger.ts(expiresAt)));
+    newLots.put(lotId, new NewLot(after.id(), id, d.deltaAvailable(), micros(expiresAt)));
     change(after, d.type(), id, a.now);
     lotIdOut[0] = lotId;
     return id;
@@ -167,7 +165,7 @@ final class DeferredPostings {
     entryRule.add(PointsLedger.cut(d.rule()));
     entryReason.add(PointsLedger.cut(d.reason()));
     entryActor.add(d.actor());
-    entryOccurred.add(PointsLedger.ts(d.occurredAt()));
+    entryOccurred.add(micros(d.occurredAt()));
   }
 
   private void change(PointsLedger.Account after, String kind, long entry, Instant at) {
@@ -180,7 +178,7 @@ final class DeferredPostings {
     changePending.add(after.pending());
     changeTier.add(after.tier());
     changeEntry.add(entry);
-    changeAt.add(PointsLedger.ts(at));
+    changeAt.add(micros(at));
   }
 
   private long nextEntryId() {
@@ -212,36 +210,55 @@ final class DeferredPostings {
         sequences.entries(),
         sequences.lots(),
         n);
-    // ids not used before are given up (gaps in ids are normal for sequences)
     entryIds = entries;
     lotIds = lots;
     entryIdsUsed = 0;
     lotIdsUsed = 0;
   }
 
+  /** Epoch microseconds (bound as bigint) as a timestamp, exactly. */
+  private static String at(String column) {
+    return "TIMESTAMPTZ 'epoch' + " + column + " * INTERVAL '1 microsecond'";
+  }
+
+  private static Long micros(Instant instant) {
+    return instant == null ? null : Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000L);
+  }
+
   private static final String FLUSH =
       "WITH e AS (INSERT INTO loyalty_entry (id, account_id, program_id, type, points, delta_available, delta_pending, delta_growth,"
           + " source, business_type, business_id, config_version, rule, reason, actor, occurred_at)"
-          + " SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],"
-          + " ?::varchar[], ?::varchar[], ?::varchar[], ?::int[], ?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[])),"
+          + " SELECT id, account_id, program_id, type, points, delta_available, delta_pending, delta_growth, source, business_type,"
+          + " business_id, config_version, rule, reason, actor, " + at("occurred_at")
+          + " FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],"
+          + " ?::varchar[], ?::varchar[], ?::varchar[], ?::int[], ?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[])"
+          + " AS s (id, account_id, program_id, type, points, delta_available, delta_pending, delta_growth, source, business_type,"
+          + " business_id, config_version, rule, reason, actor, occurred_at)),"
           + " l AS (INSERT INTO loyalty_lot (id, account_id, entry_id, original, remaining, pending, expires_at)"
-          + " SELECT id, account_id, entry_id, original, remaining, FALSE, expires_at"
-          + " FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::timestamptz[])"
+          + " SELECT id, account_id, entry_id, original, remaining, FALSE, " + at("expires_at")
+          + " FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])"
           + " AS s (id, account_id, entry_id, original, remaining, expires_at)),"
           + " al AS (INSERT INTO loyalty_allocation (entry_id, lot_id, points) SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[])),"
           + " lt AS (UPDATE loyalty_lot SET remaining = loyalty_lot.remaining - v.taken FROM unnest(?::bigint[], ?::bigint[]) AS v (id, taken)"
           + " WHERE loyalty_lot.id = v.id AND loyalty_lot.remaining >= v.taken RETURNING 1),"
           + " u AS (UPDATE loyalty_account SET available = v.available, pending = v.pending, growth = v.growth, tier = v.tier,"
-          + " tier_floor = v.tier_floor, tier_since = v.tier_since, next_review_at = v.next_review_at, change_seq = v.seq, updated_at = v.at"
-          + " FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::timestamptz[], ?::timestamptz[],"
-          + " ?::bigint[], ?::timestamptz[]) AS v (id, available, pending, growth, tier, tier_floor, tier_since, next_review_at, seq, at)"
+          + " tier_floor = v.tier_floor, tier_since = " + at("v.tier_since") + ", next_review_at = " + at("v.next_review_at")
+          + ", change_seq = v.seq, updated_at = " + at("v.at")
+          + " FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::bigint[], ?::bigint[],"
+          + " ?::bigint[], ?::bigint[]) AS v (id, available, pending, growth, tier, tier_floor, tier_since, next_review_at, seq, at)"
           + " WHERE loyalty_account.id = v.id RETURNING 1),"
           + " c AS (INSERT INTO loyalty_account_change (account_id, seq, kind, available, pending, tier, entry_id, at)"
-          + " SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::varchar[], ?::bigint[], ?::bigint[], ?::int[], ?::bigint[], ?::timestamptz[]))"
+          + " SELECT account_id, seq, kind, available, pending, tier, entry_id, " + at("at")
+          + " FROM unnest(?::bigint[], ?::bigint[], ?::varchar[], ?::bigint[], ?::bigint[], ?::int[], ?::bigint[], ?::bigint[])"
+          + " AS v (account_id, seq, kind, available, pending, tier, entry_id, at))"
           + " SELECT (SELECT COUNT(*) FROM lt), (SELECT COUNT(*) FROM u)";
 
   /** Writes everything buffered in one statement and empties the buffer. */
   void flush() {
+    // ids drawn but not used are given up: a posting after this point, deferred or not, gets an id above
+    // every entry written so far (an account's entries keep their order by id)
+    entryIdsUsed = entryIds.length;
+    lotIdsUsed = lotIds.length;
     if (entryId.isEmpty()) {
       return;
     }
@@ -252,63 +269,68 @@ final class DeferredPostings {
           (Connection c) -> {
             try (PreparedStatement ps = c.prepareStatement(FLUSH)) {
               int p = 1;
-              p = arrays(c, ps, p, "bigint", entryId, entryAccount, entryProgram);
-              p = arrays(c, ps, p, "varchar", entryType);
-              p = arrays(c, ps, p, "bigint", entryPoints, entryAvailable, entryPending, entryGrowth);
-              p = arrays(c, ps, p, "varchar", entrySource, entryBusinessType, entryBusinessId);
-              p = arrays(c, ps, p, "int4", entryConfigVersion);
-              p = arrays(c, ps, p, "varchar", entryRule, entryReason, entryActor);
-              p = arrays(c, ps, p, "timestamptz", entryOccurred);
-              List<Long> lotId = new ArrayList<>(newLots.keySet());
-              List<Long> lotAccount = new ArrayList<>();
-              List<Long> lotEntry = new ArrayList<>();
-              List<Long> lotOriginal = new ArrayList<>();
-              List<Long> lotRemaining = new ArrayList<>();
-              List<Timestamp> lotExpires = new ArrayList<>();
-              for (NewLot l : newLots.values()) {
-                lotAccount.add(l.accountId);
-                lotEntry.add(l.entryId);
-                lotOriginal.add(l.original);
-                lotRemaining.add(l.remaining);
-                lotExpires.add(l.expiresAt);
+              p = longs(ps, p, entryId, entryAccount, entryProgram);
+              p = strings(ps, p, entryType);
+              p = longs(ps, p, entryPoints, entryAvailable, entryPending, entryGrowth);
+              p = strings(ps, p, entrySource, entryBusinessType, entryBusinessId);
+              ps.setObject(p++, entryConfigVersion.toArray(new Integer[0]));
+              p = strings(ps, p, entryRule, entryReason, entryActor);
+              p = longs(ps, p, entryOccurred);
+              int lots = newLots.size();
+              Long[] lotId = new Long[lots];
+              Long[] lotAccount = new Long[lots];
+              Long[] lotEntry = new Long[lots];
+              Long[] lotOriginal = new Long[lots];
+              Long[] lotRemaining = new Long[lots];
+              Long[] lotExpires = new Long[lots];
+              int i = 0;
+              for (Map.Entry<Long, NewLot> e : newLots.entrySet()) {
+                NewLot l = e.getValue();
+                lotId[i] = e.getKey();
+                lotAccount[i] = l.accountId;
+                lotEntry[i] = l.entryId;
+                lotOriginal[i] = l.original;
+                lotRemaining[i] = l.remaining;
+                lotExpires[i++] = l.expiresAt;
               }
-              p = arrays(c, ps, p, "bigint", lotId, lotAccount, lotEntry, lotOriginal, lotRemaining);
-              p = arrays(c, ps, p, "timestamptz", lotExpires);
-              p = arrays(c, ps, p, "bigint", allocationEntry, allocationLot, allocationPoints);
-              p = arrays(c, ps, p, "bigint", new ArrayList<>(taken.keySet()), new ArrayList<>(taken.values()));
-              List<Long> id = new ArrayList<>();
-              List<Long> available = new ArrayList<>();
-              List<Long> pending = new ArrayList<>();
-              List<Long> growth = new ArrayList<>();
-              List<Integer> tier = new ArrayList<>();
-              List<Integer> tierFloor = new ArrayList<>();
-              List<Timestamp> tierSince = new ArrayList<>();
-              List<Timestamp> nextReview = new ArrayList<>();
-              List<Long> seq = new ArrayList<>();
-              List<Timestamp> at = new ArrayList<>();
+              for (Long[] column : List.of(lotId, lotAccount, lotEntry, lotOriginal, lotRemaining, lotExpires)) {
+                ps.setObject(p++, column);
+              }
+              p = longs(ps, p, allocationEntry, allocationLot, allocationPoints);
+              ps.setObject(p++, taken.keySet().toArray(new Long[0]));
+              ps.setObject(p++, taken.values().toArray(new Long[0]));
+              int n = accounts.size();
+              Long[] id = new Long[n];
+              Long[] available = new Long[n];
+              Long[] pending = new Long[n];
+              Long[] growth = new Long[n];
+              Integer[] tier = new Integer[n];
+              Integer[] tierFloor = new Integer[n];
+              Long[] tierSince = new Long[n];
+              Long[] nextReview = new Long[n];
+              Long[] seq = new Long[n];
+              Long[] at = new Long[n];
+              i = 0;
               for (PointsLedger.Account x : accounts.values()) {
-                id.add(x.id());
-                available.add(x.available());
-                pending.add(x.pending());
-                growth.add(x.growth());
-                tier.add(x.tier());
-                tierFloor.add(x.tierFloor());
-                tierSince.add(PointsLedger.ts(x.tierSince()));
-                nextReview.add(PointsLedger.ts(x.nextReviewAt()));
-                seq.add(x.changeSeq());
-                at.add(PointsLedger.ts(accountsAt.get(x.id())));
+                id[i] = x.id();
+                available[i] = x.available();
+                pending[i] = x.pending();
+                growth[i] = x.growth();
+                tier[i] = x.tier();
+                tierFloor[i] = x.tierFloor();
+                tierSince[i] = micros(x.tierSince());
+                nextReview[i] = micros(x.nextReviewAt());
+                seq[i] = x.changeSeq();
+                at[i++] = micros(accountsAt.get(x.id()));
               }
-              p = arrays(c, ps, p, "bigint", id, available, pending, growth);
-              p = arrays(c, ps, p, "int4", tier, tierFloor);
-              p = arrays(c, ps, p, "timestamptz", tierSince, nextReview);
-              p = arrays(c, ps, p, "bigint", seq);
-              p = arrays(c, ps, p, "timestamptz", at);
-              p = arrays(c, ps, p, "bigint", changeAccount, changeSeq);
-              p = arrays(c, ps, p, "varchar", changeKind);
-              p = arrays(c, ps, p, "bigint", changeAvailable, changePending);
-              p = arrays(c, ps, p, "int4", changeTier);
-              p = arrays(c, ps, p, "bigint", changeEntry);
-              arrays(c, ps, p, "timestamptz", changeAt);
+              for (Object column : List.of(id, available, pending, growth, tier, tierFloor, tierSince, nextReview, seq, at)) {
+                ps.setObject(p++, column);
+              }
+              p = longs(ps, p, changeAccount, changeSeq);
+              p = strings(ps, p, changeKind);
+              p = longs(ps, p, changeAvailable, changePending);
+              ps.setObject(p++, changeTier.toArray(new Integer[0]));
+              p = longs(ps, p, changeEntry, changeAt);
               try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getLong(1) != lotUpdates || rs.getLong(2) != accountUpdates) {
@@ -328,12 +350,21 @@ final class DeferredPostings {
     clear();
   }
 
+  /** PERF: typed Java arrays, which PgJDBC sends as arrays in binary; no text rendering of each value. */
   @SafeVarargs
-  private static int arrays(Connection c, PreparedStatement ps, int from, String type, List<?>... columns) throws java.sql.SQLException {
+  private static int longs(PreparedStatement ps, int from, List<Long>... columns) throws java.sql.SQLException {
     int p = from;
-    for (List<?> column : columns) {
-      Array array = c.createArrayOf(type, column.toArray());
-      ps.setArray(p++, array);
+    for (List<Long> column : columns) {
+      ps.setObject(p++, column.toArray(new Long[0]));
+    }
+    return p;
+  }
+
+  @SafeVarargs
+  private static int strings(PreparedStatement ps, int from, List<String>... columns) throws java.sql.SQLException {
+    int p = from;
+    for (List<String> column : columns) {
+      ps.setObject(p++, column.toArray(new String[0]));
     }
     return p;
   }

@@ -639,6 +639,9 @@ public class PointsLedger {
     } catch (DuplicateKeyException e) {
       // created meanwhile by a concurrent call: exactly what we wanted
     }
+    if (knownAccounts.size() < 1_000_000) {
+      knownAccounts.add(known);
+    }
   }
 
   static Timestamp ts(Instant instant) {
@@ -803,7 +806,7 @@ public class PointsLedger {
       long entryId = deferred.earn(a, d, after, expiresAt, lotId);
       a.account = after;
       if (a.lots != null) {
-        a.lots.add(new Lots.Balance(lotId[0], d.points(), expiresAt));
+        Lots.insertOrdered(a.lots, new Lots.Balance(lotId[0], d.points(), expiresAt));
       }
       return Optional.of(entryId);
     }
@@ -828,7 +831,7 @@ public class PointsLedger {
         ids -> {
           a.account = after;
           if (a.lots != null) {
-            a.lots.add(new Lots.Balance(ids[1], d.points(), expiresAt));
+            Lots.insertOrdered(a.lots, new Lots.Balance(ids[1], d.points(), expiresAt));
           }
         });
     return entryId.map(ids -> ids[0]);
@@ -877,14 +880,32 @@ public class PointsLedger {
     return done.map(Done::entryId);
   }
 
-  /** Keeps the batch's copy of the account's lots as a redemption left them. */
+  /**
+   * Keeps the batch's copy of the account's lots (in the order redemptions take them) as a redemption
+   * left them. PERF: a redemption takes from the first lots of the list, so only they are visited.
+   */
   private static void tookFromLots(Locked a, List<Lots.Allocation> allocations) {
-    if (a.lots != null) {
-      java.util.Map<Long, Long> taken = new java.util.HashMap<>();
-      allocations.forEach(al -> taken.merge(al.lotId(), al.points(), Long::sum));
-      a.lots.replaceAll(l -> taken.containsKey(l.lotId()) ? new Lots.Balance(l.lotId(), l.remaining() - taken.get(l.lotId()), l.expiresAt()) : l);
-      a.lots.removeIf(l -> l.remaining() <= 0);
+    List<Lots.Balance> lots = a.lots;
+    if (lots == null) {
+      return;
     }
+    int k = allocations.size();
+    boolean prefix = k <= lots.size();
+    for (int j = 0; prefix && j < k; j++) {
+      prefix = lots.get(j).lotId() == allocations.get(j).lotId();
+    }
+    if (prefix) {
+      for (int j = 0; j < k; j++) {
+        Lots.Balance l = lots.get(j);
+        lots.set(j, new Lots.Balance(l.lotId(), l.remaining() - allocations.get(j).points(), l.expiresAt()));
+      }
+      lots.subList(0, k).removeIf(l -> l.remaining() <= 0);
+      return;
+    }
+    java.util.Map<Long, Long> taken = new java.util.HashMap<>();
+    allocations.forEach(al -> taken.merge(al.lotId(), al.points(), Long::sum));
+    lots.replaceAll(l -> taken.containsKey(l.lotId()) ? new Lots.Balance(l.lotId(), l.remaining() - taken.get(l.lotId()), l.expiresAt()) : l);
+    lots.removeIf(l -> l.remaining() <= 0);
   }
 
   /** The first entry of a key found taken by an insert: a replay, or {@code conflict} for another member's key. */
@@ -930,6 +951,7 @@ public class PointsLedger {
     List<Lots.Balance> lots = queryLots(a, except);
     if (postgres && except == null) {
       a.lots = new java.util.ArrayList<>(lots);
+      a.lots.sort(Lots.EARLIEST_EXPIRY_FIRST);
     }
     return lots;
   }
@@ -1272,7 +1294,8 @@ public class PointsLedger {
           a, key,
           new Outcome.Rejected("insufficient_points", "needs " + points + " points, " + Math.max(0, a.account.available()) + " available"));
     }
-    List<Lots.Allocation> allocations = Lots.take(availableLots(a, null), points);
+    // PERF: the batch's copy of the lots is kept in the order redemptions take them
+    List<Lots.Allocation> allocations = a.lots != null ? Lots.takeOrdered(a.lots, points) : Lots.take(availableLots(a, null), points);
     if (Lots.sum(allocations) != points) {
       throw new IllegalStateException("account " + a.account.id() + " lots do not hold its available balance; run reconcile");
     }

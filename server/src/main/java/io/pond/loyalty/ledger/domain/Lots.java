@@ -30,6 +30,17 @@ public final class Lots {
     }
     List<Balance> ordered = new ArrayList<>(lots);
     ordered.sort(EARLIEST_EXPIRY_FIRST);
+    return takeOrdered(ordered, points);
+  }
+
+  /**
+   * {@link #take} from lots already in {@link #EARLIEST_EXPIRY_FIRST} order: no copy, no sort, and it
+   * stops at the last lot it needs (a member with many lots pays for the few it takes from).
+   */
+  public static List<Allocation> takeOrdered(List<Balance> ordered, long points) {
+    if (points < 0) {
+      throw new IllegalArgumentException("points must not be negative: " + points);
+    }
     List<Allocation> allocations = new ArrayList<>();
     long left = points;
     for (Balance lot : ordered) {
@@ -43,6 +54,12 @@ public final class Lots {
       }
     }
     return allocations;
+  }
+
+  /** Inserts {@code lot} into lots kept in {@link #EARLIEST_EXPIRY_FIRST} order, keeping the order. */
+  public static void insertOrdered(List<Balance> ordered, Balance lot) {
+    int at = java.util.Collections.binarySearch(ordered, lot, EARLIEST_EXPIRY_FIRST);
+    ordered.add(at < 0 ? -at - 1 : at, lot);
   }
 
   public static long sum(List<Allocation> allocations) {
