@@ -13,9 +13,14 @@ public class Points {
   private final JdbcClient jdbc;
   private final org.springframework.jdbc.core.JdbcTemplate batch;
 
+  /** PostgreSQL: a batch of entries is one statement over arrays. */
+  private final boolean postgres;
+
   Points(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate batch) {
     this.jdbc = jdbc;
     this.batch = batch;
+    this.postgres =
+        Boolean.TRUE.equals(batch.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")));
   }
 
   /** One entry as shown: {@code kind} is earned, activated, redeemed, clawed_back, expired or tier. */
@@ -33,6 +38,10 @@ public class Points {
     if (entries.isEmpty()) {
       return;
     }
+    if (postgres && entries.size() > 1) {
+      insertArrays(entries);
+      return;
+    }
     batch.batchUpdate(
         INSERT,
         entries,
@@ -46,6 +55,48 @@ public class Points {
           ps.setLong(6, e.points());
           ps.setString(7, cut(e.detail()));
           ps.setTimestamp(8, Timestamp.from(e.at()));
+        });
+  }
+
+  /**
+   * PERF (PostgreSQL): one statement for a group commit's entries; a JDBC batch executes the insert once
+   * per row (about 23 µs of PostgreSQL CPU each).
+   */
+  private void insertArrays(List<Entry> entries) {
+    int n = entries.size();
+    String[] keys = new String[n];
+    Integer[] persons = new Integer[n];
+    String[] programs = new String[n];
+    String[] kinds = new String[n];
+    Long[] points = new Long[n];
+    String[] details = new String[n];
+    Timestamp[] at = new Timestamp[n];
+    for (int i = 0; i < n; i++) {
+      Entry e = entries.get(i);
+      keys[i] = e.idemKey();
+      persons[i] = e.person();
+      programs[i] = e.program();
+      kinds[i] = e.kind();
+      points[i] = e.points();
+      details[i] = cut(e.detail());
+      at[i] = Timestamp.from(e.at());
+    }
+    batch.execute(
+        (java.sql.Connection c) -> {
+          try (java.sql.PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO profile_points (idem_key, person_id, origin_person_id, program, kind, points, detail, at)"
+                      + " SELECT k, p, p, g, t, v, d, a FROM unnest(?::varchar[], ?::int[], ?::varchar[], ?::varchar[], ?::bigint[],"
+                      + " ?::varchar[], ?::timestamptz[]) AS s (k, p, g, t, v, d, a) ON CONFLICT DO NOTHING")) {
+            ps.setObject(1, keys);
+            ps.setObject(2, persons);
+            ps.setObject(3, programs);
+            ps.setObject(4, kinds);
+            ps.setObject(5, points);
+            ps.setObject(6, details);
+            ps.setArray(7, c.createArrayOf("timestamptz", at));
+            return ps.executeUpdate();
+          }
         });
   }
 
