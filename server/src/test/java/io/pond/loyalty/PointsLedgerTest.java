@@ -19,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class PointsLedgerTest extends LoyaltyTestSupport {
 
   @Autowired Redemptions redemptions;
+  @Autowired org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
   @Test
   void order_points_stay_pending_until_the_order_completes_and_the_return_window_passes() {
@@ -262,6 +263,33 @@ class PointsLedgerTest extends LoyaltyTestSupport {
     redemptions.reserve(program, member, "CHK-4", 500, 990, null, 1, "test");
     assertThat(redemptions.confirm(program, "CHK-4").status()).isEqualTo("CONFIRMED");
     assertThat(balance(program, member).available()).isEqualTo(100);
+    assertNoDrift();
+  }
+
+  /** The ledger's row tables have no foreign keys (V131): reconcile finds rows that point outside their account. */
+  @Test
+  void reconcile_finds_a_lot_or_an_allocation_that_points_outside_its_account() {
+    String program = simpleProgram("within_balance");
+    PersonRef one = newPerson();
+    PersonRef two = newPerson();
+    long oneEarned = ((PointsLedger.Outcome.Posted) review(program, one, "r1")).entryId();
+    long twoEarned = ((PointsLedger.Outcome.Posted) review(program, two, "r2")).entryId();
+    long redeemed = ((PointsLedger.Outcome.Posted) ledger.redeem(program, one, new PointsLedger.Key("mall", "redemption", "x1"), 10, "gift", "t")).entryId();
+    assertNoDrift();
+    long oneAccount = jdbc.sql("SELECT account_id FROM loyalty_entry WHERE id = ?").param(oneEarned).query(Long.class).single();
+    // a lot re-pointed at another member's entry
+    jdbc.sql("UPDATE loyalty_lot SET entry_id = ? WHERE entry_id = ?").params(twoEarned, oneEarned).update();
+    assertThat(queries.reconcile(oneAccount))
+        .extracting(LedgerQueries.Drift::what)
+        .containsExactly("lots without their entry in the account");
+    jdbc.sql("UPDATE loyalty_lot SET entry_id = ? WHERE entry_id = ? AND account_id = ?").params(oneEarned, twoEarned, oneAccount).update();
+    assertNoDrift();
+    // an allocation of the redemption moved to another member's lot
+    long twoLot = jdbc.sql("SELECT id FROM loyalty_lot WHERE entry_id = ?").param(twoEarned).query(Long.class).single();
+    jdbc.sql("UPDATE loyalty_allocation SET lot_id = ? WHERE entry_id = ?").params(twoLot, redeemed).update();
+    assertThat(queries.reconcile(oneAccount)).extracting(LedgerQueries.Drift::what).contains("allocations of the account's entries without their lot in the account");
+    long oneLot = jdbc.sql("SELECT id FROM loyalty_lot WHERE entry_id = ?").param(oneEarned).query(Long.class).single();
+    jdbc.sql("UPDATE loyalty_allocation SET lot_id = ? WHERE entry_id = ?").params(oneLot, redeemed).update();
     assertNoDrift();
   }
 }

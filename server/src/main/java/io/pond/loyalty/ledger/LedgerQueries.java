@@ -345,6 +345,21 @@ public class LedgerQueries {
       check(drifts, a, "no points in lots while the balance is negative", 0, lots[0]);
     }
     check(drifts, a, "pending = Σ remaining of pending lots", a.pending(), lots[1]);
+    // the rows point at each other within the account (the ledger's row tables have no foreign keys: V131)
+    long[] orphans =
+        jdbc.sql(
+                "SELECT (SELECT COUNT(*) FROM loyalty_lot l WHERE l.account_id = ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM loyalty_entry e WHERE e.id = l.entry_id AND e.account_id = l.account_id)),"
+                    + " (SELECT COUNT(*) FROM loyalty_allocation al JOIN loyalty_lot l ON l.id = al.lot_id WHERE l.account_id = ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM loyalty_entry e WHERE e.id = al.entry_id AND e.account_id = l.account_id)),"
+                    + " (SELECT COUNT(*) FROM loyalty_allocation al JOIN loyalty_entry e ON e.id = al.entry_id WHERE e.account_id = ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM loyalty_lot l WHERE l.id = al.lot_id AND l.account_id = e.account_id))")
+            .params(accountId, accountId, accountId)
+            .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
+            .single();
+    check(drifts, a, "lots without their entry in the account", 0, orphans[0]);
+    check(drifts, a, "allocations of the account's lots without their entry in the account", 0, orphans[1]);
+    check(drifts, a, "allocations of the account's entries without their lot in the account", 0, orphans[2]);
     return drifts;
   }
 
