@@ -2,6 +2,7 @@ package io.pond.commerce.order;
 
 import io.pond.commerce.OrderEvent;
 import io.pond.commerce.OrderEventBatches;
+import io.pond.platform.storage.DecodedBatches;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,13 +14,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * Stores the order events of a bulk-load chunk as one row ({@link OrderEventCodec}) in the
- * chunk's transaction, and reads them back for listeners of {@code OrdersImported}.
+ * chunk's transaction, and reads them back for listeners of {@code OrdersImported} (decoded once for
+ * all of them: {@link DecodedBatches}).
  */
 @Component
 class EventBatches implements OrderEventBatches {
 
   private final JdbcTemplate jdbc;
   private final Clock clock;
+  private final DecodedBatches<OrderEvent> decoded = new DecodedBatches<>(8);
 
   EventBatches(JdbcTemplate jdbc, Clock clock) {
     this.jdbc = jdbc;
@@ -49,15 +52,15 @@ class EventBatches implements OrderEventBatches {
 
   @Override
   public List<OrderEvent> events(long batchId) {
-    List<byte[]> blobs = jdbc.query("SELECT events FROM commerce_event_batch WHERE id = ?", (rs, n) -> rs.getBytes(1), batchId);
-    if (blobs.isEmpty()) {
-      return List.of();
-    }
-    return OrderEventCodec.decode(blobs.getFirst());
+    return decoded.get(batchId, id -> {
+      List<byte[]> blobs = jdbc.query("SELECT events FROM commerce_event_batch WHERE id = ?", (rs, n) -> rs.getBytes(1), id);
+      return blobs.isEmpty() ? List.of() : OrderEventCodec.decode(blobs.getFirst());
+    });
   }
 
   /** Deletes batches older than the retention; returns how many. */
   int prune() {
+    decoded.clear();
     return jdbc.update(
         "DELETE FROM commerce_event_batch WHERE created_at < ?",
         OrderRows.ts(clock.instant().minus(Duration.ofDays(RETENTION_DAYS))));

@@ -1,6 +1,7 @@
 package io.pond.profile.person;
 
 import io.pond.profile.ProfileChangeBatches;
+import io.pond.platform.storage.DecodedBatches;
 import io.pond.profile.ProfileChanged;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,10 @@ import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Stores a batch of profile changes as one deflated JSON row (in the caller's transaction) and reads it back. */
+/**
+ * Stores a batch of profile changes as one deflated JSON row (in the caller's transaction) and reads it
+ * back, decoded once for all the listeners of its {@code ProfilesChanged} ({@link DecodedBatches}).
+ */
 @Component
 class ChangeBatches implements ProfileChangeBatches {
 
@@ -29,6 +33,7 @@ class ChangeBatches implements ProfileChangeBatches {
   private final JdbcTemplate jdbc;
   private final JsonMapper json;
   private final Clock clock;
+  private final DecodedBatches<ProfileChanged> decoded = new DecodedBatches<>(8);
 
   ChangeBatches(JdbcTemplate jdbc, JsonMapper json, Clock clock) {
     this.jdbc = jdbc;
@@ -59,6 +64,10 @@ class ChangeBatches implements ProfileChangeBatches {
 
   @Override
   public List<ProfileChanged> changes(long batchId) {
+    return decoded.get(batchId, this::read);
+  }
+
+  private List<ProfileChanged> read(long batchId) {
     List<byte[]> blobs = jdbc.query("SELECT changes FROM profile_change_batch WHERE id = ?", (rs, n) -> rs.getBytes(1), batchId);
     if (blobs.isEmpty()) {
       return List.of();
@@ -72,6 +81,7 @@ class ChangeBatches implements ProfileChangeBatches {
 
   /** Deletes batches older than the retention; returns how many. */
   int prune() {
+    decoded.clear();
     Instant before = clock.instant().minus(Duration.ofDays(RETENTION_DAYS));
     return jdbc.update("DELETE FROM profile_change_batch WHERE created_at < ?", Timestamp.from(before));
   }

@@ -118,6 +118,9 @@ public final class OrderMergePolicy {
     if (byTime != 0) {
       return byTime > 0 ? a : b;
     }
+    if (a.value().equals(b.value())) {
+      return a; // PERF: a re-delivery (lines' tie-break compares their text); either is the same
+    }
     return tieBreak.compare(a.value(), b.value()) >= 0 ? a : b;
   }
 
