@@ -524,17 +524,19 @@ public class PointsLedger {
   private void prefetchLots(java.util.Collection<Locked> accounts) {
     long[] ids = accounts.stream().mapToLong(l -> l.account.id()).distinct().toArray();
     java.util.Map<Long, List<Lots.Balance>> lots = new java.util.HashMap<>();
-    sql("SELECT account_id, id, remaining, expires_at FROM loyalty_lot WHERE account_id = ANY(?) AND pending = FALSE AND remaining > 0")
+    // in the order redemptions take them (Lots.EARLIEST_EXPIRY_FIRST); expiry as epoch microseconds, which
+    // read far cheaper than timestamps
+    sql("SELECT account_id, id, remaining, (EXTRACT(EPOCH FROM expires_at) * 1000000)::BIGINT FROM loyalty_lot"
+            + " WHERE account_id = ANY(?) AND pending = FALSE AND remaining > 0 ORDER BY account_id, expires_at NULLS LAST, id")
         .param(ids)
         .query(
             rs -> {
-              lots.computeIfAbsent(rs.getLong(1), k -> new java.util.ArrayList<>())
-                  .add(new Lots.Balance(rs.getLong(2), rs.getLong(3), instant(rs.getTimestamp(4))));
+              long micros = rs.getLong(4);
+              Instant expires = rs.wasNull() ? null : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+              lots.computeIfAbsent(rs.getLong(1), k -> new java.util.ArrayList<>()).add(new Lots.Balance(rs.getLong(2), rs.getLong(3), expires));
             });
     for (Locked l : accounts) {
       l.lots = new java.util.ArrayList<>(lots.getOrDefault(l.account.id(), List.of()));
-      // in the order redemptions take them: sorting the kept list again is then a pass over it
-      l.lots.sort(Lots.EARLIEST_EXPIRY_FIRST);
     }
   }
 
