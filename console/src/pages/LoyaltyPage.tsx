@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError, get, post, type Balance, type LedgerEntry, type ProgramView } from '../api';
 import { AccountList, Reconciliation } from './LoyaltyAccounts';
+import { PointsImport } from './LoyaltyImport';
 import { useAuth } from '../auth';
 import { problemMessage } from '../components/feedback';
 import { useI18n } from '../i18n';
@@ -17,6 +18,7 @@ export function LoyaltyPage() {
   const [code, setCode] = useState<string | undefined>();
   const [params, setParams] = useSearchParams();
   const [tab, setTab] = useState(params.get('personId') ? 'members' : 'accounts');
+  const { me } = useAuth();
 
   useEffect(() => {
     get<ProgramView[]>('/api/v1/loyalty/programs').then(
@@ -59,6 +61,7 @@ export function LoyaltyPage() {
             { key: 'members', label: t('loyalty.members'), children: <MemberAccount program={program} /> },
             { key: 'program', label: t('loyalty.configuration'), children: <ProgramDetail program={program} /> },
             { key: 'reconcile', label: t('loyalty.reconcile'), children: <Reconciliation program={program} /> },
+            ...(me?.role === 'admin' || me?.role === 'operator' ? [{ key: 'import', label: t('loyalty.import'), children: <PointsImport program={program} /> }] : []),
           ]}
         />
       )}

@@ -38,4 +38,27 @@ class EarningImportTest extends LoyaltyTestSupport {
     assertThat(balance(program, someone).available()).isZero();
     assertNoDrift();
   }
+
+  /**
+   * More than two chunks, written two at a time, over the same new members (both chunks create and lock
+   * the same accounts): every earning posted once, a business id given twice counted as replayed.
+   */
+  @Test
+  void chunks_written_at_once_over_the_same_new_accounts_post_everything_once() {
+    String program = simpleProgram("within_balance");
+    List<PersonRef> people = IntStream.range(0, 40).mapToObj(i -> newPerson()).toList();
+    List<EarningImport.Earning> earnings = new ArrayList<>();
+    for (int i = 0; i < 12_500; i++) {
+      earnings.add(new EarningImport.Earning(people.get(i % people.size()), "row-" + i, 1 + i % 7, "migrated", clock.instant()));
+    }
+    earnings.add(earnings.get(3));
+    earnings.add(earnings.get(7_777));
+    assertThat(importer.run(program, "legacy", earnings)).isEqualTo(new EarningImport.Result(12_500, 2));
+    assertThat(importer.run(program, "legacy", earnings)).isEqualTo(new EarningImport.Result(0, 12_502));
+    for (PersonRef p : people) {
+      long share = earnings.subList(0, 12_500).stream().filter(e -> e.person().equals(p)).mapToLong(EarningImport.Earning::points).sum();
+      assertThat(balance(program, p).available()).as("balance of %s", p).isEqualTo(share);
+    }
+    assertNoDrift();
+  }
 }

@@ -61,7 +61,11 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
   @Option(names = "--seconds", description = "Length of each timed run (default ${DEFAULT-VALUE})", defaultValue = "15")
   int seconds;
 
-  @Option(names = "--clients", description = "Concurrent clients, for Pond and for pgbench (default ${DEFAULT-VALUE})", defaultValue = "16")
+  /**
+   * 64: a checkout or an order feed under load has many requests in flight, and a durable ledger answers
+   * them by committing many postings per disk flush; pgbench gets the same number of clients.
+   */
+  @Option(names = "--clients", description = "Concurrent clients, for Pond and for pgbench (default ${DEFAULT-VALUE})", defaultValue = "64")
   int clients;
 
   @Option(names = "--accounts", description = "Member accounts (default ${DEFAULT-VALUE})", defaultValue = "10000")

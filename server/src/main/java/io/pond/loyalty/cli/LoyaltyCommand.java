@@ -1,6 +1,8 @@
 package io.pond.loyalty.cli;
 
+import io.pond.loyalty.ledger.EarningImport;
 import io.pond.loyalty.ledger.LedgerQueries;
+import io.pond.platform.errors.PondException;
 import io.pond.platform.cli.CommandGroup;
 import io.pond.platform.cli.Jobs;
 import io.pond.platform.cli.PondCommand;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Option;
     name = "loyalty",
     mixinStandardHelpOptions = true,
     description = "Loyalty ledger maintenance.",
-    subcommands = {LoyaltyCommand.Reconcile.class})
+    subcommands = {LoyaltyCommand.Reconcile.class, LoyaltyCommand.ImportPoints.class})
 public final class LoyaltyCommand extends CommandGroup implements PondCommand {
 
   @Command(
@@ -40,7 +42,7 @@ public final class LoyaltyCommand extends CommandGroup implements PondCommand {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      return Jobs.withContext(
+      return Jobs.withOltpOnly(
           parent.dataDir(),
           context -> {
             LedgerQueries ledger = context.getBean(LedgerQueries.class);
@@ -71,6 +73,143 @@ public final class LoyaltyCommand extends CommandGroup implements PondCommand {
             out.printf("Reconciled %d accounts: %s%n", accounts.size(), drifts.isEmpty() ? "no drift" : drifts.size() + " drifts");
             return drifts.isEmpty() ? 0 : 3;
           });
+    }
+  }
+
+  @Command(
+      name = "import-points",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Import earned points from a CSV file (UTF-8, a header row): person_id, business_id, points, and optionally reason",
+        "and occurred_at (ISO-8601, or 'yyyy-MM-dd HH:mm:ss' in the brand's time zone). Each row is posted once per",
+        "--source and business_id: importing the same file again posts nothing. Bad rows are reported; good rows are posted.",
+        "Exit code 0: every row posted or already posted; 3: some rows were bad; 2: the file or options are unusable."
+      })
+  static final class ImportPoints implements Callable<Integer> {
+    @CommandLine.ParentCommand LoyaltyCommand parent;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Parameters(paramLabel = "FILE", description = "The CSV file")
+    java.nio.file.Path file;
+
+    @Option(names = "--program", required = true, description = "The loyalty program's code")
+    String program;
+
+    @Option(names = "--source", required = true, description = "Where the points come from, e.g. old-crm (1-64 characters)")
+    String source;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if (!java.nio.file.Files.isReadable(file)) {
+        err.println("Cannot read " + file);
+        return 2;
+      }
+      return Jobs.withOltpOnly(
+          parent.dataDir(),
+          context -> {
+            List<EarningImport.Earning> earnings = new ArrayList<>();
+            List<String> bad = new ArrayList<>();
+            int rows;
+            try {
+              rows = read(context.getBean(java.time.Clock.class), earnings, bad);
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+              err.println("Cannot read " + file + ": " + e.getMessage());
+              return 2;
+            } catch (de.siegmar.fastcsv.reader.CsvParseException e) {
+              err.println("Not a CSV file with a header row: " + e.getMessage());
+              return 2;
+            }
+            EarningImport.Result result;
+            try {
+              result = context.getBean(EarningImport.class)
+                  .runAudited(program, source, earnings, bad.size(), "cli:" + System.getProperty("user.name", "unknown"));
+            } catch (PondException e) {
+              err.println("Import refused: " + e.getMessage());
+              return 2;
+            }
+            out.printf("Imported %s into %s: %d rows, %d posted, %d already posted, %d bad rows%n", file.getFileName(), program, rows,
+                result.posted(), result.replayed(), bad.size());
+            bad.stream().limit(20).forEach(b -> err.println("  " + b));
+            if (bad.size() > 20) {
+              err.printf("  … and %d more%n", bad.size() - 20);
+            }
+            return bad.isEmpty() ? 0 : 3;
+          });
+    }
+
+    /** Reads the file's rows: good ones into {@code earnings}, bad ones into {@code bad} as "row N: column: reason"; answers the rows read. */
+    private int read(java.time.Clock clock, List<EarningImport.Earning> earnings, List<String> bad) throws java.io.IOException {
+      java.time.Instant now = clock.instant();
+      int rows = 0;
+      try (var csv = de.siegmar.fastcsv.reader.CsvReader.builder().skipEmptyLines(true).allowMissingFields(true)
+          .ofNamedCsvRecord(java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8))) {
+        for (var r : csv) {
+          rows++;
+          String row = "row " + r.getStartingLineNumber() + ": ";
+          String person = field(r, "person_id", "personId");
+          String points = field(r, "points");
+          String at = field(r, "occurred_at", "occurredAt");
+          String reason = field(r, "reason");
+          reason = reason == null || reason.isBlank() ? null : reason;
+          Integer personId;
+          Long pointsValue;
+          java.time.Instant occurredAt;
+          try {
+            personId = person == null || person.isBlank() ? null : Integer.valueOf(person.strip());
+          } catch (NumberFormatException e) {
+            bad.add(row + "person_id: not a number: " + person);
+            continue;
+          }
+          try {
+            pointsValue = points == null || points.isBlank() ? null : Long.valueOf(points.strip());
+          } catch (NumberFormatException e) {
+            bad.add(row + "points: not a whole number: " + points);
+            continue;
+          }
+          try {
+            occurredAt = at == null || at.isBlank() ? null : instant(at.strip(), clock.getZone());
+          } catch (java.time.format.DateTimeParseException e) {
+            bad.add(row + "occurred_at: not a time (ISO-8601, or yyyy-MM-dd HH:mm:ss): " + at);
+            continue;
+          }
+          String businessId = field(r, "business_id", "businessId");
+          PondException fault = EarningImport.check(source, personId, businessId, pointsValue, reason, occurredAt, now);
+          if (fault != null) {
+            bad.add(row + snake(fault.field()) + ": " + fault.getMessage());
+            continue;
+          }
+          earnings.add(new EarningImport.Earning(new io.pond.loyalty.PersonRef(personId), businessId, pointsValue, reason,
+              occurredAt == null ? now : occurredAt));
+        }
+      }
+      return rows;
+    }
+
+    /** The first of {@code names} the file has, or null. */
+    private static String field(de.siegmar.fastcsv.reader.NamedCsvRecord r, String... names) {
+      for (String name : names) {
+        var v = r.findField(name);
+        if (v.isPresent()) {
+          return v.get();
+        }
+      }
+      return null;
+    }
+
+    /** ISO-8601 with an offset, else a local date-time ("yyyy-MM-dd HH:mm:ss" or ISO) in the brand's time zone. */
+    private static java.time.Instant instant(String text, java.time.ZoneId zone) {
+      try {
+        return java.time.OffsetDateTime.parse(text).toInstant();
+      } catch (java.time.format.DateTimeParseException e) {
+        return java.time.LocalDateTime.parse(text.replace(' ', 'T')).atZone(zone).toInstant();
+      }
+    }
+
+    /** The CSV column of an API field name. */
+    private static String snake(String field) {
+      return field.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
     }
   }
 }

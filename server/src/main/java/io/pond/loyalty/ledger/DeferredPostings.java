@@ -216,12 +216,16 @@ final class DeferredPostings {
     lotIdsUsed = 0;
   }
 
-  /** Epoch microseconds (bound as bigint) as a timestamp, exactly. */
-  private static String at(String column) {
+  /**
+   * SQL for a column of epoch microseconds (bound as bigint, {@link #micros}) as a timestamp, exactly.
+   * PERF: PgJDBC sends a bigint array in binary; a timestamp array is rendered as text value by value.
+   */
+  static String at(String column) {
     return "TIMESTAMPTZ 'epoch' + " + column + " * INTERVAL '1 microsecond'";
   }
 
-  private static Long micros(Instant instant) {
+  /** Epoch microseconds of {@code instant}, or null. */
+  static Long micros(Instant instant) {
     return instant == null ? null : Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000L);
   }
 

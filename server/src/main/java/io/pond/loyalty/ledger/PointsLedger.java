@@ -68,11 +68,13 @@ public class PointsLedger {
   private final java.util.Map<String, Programs.Program> lastSeenPrograms = new java.util.concurrent.ConcurrentHashMap<>();
   /** PostgreSQL: a posting is one statement (data-modifying CTEs); elsewhere one statement per row. */
   private final boolean postgres;
+  /** Available lots a combined batch reads ahead per posting of an account ({@link #PREFETCHED_LOTS}). */
+  private final int prefetchedLots;
 
   /** A ledger on an embedded (non-PostgreSQL) store with the default number of lanes. */
   public PointsLedger(
       JdbcClient jdbc, PlatformTransactionManager transactions, Programs programs, Clock clock, ApplicationEventPublisher events) {
-    this(jdbc, transactions, programs, clock, events, null, 8, null);
+    this(jdbc, transactions, programs, clock, events, null, 8, null, PREFETCHED_LOTS);
   }
 
   @org.springframework.beans.factory.annotation.Autowired
@@ -85,7 +87,7 @@ public class PointsLedger {
       javax.sql.DataSource dataSource,
       LedgerEventBatches changeBatches,
       @org.springframework.beans.factory.annotation.Value("${pond.loyalty.ledger.lanes:0}") int lanes) {
-    this(jdbc, transactions, programs, clock, events, dataSource, lanes > 0 ? lanes : defaultLanes(), changeBatches);
+    this(jdbc, transactions, programs, clock, events, dataSource, lanes > 0 ? lanes : defaultLanes(), changeBatches, PREFETCHED_LOTS);
   }
 
   /**
@@ -98,7 +100,11 @@ public class PointsLedger {
     return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
-  /** A ledger on {@code dataSource} (PostgreSQL or embedded), e.g. for tests outside Spring. */
+  /**
+   * A ledger on {@code dataSource} (PostgreSQL or embedded), e.g. for tests outside Spring;
+   * {@code prefetchedLots} as {@link #PREFETCHED_LOTS} (a property test sets it low, so that batches
+   * often hold only some of an account's lots).
+   */
   public PointsLedger(
       JdbcClient jdbc,
       PlatformTransactionManager transactions,
@@ -106,8 +112,9 @@ public class PointsLedger {
       Clock clock,
       ApplicationEventPublisher events,
       javax.sql.DataSource dataSource,
-      int lanes) {
-    this(jdbc, transactions, programs, clock, events, dataSource, lanes, new LedgerEventBatches(jdbc, clock));
+      int lanes,
+      int prefetchedLots) {
+    this(jdbc, transactions, programs, clock, events, dataSource, lanes, new LedgerEventBatches(jdbc, clock), prefetchedLots);
   }
 
   private PointsLedger(
@@ -118,8 +125,10 @@ public class PointsLedger {
       ApplicationEventPublisher events,
       javax.sql.DataSource dataSource,
       int lanes,
-      LedgerEventBatches changeBatches) {
+      LedgerEventBatches changeBatches,
+      int prefetchedLots) {
     this.combiner = new PostingCombiner(lanes);
+    this.prefetchedLots = Math.max(1, prefetchedLots);
     this.changeBatches = changeBatches != null ? changeBatches : new LedgerEventBatches(jdbc, clock);
     this.postgres = dataSource != null && isPostgres(dataSource);
     this.bulk = postgres ? new org.springframework.jdbc.core.JdbcTemplate(dataSource) : null;
@@ -206,6 +215,11 @@ public class PointsLedger {
      * the next redemption of a combined batch needs no query; any other change of lots drops it.
      */
     List<Lots.Balance> lots;
+    /**
+     * Whether {@link #lots} holds every available lot of the account; otherwise it holds the first ones
+     * in redemption order (a prefix: the lots not held all come after the last one held).
+     */
+    boolean lotsComplete = true;
 
     Locked(Programs.Program program, Account account, Instant now) {
       this.program = program;
@@ -518,33 +532,79 @@ public class PointsLedger {
       }
     }
     if (postgres && !locked.isEmpty()) {
-      prefetchLots(locked.values());
+      java.util.Map<Locked, Integer> postings = new java.util.HashMap<>();
+      for (PostingCombiner.Work w : batch) {
+        Locked l = locked.get((Target) w.target());
+        if (l != null) {
+          postings.merge(l, 1, Integer::sum);
+        }
+      }
+      prefetchLots(postings);
     }
     return locked;
   }
 
+  /** How many available lots a combined batch reads ahead per posting of an account: enough for most redemptions. */
+  static final int PREFETCHED_LOTS = 8;
+
   /**
-   * PERF (PostgreSQL): the available lots of every account of a batch in one query, so that a
-   * redemption needs no query of its own (spread over many accounts, most redemptions are the first
-   * posting of their account in the batch).
+   * PERF (PostgreSQL): the first available lots of every account of a batch (in redemption order) in one
+   * query, so that a redemption needs no query of its own (spread over many accounts, most redemptions
+   * are the first posting of their account in the batch). Only the first {@link #prefetchedLots} per
+   * posting of the account are read (through the partial index of available lots): a member with a
+   * thousand lots pays for the few a redemption takes; one that needs more reads them all
+   * ({@link #takeAvailable}).
    */
-  private void prefetchLots(java.util.Collection<Locked> accounts) {
-    long[] ids = accounts.stream().mapToLong(l -> l.account.id()).distinct().toArray();
+  private void prefetchLots(java.util.Map<Locked, Integer> postings) {
+    long[] ids = new long[postings.size()];
+    int[] limits = new int[postings.size()];
+    int i = 0;
+    for (var e : postings.entrySet()) {
+      ids[i] = e.getKey().account.id();
+      limits[i++] = prefetchedLots * e.getValue();
+    }
     java.util.Map<Long, List<Lots.Balance>> lots = new java.util.HashMap<>();
-    // in the order redemptions take them (Lots.EARLIEST_EXPIRY_FIRST); expiry as epoch microseconds, which
-    // read far cheaper than timestamps
-    sql("SELECT account_id, id, remaining, (EXTRACT(EPOCH FROM expires_at) * 1000000)::BIGINT FROM loyalty_lot"
-            + " WHERE account_id = ANY(?) AND pending = FALSE AND remaining > 0 ORDER BY account_id, expires_at NULLS LAST, id")
-        .param(ids)
+    // expiry as epoch microseconds, which read far cheaper than timestamps
+    sql("SELECT a.id, l.id, l.remaining, (EXTRACT(EPOCH FROM l.expires_at) * 1000000)::BIGINT FROM unnest(?::bigint[], ?::int[]) AS a (id, n)"
+            + " CROSS JOIN LATERAL (SELECT id, remaining, expires_at FROM loyalty_lot WHERE account_id = a.id AND pending = FALSE"
+            + " AND remaining > 0 ORDER BY expires_at NULLS LAST, id LIMIT a.n) l")
+        .params(ids, limits)
         .query(
             rs -> {
               long micros = rs.getLong(4);
               Instant expires = rs.wasNull() ? null : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
               lots.computeIfAbsent(rs.getLong(1), k -> new java.util.ArrayList<>()).add(new Lots.Balance(rs.getLong(2), rs.getLong(3), expires));
             });
-    for (Locked l : accounts) {
-      l.lots = new java.util.ArrayList<>(lots.getOrDefault(l.account.id(), List.of()));
+    for (var e : postings.entrySet()) {
+      Locked l = e.getKey();
+      List<Lots.Balance> read = lots.getOrDefault(l.account.id(), List.of());
+      // the query answers them in redemption order, account by account
+      l.lots = new java.util.ArrayList<>(read);
+      l.lotsComplete = read.size() < prefetchedLots * e.getValue();
     }
+  }
+
+  /** Adds a new available lot to the batch's copy of the account's lots, keeping it a prefix in redemption order. */
+  private static void addLot(Locked a, Lots.Balance lot) {
+    if (a.lots == null) {
+      return;
+    }
+    if (!a.lotsComplete && (a.lots.isEmpty() || Lots.EARLIEST_EXPIRY_FIRST.compare(lot, a.lots.getLast()) > 0)) {
+      return; // it comes after lots the copy does not hold
+    }
+    Lots.insertOrdered(a.lots, lot);
+  }
+
+  /** The lots a redemption of {@code points} takes, earliest expiry first. */
+  private List<Lots.Allocation> takeAvailable(Locked a, long points) {
+    if (a.lots != null) {
+      List<Lots.Allocation> taken = Lots.takeOrdered(a.lots, points);
+      if (a.lotsComplete || Lots.sum(taken) == points) {
+        return taken;
+      }
+      a.lots = null; // the first lots are not enough: read them all
+    }
+    return Lots.take(availableLots(a, null), points);
   }
 
   /** The program as it is now (a new configuration version was saved since it was last read). */
@@ -819,9 +879,7 @@ public class PointsLedger {
       long[] lotId = new long[1];
       long entryId = deferred.earn(a, d, after, expiresAt, lotId);
       a.account = after;
-      if (a.lots != null) {
-        Lots.insertOrdered(a.lots, new Lots.Balance(lotId[0], d.points(), expiresAt));
-      }
+      addLot(a, new Lots.Balance(lotId[0], d.points(), expiresAt));
       return Optional.of(entryId);
     }
     List<Object> p = entryAndAccount(a, d, after);
@@ -844,9 +902,7 @@ public class PointsLedger {
     entryId.ifPresent(
         ids -> {
           a.account = after;
-          if (a.lots != null) {
-            Lots.insertOrdered(a.lots, new Lots.Balance(ids[1], d.points(), expiresAt));
-          }
+          addLot(a, new Lots.Balance(ids[1], d.points(), expiresAt));
         });
     return entryId.map(ids -> ids[0]);
   }
@@ -959,13 +1015,14 @@ public class PointsLedger {
   }
 
   List<Lots.Balance> availableLots(Locked a, Long except) {
-    if (except == null && a.lots != null) {
+    if (except == null && a.lots != null && a.lotsComplete) {
       return List.copyOf(a.lots);
     }
     List<Lots.Balance> lots = queryLots(a, except);
     if (postgres && except == null) {
       a.lots = new java.util.ArrayList<>(lots);
       a.lots.sort(Lots.EARLIEST_EXPIRY_FIRST);
+      a.lotsComplete = true;
     }
     return lots;
   }
@@ -1309,7 +1366,7 @@ public class PointsLedger {
           new Outcome.Rejected("insufficient_points", "needs " + points + " points, " + Math.max(0, a.account.available()) + " available"));
     }
     // PERF: the batch's copy of the lots is kept in the order redemptions take them
-    List<Lots.Allocation> allocations = a.lots != null ? Lots.takeOrdered(a.lots, points) : Lots.take(availableLots(a, null), points);
+    List<Lots.Allocation> allocations = takeAvailable(a, points);
     if (Lots.sum(allocations) != points) {
       throw new IllegalStateException("account " + a.account.id() + " lots do not hold its available balance; run reconcile");
     }
