@@ -348,22 +348,27 @@ test('loyalty: points imported from a CSV file — bad rows listed by row, the s
   await page.getByTestId('loyalty-program').click();
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title*="${code}"]`).click();
   await page.getByRole('tab', { name: '导入积分' }).click();
-  const csv = `person_id,business_id,points,reason,occurred_at\n${personA},imp-1,120,"旧系统迁移, 余额",2026-01-15 08:00:00\n${personA},imp-2,0,,\nabc,imp-3,5,,\n`;
+  // members by person id, and by phone (OneID's person of that phone: personA)
+  const csv = 'person_id,phone,business_id,points,reason,occurred_at\n'
+    + `${personA},,imp-1,120,"旧系统迁移, 余额",2026-01-15 08:00:00\n${personA},,imp-2,0,,\nabc,,imp-3,5,,\n`
+    + `,${phone},imp-4,30,,\n,12345,imp-5,5,,\n`;
   const choose = async () => page.getByTestId('loyalty-import-file').locator('input[type=file]')
     .setInputFiles({ name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByTestId('loyalty-import-source').locator('input').fill('old-crm');
   await choose();
   await page.getByTestId('loyalty-import-run').click();
-  await page.getByTestId('loyalty-import-result').getByText('共 3 行：新发放 1 条，已发放过 0 条，有问题 2 行').waitFor();
+  await page.getByTestId('loyalty-import-result').getByText('共 5 行：新发放 2 条，已发放过 0 条，有问题 3 行').waitFor();
   const bad = page.getByTestId('loyalty-import-bad');
   await bad.getByRole('cell', { name: 'person_id' }).waitFor();
   await bad.getByRole('cell', { name: 'points' }).waitFor();
-  assert.equal((await api('GET', `/api/v1/loyalty/programs/${code}/members/${personA}`, adminBasic)).json.available, 420);
+  await bad.getByRole('row', { name: /phone.*OneID/ }).waitFor(); // a junk phone: refused by OneID, on row 6
+  assert.match(await bad.getByRole('row', { name: /phone/ }).innerText(), /^6\s/);
+  assert.equal((await api('GET', `/api/v1/loyalty/programs/${code}/members/${personA}`, adminBasic)).json.available, 450);
   await shot('loyalty-import');
   await choose();
   await page.getByTestId('loyalty-import-run').click();
-  await page.getByTestId('loyalty-import-result').getByText('共 3 行：新发放 0 条，已发放过 1 条，有问题 2 行').waitFor();
-  assert.equal((await api('GET', `/api/v1/loyalty/programs/${code}/members/${personA}`, adminBasic)).json.available, 420);
+  await page.getByTestId('loyalty-import-result').getByText('共 5 行：新发放 0 条，已发放过 2 条，有问题 3 行').waitFor();
+  assert.equal((await api('GET', `/api/v1/loyalty/programs/${code}/members/${personA}`, adminBasic)).json.available, 450);
 });
 
 test('ingestion: accepted and quarantined records show per source, with the dead letter and its reason', async () => {

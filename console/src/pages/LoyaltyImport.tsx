@@ -7,7 +7,9 @@ import { problemMessage } from '../components/feedback';
 import { useI18n } from '../i18n';
 
 interface Row {
-  personId: number;
+  personId?: number;
+  /** A member named by an identifier that OneID resolves (a phone, a unionid…) instead of a person id. */
+  identifier?: { type: string; scope?: string; value: string };
   businessId: string;
   points: number;
   reason?: string;
@@ -80,7 +82,10 @@ export function PointsImport({ program }: { program: ProgramView }) {
       const lines = parseCsv(await file.text()).filter((r) => r.some((f) => f.trim() !== ''));
       const header = (lines[0] ?? []).map((h) => h.trim().toLowerCase().replace(/_/g, ''));
       const col = (...names: string[]) => header.findIndex((h) => names.includes(h));
-      const at = { person: col('personid'), business: col('businessid'), points: col('points'), reason: col('reason'), time: col('occurredat') };
+      const at = {
+        person: col('personid'), phone: col('phone', '手机号', '手机'), idType: col('identifiertype'), idScope: col('identifierscope'),
+        idValue: col('identifier'), business: col('businessid'), points: col('points'), reason: col('reason'), time: col('occurredat'),
+      };
       const bad: BadRow[] = [];
       const rows: Row[] = [];
       const lineOf: number[] = [];
@@ -88,15 +93,28 @@ export function PointsImport({ program }: { program: ProgramView }) {
         const line = i + 2;
         const cell = (k: number) => (k >= 0 ? (r[k] ?? '').trim() : '');
         const person = cell(at.person);
+        const phone = cell(at.phone);
+        const idValue = cell(at.idValue);
         const points = cell(at.points);
         const time = cell(at.time);
-        if (!/^\d+$/.test(person)) return bad.push({ line, field: 'person_id', reason: t('loyalty.importNotNumber', { v: person }) });
+        if (person !== '' && !/^\d+$/.test(person)) return bad.push({ line, field: 'person_id', reason: t('loyalty.importNotNumber', { v: person }) });
+        if (person === '' && phone === '' && idValue === '') return bad.push({ line, field: 'person_id', reason: t('loyalty.importNoMember') });
         if (!/^-?\d+$/.test(points)) return bad.push({ line, field: 'points', reason: t('loyalty.importNotNumber', { v: points }) });
         const when = time === '' ? undefined : dayjs(time.replace(' ', 'T'));
         if (when && !when.isValid()) return bad.push({ line, field: 'occurred_at', reason: t('loyalty.importNotTime', { v: time }) });
-        rows.push({ personId: Number(person), businessId: cell(at.business), points: Number(points), reason: cell(at.reason) || undefined, occurredAt: when?.toISOString() });
+        // a person id, when the file has one, is the member; else the phone or identifier
+        const identifier = person !== '' ? undefined : phone !== '' ? { type: 'phone', value: phone }
+          : idValue !== '' ? { type: cell(at.idType), scope: cell(at.idScope) || undefined, value: idValue } : undefined;
+        rows.push({ personId: person === '' ? undefined : Number(person), identifier, businessId: cell(at.business), points: Number(points),
+          reason: cell(at.reason) || undefined, occurredAt: when?.toISOString() });
         lineOf.push(line);
       });
+      // the API's field of a rejected row, as the file's column
+      const column = (field: string) => {
+        const f = field.replace(/^earnings\[\d+\]\./, '');
+        if (f.startsWith('identifier')) return at.phone >= 0 && f !== 'identifier.type' ? 'phone' : f.replace('.value', '').replace('.', '_');
+        return f.replace(/([A-Z])/g, '_$1').toLowerCase();
+      };
       let posted = 0;
       let replayed = 0;
       for (let from = 0; from < rows.length; from += PER_REQUEST) {
@@ -105,7 +123,7 @@ export function PointsImport({ program }: { program: ProgramView }) {
         posted += r.posted;
         replayed += r.replayed;
         r.rejected.forEach((x) =>
-          bad.push({ line: lineOf[from + x.index], field: x.field.replace(/^earnings\[\d+\]\./, '').replace(/([A-Z])/g, '_$1').toLowerCase(), reason: x.reason }));
+          bad.push({ line: lineOf[from + x.index], field: column(x.field), reason: x.reason }));
       }
       bad.sort((a, b) => a.line - b.line);
       setResult({ rows: lines.length - 1, posted, replayed, bad });

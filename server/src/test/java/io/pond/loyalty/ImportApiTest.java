@@ -2,6 +2,11 @@ package io.pond.loyalty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pond.identity.Evidence;
+import io.pond.identity.PersonId;
+import io.pond.identity.Persons;
+import io.pond.identity.ResolvingIdentity;
+import io.pond.platform.Identifier;
 import io.pond.support.Http;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,6 +20,8 @@ class ImportApiTest extends LoyaltyTestSupport {
   private static final String ADMIN = Http.basic("admin", "loyalty-admin-pw");
 
   @Autowired JdbcClient jdbc;
+  @Autowired ResolvingIdentity identity;
+  @Autowired Persons persons;
 
   @Test
   void good_rows_are_posted_once_and_bad_rows_are_answered_with_their_field() {
@@ -60,6 +67,54 @@ class ImportApiTest extends LoyaltyTestSupport {
     assertThat(noSource.json().get("field").asString()).isEqualTo("source");
     assertThat(http.post("/api/v1/loyalty/programs/nope/imports", ADMIN, body).status()).isEqualTo(404);
     assertThat(http.post("/api/v1/loyalty/programs/" + program + "/imports", null, body).status()).isEqualTo(401);
+    assertNoDrift();
+  }
+
+  @Test
+  void rows_that_name_their_member_by_an_identifier_post_to_the_person_oneid_knows_or_creates() {
+    String program = simpleProgram("within_balance");
+    String suffix = String.format("%08d", java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000_000));
+    String knownPhone = "139" + suffix;
+    String newPhone = "137" + suffix;
+    String unionid = "o6_import_" + suffix;
+    PersonId known =
+        identity.resolve(Evidence.together("test", clock.instant(), "import-known-" + suffix, Identifier.global(Identifier.PHONE, knownPhone)))
+            .person().orElseThrow();
+    String body =
+        """
+        {"source": "old-crm", "earnings": [
+          {"identifier": {"type": "phone", "value": " %1$s "}, "businessId": "p-1", "points": 300},
+          {"identifier": {"type": "phone", "value": "%2$s"}, "businessId": "p-2", "points": 40},
+          {"identifier": {"type": "phone", "value": "%2$s"}, "businessId": "p-3", "points": 2},
+          {"identifier": {"type": "wechat_unionid", "value": "%3$s"}, "businessId": "p-4", "points": 7},
+          {"identifier": {"type": "phone", "value": "not-a-phone"}, "businessId": "p-5", "points": 5},
+          {"identifier": {"type": "shoe_size", "value": "42"}, "businessId": "p-6", "points": 5},
+          {"personId": %4$d, "identifier": {"type": "phone", "value": "%1$s"}, "businessId": "p-7", "points": 5},
+          {"identifier": {"type": "phone"}, "businessId": "p-8", "points": 5}
+        ]}"""
+            .formatted(knownPhone, newPhone, unionid, known.value());
+    Http http = new Http(port);
+    JsonNode r = http.post("/api/v1/loyalty/programs/" + program + "/imports", ADMIN, body).json();
+    assertThat(r.get("posted").asInt()).isEqualTo(4);
+    List<String> fields = r.get("rejected").valueStream().map(x -> x.get("index").asInt() + " " + x.get("field").asString()).toList();
+    assertThat(fields)
+        .containsExactly("4 earnings[4].identifier", "5 earnings[5].identifier", "6 earnings[6].identifier", "7 earnings[7].identifier.value");
+    assertThat(r.get("rejected").get(0).get("reason").asString()).startsWith("refused by OneID: ");
+
+    // the known phone's person got its points; the unknown phone and unionid became persons that hold theirs
+    assertThat(balance(program, new PersonRef(known.value())).available()).isEqualTo(300);
+    PersonId created = persons.personOf(Identifier.global(Identifier.PHONE, newPhone)).orElseThrow();
+    assertThat(created).isNotEqualTo(known);
+    assertThat(balance(program, new PersonRef(created.value())).available()).isEqualTo(42);
+    PersonId byUnionid = persons.personOf(Identifier.global(Identifier.WECHAT_UNIONID, unionid)).orElseThrow();
+    assertThat(balance(program, new PersonRef(byUnionid.value())).available()).isEqualTo(7);
+
+    // the same file again: nothing posted, nobody created
+    JsonNode again = http.post("/api/v1/loyalty/programs/" + program + "/imports", ADMIN, body).json();
+    assertThat(again.get("posted").asInt()).isZero();
+    assertThat(again.get("replayed").asInt()).isEqualTo(4);
+    assertThat(persons.personOf(Identifier.global(Identifier.PHONE, newPhone))).contains(created);
+    assertThat(balance(program, new PersonRef(created.value())).available()).isEqualTo(42);
     assertNoDrift();
   }
 }

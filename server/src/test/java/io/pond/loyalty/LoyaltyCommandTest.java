@@ -63,26 +63,28 @@ class LoyaltyCommandTest {
             .create("main", "Main", new ProgramConfig(null, null, null, null, "within_balance", null, 0, null, null), "test"));
     java.nio.file.Path csv = java.nio.file.Files.createTempFile("points", ".csv");
     java.nio.file.Files.writeString(csv, """
-        person_id,business_id,points,reason,occurred_at
-        1,crm-1,500,balance from the old CRM,2026-01-15 08:00:00
-        2,crm-2,120,,2026-01-15T00:00:00Z
-        1,crm-3,30,,
-        x,crm-4,10,,
-        3,crm-5,-5,,
-        3,,10,,
-        3,crm-7,10,,tomorrow
+        person_id,phone,business_id,points,reason,occurred_at
+        1,,crm-1,500,balance from the old CRM,2026-01-15 08:00:00
+        2,,crm-2,120,,2026-01-15T00:00:00Z
+        1,13800001111,crm-3,30,,
+        x,,crm-4,10,,
+        3,,crm-5,-5,,
+        3,,,10,,
+        3,,crm-7,10,,tomorrow
+        ,13800001111,crm-8,10,,
         """);
     Cli.Run first = Cli.pond("loyalty", "import-points", csv.toString(), "--program", "main", "--source", "old-crm", "--data-dir", dataDir);
     assertThat(first.code()).as(first.out() + first.err()).isEqualTo(3);
-    assertThat(first.out()).contains("7 rows, 3 posted, 0 already posted, 4 bad rows");
+    assertThat(first.out()).contains("8 rows, 3 posted, 0 already posted, 5 bad rows");
     assertThat(first.err())
         .contains("row 5: person_id: not a number: x")
         .contains("row 6: points: must be positive")
         .contains("row 7: business_id: must be 1-200 characters")
-        .contains("row 8: occurred_at: not a time");
+        .contains("row 8: occurred_at: not a time")
+        .contains("row 9: phone: members named by phone or identifier are resolved by OneID in the running server");
 
     Cli.Run again = Cli.pond("loyalty", "import-points", csv.toString(), "--program", "main", "--source", "old-crm", "--data-dir", dataDir);
-    assertThat(again.out()).contains("7 rows, 0 posted, 3 already posted, 4 bad rows");
+    assertThat(again.out()).contains("8 rows, 0 posted, 3 already posted, 5 bad rows");
     Jobs.withContext(
         dataDir,
         context -> {

@@ -81,7 +81,8 @@ public final class LoyaltyCommand extends CommandGroup implements PondCommand {
       mixinStandardHelpOptions = true,
       description = {
         "Import earned points from a CSV file (UTF-8, a header row): person_id, business_id, points, and optionally reason",
-        "and occurred_at (ISO-8601, or 'yyyy-MM-dd HH:mm:ss' in the brand's time zone). Each row is posted once per",
+        "and occurred_at (ISO-8601, or 'yyyy-MM-dd HH:mm:ss' in the brand's time zone); rows that name the member by phone",
+        "or identifier need OneID, so they go through the console or the API instead. Each row is posted once per",
         "--source and business_id: importing the same file again posts nothing. Bad rows are reported; good rows are posted.",
         "Exit code 0: every row posted or already posted; 3: some rows were bad; 2: the file or options are unusable."
       })
@@ -153,6 +154,13 @@ public final class LoyaltyCommand extends CommandGroup implements PondCommand {
           String at = field(r, "occurred_at", "occurredAt");
           String reason = field(r, "reason");
           reason = reason == null || reason.isBlank() ? null : reason;
+          String named = field(r, "phone", "identifier");
+          if ((person == null || person.isBlank()) && named != null && !named.isBlank()) {
+            bad.add(row + (r.findField("phone").isPresent() ? "phone" : "identifier")
+                + ": members named by phone or identifier are resolved by OneID in the running server: import this file in the"
+                + " console (会员与积分 → 导入积分) or POST it to /api/v1/loyalty/programs/" + program + "/imports");
+            continue;
+          }
           Integer personId;
           Long pointsValue;
           java.time.Instant occurredAt;
