@@ -65,7 +65,13 @@ class ConsoleE2EIT {
     BufferedReader out = new BufferedReader(new InputStreamReader(pond.getInputStream(), StandardCharsets.UTF_8));
     try {
       int port = awaitPort(out);
-      Thread.ofVirtual().start(() -> out.lines().forEach(line -> {}));
+      Thread.ofVirtual().start(() -> {
+        try {
+          out.lines().forEach(line -> {});
+        } catch (java.io.UncheckedIOException closed) {
+          // Pond stopped and its output was closed under the reader: nothing more to drain
+        }
+      });
 
       Path shots = Path.of("target", "e2e-screenshots").toAbsolutePath();
       // every e2e/*.test.mjs (console, member center…), one file after the other against this one Pond
