@@ -75,7 +75,8 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
   int importPostings;
 
   @Option(names = "--warmup", description = "Seconds of earn/redeem before the timed runs, not counted: the JIT compiles the posting path"
-      + " first, as it has in a running server (default ${DEFAULT-VALUE})", defaultValue = "10")
+      + " first, as it has in a running server; on a slow 2-core machine 10 s left the compiler threads using as much CPU as the"
+      + " ledger (default ${DEFAULT-VALUE})", defaultValue = "30")
   int warmup;
 
   @Option(names = "--embedded", description = "Run the ledger on the embedded default store (H2 in a temporary data dir) instead; no pgbench")
