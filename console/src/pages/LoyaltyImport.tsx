@@ -89,6 +89,7 @@ export function PointsImport({ program }: { program: ProgramView }) {
       const bad: BadRow[] = [];
       const rows: Row[] = [];
       const lineOf: number[] = [];
+      const memberColumnOf: string[] = []; // the column that named each row's member, for the API's answers
       lines.slice(1).forEach((r, i) => {
         const line = i + 2;
         const cell = (k: number) => (k >= 0 ? (r[k] ?? '').trim() : '');
@@ -103,16 +104,19 @@ export function PointsImport({ program }: { program: ProgramView }) {
         const when = time === '' ? undefined : dayjs(time.replace(' ', 'T'));
         if (when && !when.isValid()) return bad.push({ line, field: 'occurred_at', reason: t('loyalty.importNotTime', { v: time }) });
         // a person id, when the file has one, is the member; else the phone or identifier
-        const identifier = person !== '' ? undefined : phone !== '' ? { type: 'phone', value: phone }
-          : idValue !== '' ? { type: cell(at.idType), scope: cell(at.idScope) || undefined, value: idValue } : undefined;
+        const memberColumn = person !== '' ? 'person_id' : phone !== '' ? 'phone' : 'identifier';
+        const identifier = memberColumn === 'phone' ? { type: 'phone', value: phone }
+          : memberColumn === 'identifier' ? { type: cell(at.idType), scope: cell(at.idScope) || undefined, value: idValue } : undefined;
         rows.push({ personId: person === '' ? undefined : Number(person), identifier, businessId: cell(at.business), points: Number(points),
           reason: cell(at.reason) || undefined, occurredAt: when?.toISOString() });
         lineOf.push(line);
+        memberColumnOf.push(memberColumn);
       });
       // the API's field of a rejected row, as the file's column
-      const column = (field: string) => {
+      const column = (field: string, row: number) => {
         const f = field.replace(/^earnings\[\d+\]\./, '');
-        if (f.startsWith('identifier')) return at.phone >= 0 && f !== 'identifier.type' ? 'phone' : f.replace('.value', '').replace('.', '_');
+        if (f === 'identifier.type') return 'identifier_type';
+        if (f.startsWith('identifier')) return memberColumnOf[row];
         return f.replace(/([A-Z])/g, '_$1').toLowerCase();
       };
       let posted = 0;
@@ -123,7 +127,7 @@ export function PointsImport({ program }: { program: ProgramView }) {
         posted += r.posted;
         replayed += r.replayed;
         r.rejected.forEach((x) =>
-          bad.push({ line: lineOf[from + x.index], field: column(x.field), reason: x.reason }));
+          bad.push({ line: lineOf[from + x.index], field: column(x.field, from + x.index), reason: x.reason }));
       }
       bad.sort((a, b) => a.line - b.line);
       setResult({ rows: lines.length - 1, posted, replayed, bad });

@@ -1,15 +1,32 @@
 package io.pond.loyalty.cli;
 
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.NamedCsvRecord;
+import io.pond.loyalty.PersonRef;
 import io.pond.loyalty.ledger.EarningImport;
 import io.pond.loyalty.ledger.LedgerQueries;
-import io.pond.platform.errors.PondException;
 import io.pond.platform.cli.CommandGroup;
 import io.pond.platform.cli.Jobs;
 import io.pond.platform.cli.PondCommand;
+import io.pond.platform.errors.PondException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -91,7 +108,7 @@ public final class LoyaltyCommand extends CommandGroup implements PondCommand {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Parameters(paramLabel = "FILE", description = "The CSV file")
-    java.nio.file.Path file;
+    Path file;
 
     @Option(names = "--program", required = true, description = "The loyalty program's code")
     String program;
@@ -103,7 +120,7 @@ public final class LoyaltyCommand extends CommandGroup implements PondCommand {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      if (!java.nio.file.Files.isReadable(file)) {
+      if (!Files.isReadable(file)) {
         err.println("Cannot read " + file);
         return 2;
       }
@@ -114,11 +131,11 @@ public final class LoyaltyCommand extends CommandGroup implements PondCommand {
             List<String> bad = new ArrayList<>();
             int rows;
             try {
-              rows = read(context.getBean(java.time.Clock.class), earnings, bad);
-            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+              rows = read(context.getBean(Clock.class), earnings, bad);
+            } catch (IOException | UncheckedIOException e) {
               err.println("Cannot read " + file + ": " + e.getMessage());
               return 2;
-            } catch (de.siegmar.fastcsv.reader.CsvParseException e) {
+            } catch (CsvParseException e) {
               err.println("Not a CSV file with a header row: " + e.getMessage());
               return 2;
             }
@@ -141,11 +158,11 @@ public final class LoyaltyCommand extends CommandGroup implements PondCommand {
     }
 
     /** Reads the file's rows: good ones into {@code earnings}, bad ones into {@code bad} as "row N: column: reason"; answers the rows read. */
-    private int read(java.time.Clock clock, List<EarningImport.Earning> earnings, List<String> bad) throws java.io.IOException {
-      java.time.Instant now = clock.instant();
+    private int read(Clock clock, List<EarningImport.Earning> earnings, List<String> bad) throws IOException {
+      Instant now = clock.instant();
       int rows = 0;
-      try (var csv = de.siegmar.fastcsv.reader.CsvReader.builder().skipEmptyLines(true).allowMissingFields(true)
-          .ofNamedCsvRecord(java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8))) {
+      try (var csv = CsvReader.builder().skipEmptyLines(true).allowMissingFields(true)
+          .ofNamedCsvRecord(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
         for (var r : csv) {
           rows++;
           String row = "row " + r.getStartingLineNumber() + ": ";
@@ -154,16 +171,15 @@ public final class LoyaltyCommand extends CommandGroup implements PondCommand {
           String at = field(r, "occurred_at", "occurredAt");
           String reason = field(r, "reason");
           reason = reason == null || reason.isBlank() ? null : reason;
-          String named = field(r, "phone", "identifier");
-          if ((person == null || person.isBlank()) && named != null && !named.isBlank()) {
-            bad.add(row + (r.findField("phone").isPresent() ? "phone" : "identifier")
-                + ": members named by phone or identifier are resolved by OneID in the running server: import this file in the"
+          String namedBy = Stream.of("phone", "identifier").filter(c -> !isBlank(field(r, c))).findFirst().orElse(null);
+          if (isBlank(person) && namedBy != null) {
+            bad.add(row + namedBy + ": members named by phone or identifier are resolved by OneID in the running server: import this file in the"
                 + " console (会员与积分 → 导入积分) or POST it to /api/v1/loyalty/programs/" + program + "/imports");
             continue;
           }
           Integer personId;
           Long pointsValue;
-          java.time.Instant occurredAt;
+          Instant occurredAt;
           try {
             personId = person == null || person.isBlank() ? null : Integer.valueOf(person.strip());
           } catch (NumberFormatException e) {
@@ -178,7 +194,7 @@ public final class LoyaltyCommand extends CommandGroup implements PondCommand {
           }
           try {
             occurredAt = at == null || at.isBlank() ? null : instant(at.strip(), clock.getZone());
-          } catch (java.time.format.DateTimeParseException e) {
+          } catch (DateTimeParseException e) {
             bad.add(row + "occurred_at: not a time (ISO-8601, or yyyy-MM-dd HH:mm:ss): " + at);
             continue;
           }
@@ -188,15 +204,19 @@ public final class LoyaltyCommand extends CommandGroup implements PondCommand {
             bad.add(row + snake(fault.field()) + ": " + fault.getMessage());
             continue;
           }
-          earnings.add(new EarningImport.Earning(new io.pond.loyalty.PersonRef(personId), businessId, pointsValue, reason,
+          earnings.add(new EarningImport.Earning(new PersonRef(personId), businessId, pointsValue, reason,
               occurredAt == null ? now : occurredAt));
         }
       }
       return rows;
     }
 
+    private static boolean isBlank(String s) {
+      return s == null || s.isBlank();
+    }
+
     /** The first of {@code names} the file has, or null. */
-    private static String field(de.siegmar.fastcsv.reader.NamedCsvRecord r, String... names) {
+    private static String field(NamedCsvRecord r, String... names) {
       for (String name : names) {
         var v = r.findField(name);
         if (v.isPresent()) {
@@ -207,17 +227,17 @@ public final class LoyaltyCommand extends CommandGroup implements PondCommand {
     }
 
     /** ISO-8601 with an offset, else a local date-time ("yyyy-MM-dd HH:mm:ss" or ISO) in the brand's time zone. */
-    private static java.time.Instant instant(String text, java.time.ZoneId zone) {
+    private static Instant instant(String text, ZoneId zone) {
       try {
-        return java.time.OffsetDateTime.parse(text).toInstant();
-      } catch (java.time.format.DateTimeParseException e) {
-        return java.time.LocalDateTime.parse(text.replace(' ', 'T')).atZone(zone).toInstant();
+        return OffsetDateTime.parse(text).toInstant();
+      } catch (DateTimeParseException e) {
+        return LocalDateTime.parse(text.replace(' ', 'T')).atZone(zone).toInstant();
       }
     }
 
     /** The CSV column of an API field name. */
     private static String snake(String field) {
-      return field.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+      return field.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
     }
   }
 }

@@ -17,6 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -142,18 +147,18 @@ public class EarningImport {
 
   /**
    * PERF: {@link #PARALLEL} chunks at a time, each in its own transaction and backend: while the database
-   * writes one, the next is prepared and written by another. Chunks share no business id; two that share accounts take
-   * their locks in the same order (accounts created in person order, locked in id order), so one waits
-   * for the other instead of deadlocking. A chunk that fails stops the import; chunks already committed
-   * stay, and running the import again posts only what is missing.
+   * writes one, the next is prepared and written by another. Chunks share no business id; two that
+   * share accounts take their locks in the same order (accounts created in person order, locked in id
+   * order), so one waits for the other instead of deadlocking. A chunk that fails stops the import;
+   * chunks already committed stay, and running the import again posts only what is missing.
    */
   private List<Result> runChunks(Programs.Program program, String source, List<List<Earning>> chunks) {
     if (chunks.size() <= 1) {
       return chunks.stream().map(c -> ledger.inTransaction(status -> chunk(program, source, c))).toList();
     }
-    java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-    List<java.util.concurrent.Future<Result>> futures = new ArrayList<>();
-    try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL)) {
+    AtomicBoolean failed = new AtomicBoolean();
+    List<Future<Result>> futures = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(PARALLEL)) {
       for (List<Earning> c : chunks) {
         futures.add(
             pool.submit(
@@ -172,10 +177,10 @@ public class EarningImport {
     }
     // chunks start in order, so a failed chunk comes before any chunk skipped because of it
     List<Result> results = new ArrayList<>();
-    for (java.util.concurrent.Future<Result> f : futures) {
+    for (Future<Result> f : futures) {
       try {
         results.add(f.get());
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         if (e.getCause() instanceof RuntimeException r) {
           throw r;
         }
@@ -375,7 +380,7 @@ public class EarningImport {
         });
   }
 
-  /** Elsewhere: every table written with JDBC batches; answers the first and last entry id. */
+  /** Elsewhere: every table written with JDBC batches. */
   private Posted postBatched(Programs.Program program, String source, List<Earning> batched, Map<Integer, Row> accounts, Instant now) {
     Timestamp at = Timestamp.from(now);
     jdbc.batchUpdate(

@@ -15,11 +15,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -77,9 +75,9 @@ class PointsImportController {
     programs.get(program); // an unknown program is refused before OneID creates anyone
     Instant now = clock.instant();
     List<Rejected> rejected = new ArrayList<>();
-    // rows that passed their checks, by index; those naming an identifier get their person from OneID
-    Map<Integer, Row> good = new TreeMap<>();
-    Map<Integer, Identifier> named = new HashMap<>();
+    // the rows that passed their checks; those naming an identifier get their person from OneID
+    record Good(int index, Row row, Identifier identifier) {}
+    List<Good> good = new ArrayList<>();
     Map<Identifier, String> firstBusinessIds = new LinkedHashMap<>();
     for (int i = 0; i < request.earnings().size(); i++) {
       Row row = request.earnings().get(i);
@@ -92,30 +90,31 @@ class PointsImportController {
         rejected.add(new Rejected(i, "earnings[" + i + "]." + fault.field(), fault.getMessage()));
         continue;
       }
-      good.put(i, row);
+      Identifier id = null;
       if (row.identifier() != null) {
-        Identifier id = new Identifier(row.identifier().type().strip(), blankToNull(row.identifier().scope()), row.identifier().value().strip());
-        named.put(i, id);
+        id = new Identifier(row.identifier().type().strip(), blankToNull(row.identifier().scope()), row.identifier().value().strip());
         firstBusinessIds.putIfAbsent(id, row.businessId());
       }
+      good.add(new Good(i, row, id));
     }
     Map<Identifier, ImportIdentities.Found> found = identities.resolve(program, request.source(), firstBusinessIds, now);
     List<EarningImport.Earning> earnings = new ArrayList<>();
-    good.forEach(
-        (i, row) -> {
-          PersonRef person = new PersonRef(row.personId() == null ? 0 : row.personId());
-          Identifier id = named.get(i);
-          if (id != null) {
-            ImportIdentities.Found f = found.get(id);
-            if (f.person() == null) {
-              rejected.add(new Rejected(i, "earnings[" + i + "].identifier", f.refused()));
-              return;
-            }
-            person = f.person();
-          }
-          earnings.add(new EarningImport.Earning(person, row.businessId(), row.points(), row.reason(),
-              row.occurredAt() == null ? now : row.occurredAt()));
-        });
+    for (Good g : good) {
+      PersonRef person;
+      if (g.identifier() == null) {
+        person = new PersonRef(g.row().personId());
+      } else {
+        ImportIdentities.Found f = found.get(g.identifier());
+        if (f.person() == null) {
+          rejected.add(new Rejected(g.index(), "earnings[" + g.index() + "].identifier", f.refused()));
+          continue;
+        }
+        person = f.person();
+      }
+      Row row = g.row();
+      earnings.add(new EarningImport.Earning(person, row.businessId(), row.points(), row.reason(),
+          row.occurredAt() == null ? now : row.occurredAt()));
+    }
     rejected.sort(Comparator.comparingInt(Rejected::index));
     EarningImport.Result result = importer.runAudited(program, request.source(), earnings, rejected.size(), Actors.current());
     return new ImportResult(result.posted(), result.replayed(), rejected);
