@@ -74,9 +74,10 @@ public final class LedgerBench implements Callable<Integer>, PondCommand {
   @Option(names = "--import-postings", description = "Postings in the batched import (default ${DEFAULT-VALUE})", defaultValue = "200000")
   int importPostings;
 
-  @Option(names = "--warmup", description = "Seconds of earn/redeem before the timed runs, not counted (and, when not 0, an import of a quarter of"
-      + " --import-postings for other members before the timed import): the JIT compiles the posting path first, as it has in a running server; on a slow 2-core machine 10 s left the compiler threads using as much CPU as the"
-      + " ledger (default ${DEFAULT-VALUE})", defaultValue = "30")
+  @Option(names = "--warmup", description = "Seconds of earn/redeem before the timed runs, not counted (and, when not 0, an import of"
+      + " a quarter of --import-postings for other members before the timed import): the JIT compiles the posting path first, as"
+      + " it has in a running server; on a slow 2-core machine 10 s left the compiler threads using as much CPU as the ledger"
+      + " (default ${DEFAULT-VALUE})", defaultValue = "30")
   int warmup;
 
   @Option(names = "--embedded", description = "Run the ledger on the embedded default store (H2 in a temporary data dir) instead; no pgbench")

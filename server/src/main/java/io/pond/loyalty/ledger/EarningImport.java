@@ -30,8 +30,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Batched earning (a migration of points from an old system, a campaign's bulk award): postings are
- * grouped by member and go in chunks cut between members, each chunk in one transaction with its accounts locked in id order and every row written with
- * JDBC batches (on PostgreSQL: one set-based statement per chunk), instead of one transaction per posting. Same ledger as single postings: an EARN entry
+ * grouped by member and go in chunks cut between members, each chunk in one transaction with its
+ * accounts locked in id order and every row written with JDBC batches (on PostgreSQL: one set-based
+ * statement per chunk), instead of one transaction per posting. Same ledger as single postings: an EARN entry
  * and a lot each (available at once, expiry by the program's rule), running totals and a change record
  * per account; the idempotency key is (source, {@code import}, business id), so re-running an import
  * posts only what is missing. Accounts are created as needed. Postings for an account that is closed
