@@ -113,6 +113,10 @@ class ImportApiTest extends LoyaltyTestSupport {
     JsonNode again = http.post("/api/v1/loyalty/programs/" + program + "/imports", ADMIN, body).json();
     assertThat(again.get("posted").asInt()).isZero();
     assertThat(again.get("replayed").asInt()).isEqualTo(4);
+    assertThat(again.get("rejected").valueStream().map(x -> x.get("index").asInt() + " " + x.get("field").asString()).toList())
+        .isEqualTo(fields);
+    // the junk phone's key was resolved (and refused) the first time: the answer says so
+    assertThat(again.get("rejected").get(0).get("reason").asString()).isEqualTo("OneID refused it when this import was first sent, or it was erased since");
     assertThat(persons.personOf(Identifier.global(Identifier.PHONE, newPhone))).contains(created);
     assertThat(balance(program, new PersonRef(created.value())).available()).isEqualTo(42);
     assertNoDrift();

@@ -85,6 +85,10 @@ public class ImportIdentities {
     return switch (r.outcome()) {
       case Resolution.Outcome.Rejected rejected -> "refused by OneID: " + rejected.reason();
       case Resolution.Outcome.Conflict conflict -> "OneID conflict: " + conflict.reason();
+      // the key was resolved before and there is no person: OneID refused the identifier when the file
+      // was first sent (the reason was in that answer), or the identifier was erased since
+      case Resolution.Outcome.Unchanged unchanged when unchanged.replay() ->
+          "OneID refused it when this import was first sent, or it was erased since";
       default -> "OneID found no person for it";
     };
   }
