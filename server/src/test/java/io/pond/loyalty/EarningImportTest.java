@@ -3,6 +3,9 @@ package io.pond.loyalty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pond.loyalty.ledger.EarningImport;
+import io.pond.loyalty.ledger.PointsLedger;
+import io.pond.loyalty.program.domain.ProgramConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -72,5 +75,37 @@ class EarningImportTest extends LoyaltyTestSupport {
         .as("change records of a member with %d postings", 12_500 / (people.size() - 1))
         .isEqualTo(1);
     assertNoDrift();
+  }
+
+  /**
+   * A posting reuses the lots its account's last posting left (PostgreSQL, {@code CachedLots}) only while
+   * nothing else changed them: an import between two redemptions gives the member a lot that expires
+   * sooner, and the second redemption takes it first.
+   */
+  @Test
+  void a_redemption_after_an_import_takes_the_imported_lot_that_expires_first() {
+    String program = program(config("within_balance", new ProgramConfig.Expiry("rolling_days", 30), null, null));
+    PersonRef member = newPerson();
+    assertThat(review(program, member, "rv1")).isInstanceOf(PointsLedger.Outcome.Posted.class); // 50, expires in 30 days
+    assertThat(ledger.redeem(program, member, new PointsLedger.Key("mall", "redemption", "first"), 5, "gift", "test"))
+        .isInstanceOf(PointsLedger.Outcome.Posted.class);
+    // earned 10 days ago: expires in 20 days
+    List<EarningImport.Earning> older = List.of(new EarningImport.Earning(member, "old-1", 100, "migrated", clock.instant().minus(Duration.ofDays(10))));
+    assertThat(importer.run(program, "legacy", older)).isEqualTo(new EarningImport.Result(1, 0));
+    assertThat(ledger.redeem(program, member, new PointsLedger.Key("mall", "redemption", "second"), 7, "gift", "test"))
+        .isInstanceOf(PointsLedger.Outcome.Posted.class);
+
+    assertThat(lotRemaining(program, member, "legacy")).as("the imported lot, which expires first").isEqualTo(93);
+    assertThat(lotRemaining(program, member, "tmall")).as("the review's lot").isEqualTo(45);
+    assertNoDrift();
+  }
+
+  /** The remaining points of the member's one lot earned from {@code source}. */
+  private long lotRemaining(String program, PersonRef member, String source) {
+    return jdbc.sql("SELECT l.remaining FROM loyalty_lot l JOIN loyalty_entry e ON e.id = l.entry_id JOIN loyalty_account a ON a.id = l.account_id"
+            + " JOIN loyalty_program p ON p.id = a.program_id WHERE p.code = ? AND a.person_id = ? AND e.source = ?")
+        .params(program, member.value(), source)
+        .query(Long.class)
+        .single();
   }
 }

@@ -70,6 +70,8 @@ public class PointsLedger {
   private final boolean postgres;
   /** Available lots a combined batch reads ahead per posting of an account ({@link #PREFETCHED_LOTS}). */
   private final int prefetchedLots;
+  /** PostgreSQL: accounts' first lots as combined batches committed them (null on an embedded store). */
+  private final CachedLots cachedLots;
 
   /** A ledger on an embedded (non-PostgreSQL) store with the default number of lanes. */
   public PointsLedger(
@@ -132,6 +134,7 @@ public class PointsLedger {
     this.changeBatches = changeBatches != null ? changeBatches : new LedgerEventBatches(jdbc, clock);
     this.postgres = dataSource != null && isPostgres(dataSource);
     this.bulk = postgres ? new org.springframework.jdbc.core.JdbcTemplate(dataSource) : null;
+    this.cachedLots = postgres ? new CachedLots(CACHED_ACCOUNTS, 4 * this.prefetchedLots) : null;
     this.jdbc = jdbc;
     this.tx = new TransactionTemplate(transactions);
     this.txNew = new TransactionTemplate(transactions);
@@ -361,7 +364,7 @@ public class PointsLedger {
   }
 
   private void runBatch(List<PostingCombiner.Work> batch, Object[] results, int deferrable) {
-    inTransaction(
+    Batch committed = inTransaction(
         status -> {
           DeferredPostings deferred = deferrable > 0 ? new DeferredPostings(bulk, sequences(), deferrable) : null;
           Batch locked = new Batch(lockAll(batch), deferred);
@@ -395,8 +398,29 @@ public class PointsLedger {
           } finally {
             TransactionSynchronizationManager.unbindResource(this);
           }
-          return null;
+          return locked;
         });
+    remember(committed, batch);
+  }
+
+  /**
+   * After a combined batch committed: its accounts' first lots, for the next batch that posts to them
+   * ({@link CachedLots}). Only batches of event earnings and redemptions are remembered, whose every
+   * change of lots keeps the batch's copy ({@link Locked#lots}) as the database holds it; other work
+   * may change lots without it, so their accounts are forgotten.
+   */
+  private void remember(Batch committed, List<PostingCombiner.Work> batch) {
+    if (cachedLots == null || TransactionSynchronizationManager.isActualTransactionActive()) {
+      return; // (inside another transaction it has not committed yet)
+    }
+    boolean tracked = batch.stream().allMatch(PostingCombiner.Work::deferrable);
+    for (Locked l : committed.byAccount().values()) {
+      if (tracked && l.lots != null) {
+        cachedLots.put(l.account.id(), l.account.changeSeq(), l.lots, l.lotsComplete);
+      } else {
+        cachedLots.remove(l.account.id());
+      }
+    }
   }
 
   private DeferredPostings.Sequences sequences() {
@@ -539,10 +563,25 @@ public class PointsLedger {
           postings.merge(l, 1, Integer::sum);
         }
       }
-      prefetchLots(postings);
+      java.util.Map<Locked, Integer> unknown = new java.util.HashMap<>();
+      postings.forEach((l, n) -> {
+        CachedLots.Snapshot cached = cachedLots.get(l.account.id(), l.account.changeSeq());
+        if (cached != null && (cached.complete() || cached.size() >= prefetchedLots * n)) {
+          l.lots = cached.balances();
+          l.lotsComplete = cached.complete();
+        } else {
+          unknown.put(l, n);
+        }
+      });
+      if (!unknown.isEmpty()) {
+        prefetchLots(unknown);
+      }
     }
     return locked;
   }
+
+  /** Accounts whose first lots {@link CachedLots} keeps at most (with 32 lots each: under 60 MB). */
+  static final int CACHED_ACCOUNTS = 65_536;
 
   /** How many available lots a combined batch reads ahead per posting of an account: enough for most redemptions. */
   static final int PREFETCHED_LOTS = 8;
