@@ -108,7 +108,7 @@ public class LedgerQueries {
   private List<Expiring> expiring(long accountId, Instant from, Instant until) {
     List<Expiring> byDay = new ArrayList<>();
     jdbc.sql(
-            "SELECT expires_at, remaining FROM loyalty_lot WHERE account_id = ? AND pending = FALSE AND remaining > 0"
+            "SELECT expires_at, remaining FROM loyalty_lot WHERE account_id = ? AND spendable = TRUE"
                 + " AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at")
         .params(accountId, PointsLedger.ts(until))
         .query((rs, n) -> new Expiring(LocalDate.ofInstant(rs.getTimestamp(1).toInstant(), clock.getZone()), rs.getLong(2)))
@@ -255,7 +255,7 @@ public class LedgerQueries {
       List<long[]> accounts =
           jdbc.sql(
                   "SELECT DISTINCT a.id, a.person_id FROM loyalty_account a JOIN loyalty_lot l ON l.account_id = a.id"
-                      + " WHERE a.program_id = ? AND l.pending = FALSE AND l.remaining > 0 AND l.expires_at > ? AND l.expires_at <= ?")
+                      + " WHERE a.program_id = ? AND l.spendable = TRUE AND l.expires_at > ? AND l.expires_at <= ?")
               .params(program.id(), PointsLedger.ts(now), PointsLedger.ts(horizon))
               .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
               .list();

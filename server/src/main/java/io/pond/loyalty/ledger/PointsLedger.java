@@ -605,8 +605,8 @@ public class PointsLedger {
     java.util.Map<Long, List<Lots.Balance>> lots = new java.util.HashMap<>();
     // expiry as epoch microseconds, which read far cheaper than timestamps
     sql("SELECT a.id, l.id, l.remaining, (EXTRACT(EPOCH FROM l.expires_at) * 1000000)::BIGINT FROM unnest(?::bigint[], ?::int[]) AS a (id, n)"
-            + " CROSS JOIN LATERAL (SELECT id, remaining, expires_at FROM loyalty_lot WHERE account_id = a.id AND pending = FALSE"
-            + " AND remaining > 0 ORDER BY expires_at NULLS LAST, id LIMIT a.n) l")
+            + " CROSS JOIN LATERAL (SELECT id, remaining, expires_at FROM loyalty_lot WHERE account_id = a.id AND spendable"
+            + " ORDER BY expires_at NULLS LAST, id LIMIT a.n) l")
         .params(ids, limits)
         .query(
             rs -> {
@@ -1067,7 +1067,7 @@ public class PointsLedger {
   }
 
   private List<Lots.Balance> queryLots(Locked a, Long except) {
-    return sql("SELECT id, remaining, expires_at FROM loyalty_lot WHERE account_id = ? AND pending = FALSE AND remaining > 0")
+    return sql("SELECT id, remaining, expires_at FROM loyalty_lot WHERE account_id = ? AND spendable = TRUE")
         .param(a.account.id())
         .query((rs, n) -> new Lots.Balance(rs.getLong(1), rs.getLong(2), instant(rs.getTimestamp(3))))
         .list()
@@ -1517,7 +1517,7 @@ public class PointsLedger {
   public int expireDue() {
     Instant now = clock.instant();
     List<long[]> due =
-        sql("SELECT account_id, id FROM loyalty_lot WHERE pending = FALSE AND remaining > 0 AND expires_at <= ? ORDER BY id")
+        sql("SELECT account_id, id FROM loyalty_lot WHERE spendable = TRUE AND expires_at <= ? ORDER BY id")
             .param(ts(now))
             .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
             .list();
