@@ -563,21 +563,28 @@ public class PointsLedger {
           postings.merge(l, 1, Integer::sum);
         }
       }
-      java.util.Map<Locked, Integer> unknown = new java.util.HashMap<>();
-      postings.forEach((l, n) -> {
-        CachedLots.Snapshot cached = cachedLots.get(l.account.id(), l.account.changeSeq());
-        if (cached != null && (cached.complete() || cached.size() >= prefetchedLots * n)) {
-          l.lots = cached.balances();
-          l.lotsComplete = cached.complete();
-        } else {
-          unknown.put(l, n);
-        }
-      });
-      if (!unknown.isEmpty()) {
-        prefetchLots(unknown);
-      }
+      prefetchLots(withCachedLots(postings));
     }
     return locked;
+  }
+
+  /**
+   * Gives the accounts whose lots {@link CachedLots} holds at their current change sequence (enough of
+   * them for their postings) those lots; answers the others.
+   */
+  private java.util.Map<Locked, Integer> withCachedLots(java.util.Map<Locked, Integer> postings) {
+    java.util.Map<Locked, Integer> unknown = new java.util.HashMap<>();
+    postings.forEach(
+        (l, n) -> {
+          CachedLots.Snapshot cached = cachedLots.get(l.account.id(), l.account.changeSeq());
+          if (cached != null && (cached.complete() || cached.size() >= prefetchedLots * n)) {
+            l.lots = cached.balances();
+            l.lotsComplete = cached.complete();
+          } else {
+            unknown.put(l, n);
+          }
+        });
+    return unknown;
   }
 
   /** Accounts whose first lots {@link CachedLots} keeps at most (with 32 lots each: under 60 MB). */
@@ -595,6 +602,9 @@ public class PointsLedger {
    * ({@link #takeAvailable}).
    */
   private void prefetchLots(java.util.Map<Locked, Integer> postings) {
+    if (postings.isEmpty()) {
+      return;
+    }
     long[] ids = new long[postings.size()];
     int[] limits = new int[postings.size()];
     int i = 0;
