@@ -1,11 +1,5 @@
 package db.migration;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
@@ -23,29 +17,8 @@ public class V137__commerce_order_rows_without_foreign_keys extends BaseJavaMigr
 
   @Override
   public void migrate(Context context) throws Exception {
-    Connection c = context.getConnection();
     for (String table : TABLES) {
-      List<String> names = new ArrayList<>();
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT DISTINCT tc.constraint_name FROM information_schema.table_constraints tc"
-                  + " JOIN information_schema.key_column_usage k ON k.constraint_schema = tc.constraint_schema"
-                  + " AND k.constraint_name = tc.constraint_name AND k.table_name = tc.table_name"
-                  + " WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = CURRENT_SCHEMA"
-                  + " AND LOWER(tc.table_name) = ? AND LOWER(k.column_name) = 'order_id'")) {
-        ps.setString(1, table);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            names.add(rs.getString(1));
-          }
-        }
-      }
-      if (names.size() != 1) {
-        throw new IllegalStateException("expected one foreign key on " + table + ".order_id, found " + names);
-      }
-      try (Statement st = c.createStatement()) {
-        st.execute("ALTER TABLE " + table + " DROP CONSTRAINT \"" + names.getFirst() + "\"");
-      }
+      ForeignKeys.drop(context.getConnection(), table, "order_id");
     }
   }
 }

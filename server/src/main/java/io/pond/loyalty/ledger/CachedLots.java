@@ -1,7 +1,6 @@
 package io.pond.loyalty.ledger;
 
 import io.pond.loyalty.ledger.domain.Lots;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +34,7 @@ final class CachedLots {
       List<Lots.Balance> out = new ArrayList<>(size() + 4);
       for (int i = 0; i < lots.length; i += 3) {
         long micros = lots[i + 2];
-        Instant expires =
-            micros == Long.MIN_VALUE ? null : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
-        out.add(new Lots.Balance(lots[i], lots[i + 1], expires));
+        out.add(new Lots.Balance(lots[i], lots[i + 1], micros == Long.MIN_VALUE ? null : DeferredPostings.instant(micros)));
       }
       return out;
     }
@@ -81,9 +78,5 @@ final class CachedLots {
 
   synchronized void remove(long accountId) {
     byAccount.remove(accountId);
-  }
-
-  synchronized int size() {
-    return byAccount.size();
   }
 }

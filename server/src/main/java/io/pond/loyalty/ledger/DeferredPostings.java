@@ -229,6 +229,11 @@ final class DeferredPostings {
     return instant == null ? null : Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000L);
   }
 
+  /** The instant {@code micros} epoch microseconds after the epoch ({@link #micros}'s inverse). */
+  static Instant instant(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+  }
+
   private static final String FLUSH =
       "WITH e AS (INSERT INTO loyalty_entry (id, account_id, program_id, type, points, delta_available, delta_pending, delta_growth,"
           + " source, business_type, business_id, config_version, rule, reason, actor, occurred_at)"

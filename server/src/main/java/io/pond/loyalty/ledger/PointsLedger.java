@@ -621,7 +621,7 @@ public class PointsLedger {
         .query(
             rs -> {
               long micros = rs.getLong(4);
-              Instant expires = rs.wasNull() ? null : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+              Instant expires = rs.wasNull() ? null : DeferredPostings.instant(micros);
               lots.computeIfAbsent(rs.getLong(1), k -> new java.util.ArrayList<>()).add(new Lots.Balance(rs.getLong(2), rs.getLong(3), expires));
             });
     for (var e : postings.entrySet()) {
