@@ -72,6 +72,41 @@ class OrdersToPointsTest extends OrdersTestSupport {
   }
 
   @Test
+  void an_imported_order_seen_first_is_stored_paid_completed_and_attributed_and_its_refund_claws_back() {
+    String program = simpleProgram("within_balance");
+    String phone = "136" + String.format("%08d", Math.floorMod(System.nanoTime(), 100_000_000L));
+    PersonRef member = member(program, Identifier.global(Identifier.PHONE, phone));
+    String done = "IMC" + System.nanoTime();
+    String refunded = done + "R";
+    String csv = "订单编号,订单状态,买家实付金额,商品名称,购买数量,商品价格,下单时间,付款时间,完成时间,退款金额,会员手机号\n"
+        + done + ",交易成功,80.00,白茶礼盒,1,80.00,2026-03-01 10:00:00,2026-03-01 10:01:00,2026-03-05 09:00:00,0," + phone + "\n"
+        + refunded + ",交易成功,50.00,绿茶,1,50.00,2026-03-02 10:00:00,2026-03-02 10:01:00,2026-03-06 09:00:00,20.00," + phone + "\n";
+    var result = imports.run(new java.io.ByteArrayInputStream(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "orders.csv",
+        io.pond.commerce.order.domain.Channel.TAOBAO, "flagship", n -> {});
+    assertThat(result.created()).as(result.badRows().toString()).isEqualTo(2);
+    record Row(long paidFen, boolean paid, boolean completed, boolean cancelled, Integer person, int refunds) {}
+    java.util.function.Supplier<java.util.Map<String, Row>> stored = () -> jdbc.sql("""
+            SELECT o.platform_order_id, o.paid_fen, o.paid_at IS NOT NULL, o.completed_at IS NOT NULL, o.cancelled_at IS NOT NULL,
+              o.person_id, (SELECT COUNT(*) FROM loyalty_order_refund r WHERE r.order_id = o.id)
+            FROM loyalty_order o WHERE o.platform_order_id IN (?, ?)""")
+        .params(done, refunded)
+        .query(rs -> {
+          var out = new java.util.HashMap<String, Row>();
+          while (rs.next()) {
+            out.put(rs.getString(1), new Row(rs.getLong(2), rs.getBoolean(3), rs.getBoolean(4), rs.getBoolean(5),
+                (Integer) rs.getObject(6, Integer.class), rs.getInt(7)));
+          }
+          return out;
+        });
+    eventually(() -> stored.get().size() == 2 && stored.get().get(refunded).refunds() == 1);
+    var rows = stored.get();
+    assertThat(rows.get(done)).isEqualTo(new Row(8000, true, true, false, member.value(), 0));
+    assertThat(rows.get(refunded)).isEqualTo(new Row(5000, true, true, false, member.value(), 1));
+    eventually(() -> balance(program, member).growth() > 0);
+    assertNoDrift();
+  }
+
+  @Test
   void an_imported_chunk_records_the_buyers_first_order_and_channel_presence() {
     String phone = "137" + String.format("%08d", Math.floorMod(System.nanoTime(), 100_000_000L));
     String first = "IMF" + System.nanoTime();

@@ -111,7 +111,7 @@ public class OrderEarnings {
   @Async
   @TransactionalEventListener
   void on(OrdersImported chunk) {
-    applyAll(facts.recordAll(batches.events(chunk.batchId())));
+    applyAll(facts.recordAll(batches.events(chunk.batchId()), buyers -> personOf(buyers).map(PersonRef::value)));
   }
 
   private void paid(OrderPaid e) {
@@ -241,7 +241,12 @@ public class OrderEarnings {
     if (order.personId() != null) {
       return Optional.of(current(order.personId()));
     }
-    for (Identifier identifier : order.buyers()) {
+    return personOf(order.buyers());
+  }
+
+  /** The person of the first buyer identifier OneID knows. */
+  private Optional<PersonRef> personOf(List<Identifier> buyers) {
+    for (Identifier identifier : buyers) {
       Optional<PersonId> person = persons.personOf(identifier);
       if (person.isPresent()) {
         return Optional.of(new PersonRef(person.get().value()));
