@@ -15,6 +15,7 @@ import io.pond.profile.ProfileChangeBatches;
 import io.pond.segment.index.domain.PersonFacts;
 import io.pond.segment.index.domain.PersonIndex;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,14 +72,18 @@ class FactListeners {
   private void profileChanged(List<ProfileChanged> changes) {
     // PERF: a bulk load's changes are thousands of facts: stored with batched statements
     List<Facts.Fact> stored = new ArrayList<>();
+    Map<Integer, Map<String, Long>> metrics = new LinkedHashMap<>();
     for (ProfileChanged change : changes) {
       int p = change.personId();
       change.traits().forEach((name, value) -> stored.add(new Facts.Fact(p, Facts.TRAIT, name, value)));
-      change.metrics().forEach((name, value) -> stored.add(new Facts.Fact(p, Facts.METRIC, name, value == null ? null : Long.toString(value))));
+      if (!change.metrics().isEmpty()) {
+        metrics.computeIfAbsent(p, k -> new HashMap<>()).putAll(change.metrics());
+      }
       change.consents().forEach((name, value) -> stored.add(new Facts.Fact(p, Facts.CONSENT, name, value == null ? null : value.toString())));
     }
     facts.touch(changes.stream().map(ProfileChanged::personId).toList());
     facts.putAll(stored);
+    facts.putMetrics(metrics);
     index.afterCommit(i -> {
       for (ProfileChanged change : changes) {
         int p = change.personId();

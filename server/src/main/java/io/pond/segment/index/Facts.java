@@ -14,14 +14,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.Collection;
 import java.util.function.BiConsumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The stored facts the bitmap index is built from ({@code segment_fact}, {@code segment_daily},
- * {@code segment_tag_member}): written in the transaction of the change that caused them, read whole at
+ * The stored facts the bitmap index is built from ({@code segment_fact}, {@code segment_metrics},
+ * {@code segment_daily}, {@code segment_tag_member}): written in the transaction of the change that caused them, read whole at
  * start-up and by a rebuild. Upserts are an UPDATE, then an INSERT of the rows it did not find (portable
  * between H2 and PostgreSQL); one writer per person at a time is assumed (listeners and the event
  * consumer touch different kinds).
@@ -30,7 +33,6 @@ import org.springframework.stereotype.Component;
 public class Facts {
 
   public static final String TRAIT = "trait";
-  public static final String METRIC = "metric";
   public static final String CONSENT = "consent";
   public static final String TIER = "tier";
   public static final String IDTYPE = "idtype";
@@ -121,6 +123,115 @@ public class Facts {
     return out;
   }
 
+  /**
+   * Sets (value non-null) or removes metrics, per person in the order given (a later value of the same
+   * name wins). A person's metrics are one row of {@code segment_metrics}: a recompute changes a
+   * dozen metrics of a person at once, and one row per metric made them most of a bulk load's writes.
+   */
+  public void putMetrics(Map<Integer, Map<String, Long>> changes) {
+    updateMetrics(changes.keySet(), (person, current) -> {
+      Map<String, Long> next = new TreeMap<>(current);
+      changes.get(person).forEach((name, value) -> {
+        if (value == null) {
+          next.remove(name);
+        } else {
+          next.put(name, value);
+        }
+      });
+      return next;
+    });
+  }
+
+  /**
+   * Replaces the persons' metrics with {@code next(person, current)}, optimistically: a row changed by
+   * another transaction since it was read (its version moved) or inserted meanwhile is read again and
+   * recomputed. Writers of the same person's metrics are concurrent listeners of profile changes and
+   * merges; rows are written in person order.
+   */
+  private void updateMetrics(Collection<Integer> persons, BiFunction<Integer, Map<String, Long>, Map<String, Long>> next) {
+    Set<Integer> pending = new TreeSet<>(persons);
+    for (int attempt = 1; !pending.isEmpty(); attempt++) {
+      if (attempt > 20) {
+        throw new IllegalStateException("the metrics of " + pending.size() + " persons kept changing concurrently");
+      }
+      Map<Integer, StoredMetrics> stored = storedMetrics(pending);
+      List<Integer> updated = new ArrayList<>();
+      List<Object[]> updates = new ArrayList<>();
+      List<Integer> inserted = new ArrayList<>();
+      List<Object[]> inserts = new ArrayList<>();
+      for (int person : pending) {
+        StoredMetrics s = stored.get(person);
+        String encoded = encodeMetrics(next.apply(person, s == null ? Map.of() : s.metrics()));
+        if (s != null) {
+          updated.add(person);
+          updates.add(new Object[] {encoded, person, s.version()});
+        } else {
+          inserted.add(person);
+          inserts.add(new Object[] {person, encoded});
+        }
+      }
+      Set<Integer> again = new TreeSet<>();
+      if (!updates.isEmpty()) {
+        collectMissed(template.batchUpdate(
+            "UPDATE segment_metrics SET metrics = ?, version = version + 1 WHERE person_id = ? AND version = ?", updates), updated, again);
+      }
+      if (!inserts.isEmpty()) {
+        collectMissed(template.batchUpdate(
+            "INSERT INTO segment_metrics (person_id, version, metrics) VALUES (?, 0, ?) ON CONFLICT DO NOTHING", inserts), inserted, again);
+      }
+      pending = again;
+    }
+  }
+
+  private static void collectMissed(int[] counts, List<Integer> persons, Set<Integer> into) {
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 0) {
+        into.add(persons.get(i));
+      }
+    }
+  }
+
+  private record StoredMetrics(int version, Map<String, Long> metrics) {}
+
+  private Map<Integer, StoredMetrics> storedMetrics(Collection<Integer> persons) {
+    Map<Integer, StoredMetrics> out = new HashMap<>();
+    for (List<Integer> chunk : InLists.chunks(List.copyOf(persons))) {
+      template.query("SELECT person_id, version, metrics FROM segment_metrics WHERE person_id IN (" + InLists.placeholders(chunk.size()) + ")",
+          (ResultSet rs) -> {
+            out.put(rs.getInt(1), new StoredMetrics(rs.getInt(2), decodeMetrics(rs.getString(3))));
+          },
+          chunk.toArray());
+    }
+    return out;
+  }
+
+  /** {@code name=value;name=value}, names in order; names are identifiers (no '=' or ';'). */
+  static String encodeMetrics(Map<String, Long> metrics) {
+    StringBuilder out = new StringBuilder();
+    new TreeMap<>(metrics).forEach((name, value) -> {
+      if (name.indexOf('=') >= 0 || name.indexOf(';') >= 0) {
+        throw new IllegalArgumentException("metric name '" + name + "' holds '=' or ';'");
+      }
+      if (!out.isEmpty()) {
+        out.append(';');
+      }
+      out.append(name).append('=').append(value);
+    });
+    return out.toString();
+  }
+
+  static Map<String, Long> decodeMetrics(String encoded) {
+    Map<String, Long> out = new HashMap<>();
+    if (encoded == null || encoded.isEmpty()) {
+      return out;
+    }
+    for (String pair : encoded.split(";")) {
+      int eq = pair.indexOf('=');
+      out.put(pair.substring(0, eq), Long.parseLong(pair.substring(eq + 1)));
+    }
+    return out;
+  }
+
   /** A daily count to add: (person, kind, counted, day) += times. */
   public record Increment(int person, String kind, String counted, int day, int times) {}
 
@@ -183,6 +294,15 @@ public class Facts {
           SELECT 1 FROM segment_fact s WHERE s.person_id = ? AND s.kind = m.kind AND s.name = m.name)""")
         .params(survivor, merged, survivor).update();
     jdbc.sql("DELETE FROM segment_fact WHERE person_id = ?").param(merged).update();
+    StoredMetrics mergedMetrics = storedMetrics(List.of(merged)).get(merged);
+    if (mergedMetrics != null) {
+      updateMetrics(List.of(survivor), (person, current) -> {
+        Map<String, Long> next = new TreeMap<>(mergedMetrics.metrics());
+        next.putAll(current);
+        return next;
+      });
+      jdbc.sql("DELETE FROM segment_metrics WHERE person_id = ?").param(merged).update();
+    }
     List<Increment> moved = jdbc.sql("SELECT kind, counted, epoch_day, times FROM segment_daily WHERE person_id = ?").param(merged)
         .query((rs, n) -> new Increment(survivor, rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4))).list();
     jdbc.sql("DELETE FROM segment_daily WHERE person_id = ?").param(merged).update();
@@ -239,12 +359,14 @@ public class Facts {
       String value = rs.getString(4);
       switch (rs.getString(2)) {
         case TRAIT -> b.traits.put(name, value);
-        case METRIC -> b.metrics.put(name, Long.parseLong(value));
         case CONSENT -> b.consents.put(name, Boolean.parseBoolean(value));
         case TIER -> b.tiers.put(name, value);
         case IDTYPE -> b.types.add(name);
         default -> { }
       }
+    });
+    template.query("SELECT person_id, metrics FROM segment_metrics" + where, (ResultSet rs) -> {
+      into.computeIfAbsent(rs.getInt(1), p -> new Builder()).metrics.putAll(decodeMetrics(rs.getString(2)));
     });
     template.query("SELECT person_id, kind, counted, epoch_day, times FROM segment_daily" + where, (ResultSet rs) -> {
       Builder b = into.computeIfAbsent(rs.getInt(1), p -> new Builder());

@@ -1,0 +1,51 @@
+package io.pond.segment.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * V138 moves a store's metric facts (one row per metric) into one row per person, in the form
+ * {@link Facts} reads, and leaves the other facts where they were.
+ */
+class SegmentMetricsMigrationTest {
+
+  @Test
+  void metric_facts_of_an_older_store_become_one_row_per_person() {
+    String url = "jdbc:h2:mem:v138-" + UUID.randomUUID()
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+    SingleConnectionDataSource ds = new SingleConnectionDataSource(url, "sa", "", true);
+    try {
+      Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("137").load().migrate();
+      JdbcClient jdbc = JdbcClient.create(ds);
+      String insert = "INSERT INTO segment_fact (person_id, kind, name, fact_value) VALUES (?, ?, ?, ?)";
+      jdbc.sql(insert).params(7, "metric", "spend_fen", "12000").update();
+      jdbc.sql(insert).params(7, "metric", "order_count", "2").update();
+      jdbc.sql(insert).params(7, "trait", "city", "上海").update();
+      jdbc.sql(insert).params(9, "metric", "rfm_r", "5").update();
+      jdbc.sql(insert).params(11, "idtype", "phone", "true").update();
+
+      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+
+      Map<Integer, String> rows = jdbc.sql("SELECT person_id, metrics FROM segment_metrics ORDER BY person_id")
+          .query(rs -> {
+            Map<Integer, String> out = new java.util.LinkedHashMap<>();
+            while (rs.next()) {
+              out.put(rs.getInt(1), rs.getString(2));
+            }
+            return out;
+          });
+      assertThat(rows).containsExactly(Map.entry(7, "order_count=2;spend_fen=12000"), Map.entry(9, "rfm_r=5"));
+      assertThat(Facts.decodeMetrics(rows.get(7))).isEqualTo(Map.of("order_count", 2L, "spend_fen", 12000L));
+      assertThat(jdbc.sql("SELECT kind FROM segment_fact ORDER BY person_id").query(String.class).list())
+          .containsExactly("trait", "idtype");
+    } finally {
+      ds.destroy();
+    }
+  }
+}
