@@ -15,7 +15,6 @@ import io.pond.profile.ProfileChangeBatches;
 import io.pond.segment.index.domain.PersonFacts;
 import io.pond.segment.index.domain.PersonIndex;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -72,18 +71,14 @@ class FactListeners {
   private void profileChanged(List<ProfileChanged> changes) {
     // PERF: a bulk load's changes are thousands of facts: stored with batched statements
     List<Facts.Fact> stored = new ArrayList<>();
-    Map<Integer, Map<String, Long>> metrics = new LinkedHashMap<>();
     for (ProfileChanged change : changes) {
       int p = change.personId();
       change.traits().forEach((name, value) -> stored.add(new Facts.Fact(p, Facts.TRAIT, name, value)));
-      if (!change.metrics().isEmpty()) {
-        metrics.computeIfAbsent(p, k -> new HashMap<>()).putAll(change.metrics());
-      }
+      change.metrics().forEach((name, value) -> stored.add(new Facts.Fact(p, Facts.METRIC, name, value == null ? null : Long.toString(value))));
       change.consents().forEach((name, value) -> stored.add(new Facts.Fact(p, Facts.CONSENT, name, value == null ? null : value.toString())));
     }
     facts.touch(changes.stream().map(ProfileChanged::personId).toList());
     facts.putAll(stored);
-    facts.putMetrics(metrics);
     index.afterCommit(i -> {
       for (ProfileChanged change : changes) {
         int p = change.personId();

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,29 +16,34 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.BiFunction;
-import java.util.Collection;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The stored facts the bitmap index is built from ({@code segment_fact}, {@code segment_metrics},
- * {@code segment_daily}, {@code segment_tag_member}): written in the transaction of the change that caused them, read whole at
- * start-up and by a rebuild. Upserts are an UPDATE, then an INSERT of the rows it did not find (portable
- * between H2 and PostgreSQL); one writer per person at a time is assumed (listeners and the event
- * consumer touch different kinds).
+ * The stored facts the bitmap index is built from ({@code segment_profile}: a person's traits, metrics
+ * and consents in one row; {@code segment_fact}: tiers and identifier types; {@code segment_daily},
+ * {@code segment_tag_member}): written in the transaction of the change that caused them, read whole at
+ * start-up and by a rebuild. A person's profile row is updated optimistically (concurrent listeners of
+ * profile changes write the same persons). The other upserts are an UPDATE, then an INSERT of the rows
+ * it did not find (portable between H2 and PostgreSQL); one writer per person and kind at a time is
+ * assumed (listeners and the event consumer touch different kinds).
  */
 @Component
 public class Facts {
 
   public static final String TRAIT = "trait";
+  public static final String METRIC = "metric";
   public static final String CONSENT = "consent";
   public static final String TIER = "tier";
   public static final String IDTYPE = "idtype";
   public static final String DID = "did";
   public static final String BOUGHT = "bought";
+
+  /** Kinds kept together per person in {@code segment_profile} (see {@link ProfileFacts}). */
+  static final Set<String> PROFILE_KINDS = Set.of(TRAIT, METRIC, CONSENT);
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
@@ -50,7 +56,7 @@ public class Facts {
   }
 
   /** Records that the index knows the person (the universe of NOT), once. */
-  public void touch(java.util.Collection<Integer> persons) {
+  public void touch(Collection<Integer> persons) {
     List<Object[]> rows = persons.stream().distinct().map(p -> new Object[] {p, p}).toList();
     if (!rows.isEmpty()) {
       template.batchUpdate(
@@ -75,8 +81,21 @@ public class Facts {
    * batched statements: a bulk load's profile changes are thousands of facts.
    */
   public void putAll(List<Fact> facts) {
+    Map<Integer, List<Fact>> profiles = new java.util.LinkedHashMap<>();
     Map<List<Object>, Fact> last = new java.util.LinkedHashMap<>();
-    facts.forEach(f -> last.put(List.of(f.person(), f.kind(), f.name()), f));
+    for (Fact f : facts) {
+      if (PROFILE_KINDS.contains(f.kind())) {
+        profiles.computeIfAbsent(f.person(), p -> new ArrayList<>()).add(f);
+      } else {
+        last.put(List.of(f.person(), f.kind(), f.name()), f);
+      }
+    }
+    if (!profiles.isEmpty()) {
+      updateProfiles(profiles.keySet(), (person, current) -> {
+        profiles.get(person).forEach(current::apply);
+        return current;
+      });
+    }
     List<Object[]> deletes = new ArrayList<>();
     List<Object[]> updates = new ArrayList<>();
     for (Fact f : last.values()) {
@@ -124,44 +143,25 @@ public class Facts {
   }
 
   /**
-   * Sets (value non-null) or removes metrics, per person in the order given (a later value of the same
-   * name wins). A person's metrics are one row of {@code segment_metrics}: a recompute changes a
-   * dozen metrics of a person at once, and one row per metric made them most of a bulk load's writes.
-   */
-  public void putMetrics(Map<Integer, Map<String, Long>> changes) {
-    updateMetrics(changes.keySet(), (person, current) -> {
-      Map<String, Long> next = new TreeMap<>(current);
-      changes.get(person).forEach((name, value) -> {
-        if (value == null) {
-          next.remove(name);
-        } else {
-          next.put(name, value);
-        }
-      });
-      return next;
-    });
-  }
-
-  /**
-   * Replaces the persons' metrics with {@code next(person, current)}, optimistically: a row changed by
-   * another transaction since it was read (its version moved) or inserted meanwhile is read again and
-   * recomputed. Writers of the same person's metrics are concurrent listeners of profile changes and
+   * Replaces the persons' profile facts with {@code next(person, current)}, optimistically: a row
+   * changed by another transaction since it was read (its version moved) or inserted meanwhile is read
+   * again and recomputed. Writers of the same person are concurrent listeners of profile changes and
    * merges; rows are written in person order.
    */
-  private void updateMetrics(Collection<Integer> persons, BiFunction<Integer, Map<String, Long>, Map<String, Long>> next) {
+  private void updateProfiles(Collection<Integer> persons, BiFunction<Integer, ProfileFacts, ProfileFacts> next) {
     Set<Integer> pending = new TreeSet<>(persons);
     for (int attempt = 1; !pending.isEmpty(); attempt++) {
       if (attempt > 20) {
-        throw new IllegalStateException("the metrics of " + pending.size() + " persons kept changing concurrently");
+        throw new IllegalStateException("the profile facts of " + pending.size() + " persons kept changing concurrently");
       }
-      Map<Integer, StoredMetrics> stored = storedMetrics(pending);
+      Map<Integer, StoredProfile> stored = storedProfiles(pending);
       List<Integer> updated = new ArrayList<>();
       List<Object[]> updates = new ArrayList<>();
       List<Integer> inserted = new ArrayList<>();
       List<Object[]> inserts = new ArrayList<>();
       for (int person : pending) {
-        StoredMetrics s = stored.get(person);
-        String encoded = encodeMetrics(next.apply(person, s == null ? Map.of() : s.metrics()));
+        StoredProfile s = stored.get(person);
+        String encoded = next.apply(person, s == null ? new ProfileFacts() : s.facts()).encode();
         if (s != null) {
           updated.add(person);
           updates.add(new Object[] {encoded, person, s.version()});
@@ -173,11 +173,11 @@ public class Facts {
       Set<Integer> again = new TreeSet<>();
       if (!updates.isEmpty()) {
         collectMissed(template.batchUpdate(
-            "UPDATE segment_metrics SET metrics = ?, version = version + 1 WHERE person_id = ? AND version = ?", updates), updated, again);
+            "UPDATE segment_profile SET facts = ?, version = version + 1 WHERE person_id = ? AND version = ?", updates), updated, again);
       }
       if (!inserts.isEmpty()) {
         collectMissed(template.batchUpdate(
-            "INSERT INTO segment_metrics (person_id, version, metrics) VALUES (?, 0, ?) ON CONFLICT DO NOTHING", inserts), inserted, again);
+            "INSERT INTO segment_profile (person_id, version, facts) VALUES (?, 0, ?) ON CONFLICT DO NOTHING", inserts), inserted, again);
       }
       pending = again;
     }
@@ -191,43 +191,16 @@ public class Facts {
     }
   }
 
-  private record StoredMetrics(int version, Map<String, Long> metrics) {}
+  private record StoredProfile(int version, ProfileFacts facts) {}
 
-  private Map<Integer, StoredMetrics> storedMetrics(Collection<Integer> persons) {
-    Map<Integer, StoredMetrics> out = new HashMap<>();
+  private Map<Integer, StoredProfile> storedProfiles(Collection<Integer> persons) {
+    Map<Integer, StoredProfile> out = new HashMap<>();
     for (List<Integer> chunk : InLists.chunks(List.copyOf(persons))) {
-      template.query("SELECT person_id, version, metrics FROM segment_metrics WHERE person_id IN (" + InLists.placeholders(chunk.size()) + ")",
+      template.query("SELECT person_id, version, facts FROM segment_profile WHERE person_id IN (" + InLists.placeholders(chunk.size()) + ")",
           (ResultSet rs) -> {
-            out.put(rs.getInt(1), new StoredMetrics(rs.getInt(2), decodeMetrics(rs.getString(3))));
+            out.put(rs.getInt(1), new StoredProfile(rs.getInt(2), ProfileFacts.decode(rs.getString(3))));
           },
           chunk.toArray());
-    }
-    return out;
-  }
-
-  /** {@code name=value;name=value}, names in order; names are identifiers (no '=' or ';'). */
-  static String encodeMetrics(Map<String, Long> metrics) {
-    StringBuilder out = new StringBuilder();
-    new TreeMap<>(metrics).forEach((name, value) -> {
-      if (name.indexOf('=') >= 0 || name.indexOf(';') >= 0) {
-        throw new IllegalArgumentException("metric name '" + name + "' holds '=' or ';'");
-      }
-      if (!out.isEmpty()) {
-        out.append(';');
-      }
-      out.append(name).append('=').append(value);
-    });
-    return out.toString();
-  }
-
-  static Map<String, Long> decodeMetrics(String encoded) {
-    Map<String, Long> out = new HashMap<>();
-    if (encoded == null || encoded.isEmpty()) {
-      return out;
-    }
-    for (String pair : encoded.split(";")) {
-      int eq = pair.indexOf('=');
-      out.put(pair.substring(0, eq), Long.parseLong(pair.substring(eq + 1)));
     }
     return out;
   }
@@ -294,14 +267,13 @@ public class Facts {
           SELECT 1 FROM segment_fact s WHERE s.person_id = ? AND s.kind = m.kind AND s.name = m.name)""")
         .params(survivor, merged, survivor).update();
     jdbc.sql("DELETE FROM segment_fact WHERE person_id = ?").param(merged).update();
-    StoredMetrics mergedMetrics = storedMetrics(List.of(merged)).get(merged);
-    if (mergedMetrics != null) {
-      updateMetrics(List.of(survivor), (person, current) -> {
-        Map<String, Long> next = new TreeMap<>(mergedMetrics.metrics());
-        next.putAll(current);
-        return next;
+    StoredProfile mergedProfile = storedProfiles(List.of(merged)).get(merged);
+    if (mergedProfile != null) {
+      updateProfiles(List.of(survivor), (person, current) -> {
+        current.addMissing(mergedProfile.facts());
+        return current;
       });
-      jdbc.sql("DELETE FROM segment_metrics WHERE person_id = ?").param(merged).update();
+      jdbc.sql("DELETE FROM segment_profile WHERE person_id = ?").param(merged).update();
     }
     List<Increment> moved = jdbc.sql("SELECT kind, counted, epoch_day, times FROM segment_daily WHERE person_id = ?").param(merged)
         .query((rs, n) -> new Increment(survivor, rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4))).list();
@@ -358,15 +330,17 @@ public class Facts {
       String name = rs.getString(3);
       String value = rs.getString(4);
       switch (rs.getString(2)) {
-        case TRAIT -> b.traits.put(name, value);
-        case CONSENT -> b.consents.put(name, Boolean.parseBoolean(value));
         case TIER -> b.tiers.put(name, value);
         case IDTYPE -> b.types.add(name);
         default -> { }
       }
     });
-    template.query("SELECT person_id, metrics FROM segment_metrics" + where, (ResultSet rs) -> {
-      into.computeIfAbsent(rs.getInt(1), p -> new Builder()).metrics.putAll(decodeMetrics(rs.getString(2)));
+    template.query("SELECT person_id, facts FROM segment_profile" + where, (ResultSet rs) -> {
+      Builder b = into.computeIfAbsent(rs.getInt(1), p -> new Builder());
+      ProfileFacts stored = ProfileFacts.decode(rs.getString(2));
+      b.traits.putAll(stored.traits);
+      b.metrics.putAll(stored.metrics);
+      b.consents.putAll(stored.consents);
     });
     template.query("SELECT person_id, kind, counted, epoch_day, times FROM segment_daily" + where, (ResultSet rs) -> {
       Builder b = into.computeIfAbsent(rs.getInt(1), p -> new Builder());

@@ -33,8 +33,7 @@ class SegmentCliTest {
               Map.of(), Instant.now())));
       JdbcClient jdbc = context.getBean(JdbcClient.class);
       long deadline = System.nanoTime() + 20_000_000_000L;
-      while ((jdbc.sql("SELECT COUNT(*) FROM segment_fact WHERE person_id = 7").query(Integer.class).single() < 1
-              || jdbc.sql("SELECT COUNT(*) FROM segment_metrics WHERE person_id = 7").query(Integer.class).single() < 1)
+      while (jdbc.sql("SELECT COUNT(*) FROM segment_profile WHERE person_id = 7").query(Integer.class).single() < 1
           && System.nanoTime() < deadline) {
         Thread.onSpinWait();
       }

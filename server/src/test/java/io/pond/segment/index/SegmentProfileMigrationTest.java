@@ -10,10 +10,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
- * V138 moves a store's metric facts (one row per metric) into one row per person, in the form
- * {@link Facts} reads, and leaves the other facts where they were.
+ * V138 moves a store's trait, metric and consent facts (one row each) into one row per person, in the
+ * form {@link ProfileFacts} reads, and leaves tiers and identifier types where they were.
  */
-class SegmentMetricsMigrationTest {
+class SegmentProfileMigrationTest {
 
   @Test
   void metric_facts_of_an_older_store_become_one_row_per_person() {
@@ -27,12 +27,14 @@ class SegmentMetricsMigrationTest {
       jdbc.sql(insert).params(7, "metric", "spend_fen", "12000").update();
       jdbc.sql(insert).params(7, "metric", "order_count", "2").update();
       jdbc.sql(insert).params(7, "trait", "city", "上海").update();
+      jdbc.sql(insert).params(7, "consent", "sms", "true").update();
       jdbc.sql(insert).params(9, "metric", "rfm_r", "5").update();
+      jdbc.sql(insert).params(9, "tier", "main", "L2").update();
       jdbc.sql(insert).params(11, "idtype", "phone", "true").update();
 
       Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
 
-      Map<Integer, String> rows = jdbc.sql("SELECT person_id, metrics FROM segment_metrics ORDER BY person_id")
+      Map<Integer, String> rows = jdbc.sql("SELECT person_id, facts FROM segment_profile ORDER BY person_id")
           .query(rs -> {
             Map<Integer, String> out = new java.util.LinkedHashMap<>();
             while (rs.next()) {
@@ -40,10 +42,13 @@ class SegmentMetricsMigrationTest {
             }
             return out;
           });
-      assertThat(rows).containsExactly(Map.entry(7, "order_count=2;spend_fen=12000"), Map.entry(9, "rfm_r=5"));
-      assertThat(Facts.decodeMetrics(rows.get(7))).isEqualTo(Map.of("order_count", 2L, "spend_fen", 12000L));
+      assertThat(rows).containsExactly(
+          Map.entry(7, "t4:city2:上海m11:order_count1:2m9:spend_fen5:12000c3:sms4:true"), Map.entry(9, "m5:rfm_r1:5"));
+      ProfileFacts seven = ProfileFacts.decode(rows.get(7));
+      assertThat(seven.encode()).as("what Facts writes").isEqualTo(rows.get(7));
+      assertThat(seven.metrics).isEqualTo(Map.of("order_count", 2L, "spend_fen", 12000L));
       assertThat(jdbc.sql("SELECT kind FROM segment_fact ORDER BY person_id").query(String.class).list())
-          .containsExactly("trait", "idtype");
+          .containsExactly("tier", "idtype");
     } finally {
       ds.destroy();
     }

@@ -1,0 +1,85 @@
+package db.migration;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+import org.flywaydb.core.api.migration.BaseJavaMigration;
+import org.flywaydb.core.api.migration.Context;
+
+/**
+ * Moves the segment index's stored traits, metrics and consents from one {@code segment_fact} row each
+ * to one {@code segment_profile} row per person, in the form {@code io.pond.segment.index.ProfileFacts}
+ * reads (kind letter, then name and value as {@code length:text}, in kind and name order): a profile
+ * recompute changes a dozen metrics of a person at once, and their rows were most of a bulk load's
+ * writes. {@code version} lets concurrent listeners update a person's row optimistically. A Java
+ * migration because the rows are regrouped per person.
+ */
+public class V138__segment_profile_facts_per_person extends BaseJavaMigration {
+
+  private static final int BATCH = 1000;
+  private static final Map<String, String> KINDS = Map.of("trait", "t", "metric", "m", "consent", "c");
+
+  @Override
+  public void migrate(Context context) throws Exception {
+    Connection c = context.getConnection();
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE segment_profile (person_id INT PRIMARY KEY, version INT NOT NULL, facts VARCHAR(1000000) NOT NULL)");
+    }
+    try (Statement read = c.createStatement();
+        PreparedStatement insert = c.prepareStatement("INSERT INTO segment_profile (person_id, version, facts) VALUES (?, 0, ?)")) {
+      read.setFetchSize(BATCH);
+      int person = -1;
+      Map<String, String> facts = new TreeMap<>(); // keyed by order digit, kind letter, name
+      int pending = 0;
+      try (ResultSet rs = read.executeQuery("SELECT person_id, kind, name, fact_value FROM segment_fact"
+          + " WHERE kind IN ('trait', 'metric', 'consent') ORDER BY person_id")) {
+        while (rs.next()) {
+          if (rs.getInt(1) != person) {
+            pending += add(insert, person, facts);
+            person = rs.getInt(1);
+            facts.clear();
+          }
+          facts.put(order(KINDS.get(rs.getString(2))) + KINDS.get(rs.getString(2)) + rs.getString(3), rs.getString(4));
+          if (pending >= BATCH) {
+            insert.executeBatch();
+            pending = 0;
+          }
+        }
+      }
+      pending += add(insert, person, facts);
+      if (pending > 0) {
+        insert.executeBatch();
+      }
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("DELETE FROM segment_fact WHERE kind IN ('trait', 'metric', 'consent')");
+    }
+  }
+
+  /** Traits, then metrics, then consents: the order in which ProfileFacts writes them. */
+  private static char order(String kind) {
+    return switch (kind) {
+      case "t" -> '0';
+      case "m" -> '1';
+      default -> '2';
+    };
+  }
+
+  private static int add(PreparedStatement insert, int person, Map<String, String> facts) throws Exception {
+    if (facts.isEmpty()) {
+      return 0;
+    }
+    StringBuilder encoded = new StringBuilder();
+    facts.forEach((key, value) -> {
+      String name = key.substring(2);
+      encoded.append(key.charAt(1)).append(name.length()).append(':').append(name).append(value.length()).append(':').append(value);
+    });
+    insert.setInt(1, person);
+    insert.setString(2, encoded.toString());
+    insert.addBatch();
+    return 1;
+  }
+}
