@@ -10,12 +10,13 @@ import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
 /**
- * Moves the segment index's stored traits, metrics and consents from one {@code segment_fact} row each
- * to one {@code segment_profile} row per person, in the form {@code io.pond.segment.index.ProfileFacts}
- * reads (kind letter, then name and value as {@code length:text}, in kind and name order): a profile
- * recompute changes a dozen metrics of a person at once, and their rows were most of a bulk load's
- * writes. {@code version} lets concurrent listeners update a person's row optimistically. A Java
- * migration because the rows are regrouped per person.
+ * Moves the segment index's stored traits, metrics and consents (one {@code segment_fact} row each) and
+ * paid-order counts (one {@code segment_daily} row per category and day) to one {@code segment_profile}
+ * row per person, in the form {@code io.pond.segment.index.ProfileFacts} reads (kind letter, then name
+ * and value as {@code length:text}, in kind and name order): a paid order and the profile recompute it
+ * causes changed a dozen rows per buyer, most of a bulk load's writes. {@code version} lets concurrent
+ * listeners update a person's row optimistically. A Java migration because the rows are regrouped per
+ * person.
  */
 public class V138__segment_profile_facts_per_person extends BaseJavaMigration {
 
@@ -54,8 +55,59 @@ public class V138__segment_profile_facts_per_person extends BaseJavaMigration {
         insert.executeBatch();
       }
     }
+    movePurchases(c);
     try (Statement s = c.createStatement()) {
       s.execute("DELETE FROM segment_fact WHERE kind IN ('trait', 'metric', 'consent')");
+      s.execute("DELETE FROM segment_daily WHERE kind = 'bought'");
+    }
+  }
+
+  /** Appends each person's purchase entries (kind {@code b}: they come last) to the row, or makes one. */
+  private static void movePurchases(Connection c) throws Exception {
+    try (Statement read = c.createStatement();
+        PreparedStatement append = c.prepareStatement("UPDATE segment_profile SET facts = facts || ? WHERE person_id = ?");
+        PreparedStatement insert = c.prepareStatement("INSERT INTO segment_profile (person_id, version, facts) VALUES (?, 0, ?)")) {
+      read.setFetchSize(BATCH);
+      int person = -1;
+      Map<String, Map<Integer, Integer>> counts = new TreeMap<>();
+      try (ResultSet rs = read.executeQuery(
+          "SELECT person_id, counted, epoch_day, times FROM segment_daily WHERE kind = 'bought' ORDER BY person_id")) {
+        while (rs.next()) {
+          if (rs.getInt(1) != person) {
+            appendPurchases(append, insert, person, counts);
+            person = rs.getInt(1);
+            counts.clear();
+          }
+          counts.computeIfAbsent(rs.getString(2), k -> new TreeMap<>()).merge(rs.getInt(3), rs.getInt(4), Integer::sum);
+        }
+      }
+      appendPurchases(append, insert, person, counts);
+    }
+  }
+
+  private static void appendPurchases(PreparedStatement append, PreparedStatement insert, int person,
+      Map<String, Map<Integer, Integer>> counts) throws Exception {
+    StringBuilder encoded = new StringBuilder();
+    counts.forEach((category, days) -> {
+      StringBuilder value = new StringBuilder();
+      days.forEach((day, times) -> {
+        if (times != 0) {
+          value.append(value.isEmpty() ? "" : ",").append(day).append('=').append(times);
+        }
+      });
+      if (!value.isEmpty()) {
+        encoded.append('b').append(category.length()).append(':').append(category).append(value.length()).append(':').append(value);
+      }
+    });
+    if (encoded.isEmpty()) {
+      return;
+    }
+    append.setString(1, encoded.toString());
+    append.setInt(2, person);
+    if (append.executeUpdate() == 0) {
+      insert.setInt(1, person);
+      insert.setString(2, encoded.toString());
+      insert.executeUpdate();
     }
   }
 

@@ -23,13 +23,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The stored facts the bitmap index is built from ({@code segment_profile}: a person's traits, metrics
- * and consents in one row; {@code segment_fact}: tiers and identifier types; {@code segment_daily},
- * {@code segment_tag_member}): written in the transaction of the change that caused them, read whole at
- * start-up and by a rebuild. A person's profile row is updated optimistically (concurrent listeners of
- * profile changes write the same persons). The other upserts are an UPDATE, then an INSERT of the rows
- * it did not find (portable between H2 and PostgreSQL); one writer per person and kind at a time is
- * assumed (listeners and the event consumer touch different kinds).
+ * The stored facts the bitmap index is built from ({@code segment_profile}: a person's traits, metrics,
+ * consents and paid orders per category and day in one row; {@code segment_fact}: tiers and identifier
+ * types; {@code segment_daily}: behaviour counts; {@code segment_tag_member}): written in the
+ * transaction of the change that caused them, read whole at start-up and by a rebuild. A person's
+ * profile row is updated optimistically (listeners of profile changes and of paid orders write the
+ * same persons at once). The other upserts are an UPDATE, then an INSERT of the rows it did not find
+ * (portable between H2 and PostgreSQL); one writer per person and kind at a time is assumed (listeners
+ * and the event consumer touch different kinds).
  */
 @Component
 public class Facts {
@@ -42,7 +43,7 @@ public class Facts {
   public static final String DID = "did";
   public static final String BOUGHT = "bought";
 
-  /** Kinds kept together per person in {@code segment_profile} (see {@link ProfileFacts}). */
+  /** Fact kinds kept together per person in {@code segment_profile} with the purchase counts (see {@link ProfileFacts}). */
   static final Set<String> PROFILE_KINDS = Set.of(TRAIT, METRIC, CONSENT);
 
   private final JdbcClient jdbc;
@@ -143,10 +144,10 @@ public class Facts {
   }
 
   /**
-   * Replaces the persons' profile facts with {@code next(person, current)}, optimistically: a row
+   * Replaces the persons' profile rows with {@code next(person, current)}, optimistically: a row
    * changed by another transaction since it was read (its version moved) or inserted meanwhile is read
-   * again and recomputed. Writers of the same person are concurrent listeners of profile changes and
-   * merges; rows are written in person order.
+   * again and recomputed. Writers of the same person are concurrent listeners of profile changes, paid
+   * orders and merges; rows are written in person order.
    */
   private void updateProfiles(Collection<Integer> persons, BiFunction<Integer, ProfileFacts, ProfileFacts> next) {
     Set<Integer> pending = new TreeSet<>(persons);
@@ -209,12 +210,23 @@ public class Facts {
   public record Increment(int person, String kind, String counted, int day, int times) {}
 
   public void add(List<Increment> increments) {
-    if (increments.isEmpty()) {
-      return;
-    }
+    Map<Integer, List<Increment>> bought = new java.util.LinkedHashMap<>();
     Map<List<Object>, Integer> merged = new java.util.LinkedHashMap<>();
     for (Increment i : increments) {
-      merged.merge(List.of(i.person(), i.kind(), i.counted(), i.day()), i.times(), Integer::sum);
+      if (BOUGHT.equals(i.kind())) {
+        bought.computeIfAbsent(i.person(), p -> new ArrayList<>()).add(i);
+      } else {
+        merged.merge(List.of(i.person(), i.kind(), i.counted(), i.day()), i.times(), Integer::sum);
+      }
+    }
+    if (!bought.isEmpty()) {
+      updateProfiles(bought.keySet(), (person, current) -> {
+        bought.get(person).forEach(i -> current.bought(i.counted(), i.day(), i.times()));
+        return current;
+      });
+    }
+    if (merged.isEmpty()) {
+      return;
     }
     List<Object[]> updates = new ArrayList<>();
     merged.forEach((k, t) -> updates.add(new Object[] {t, k.get(0), k.get(1), k.get(2), k.get(3)}));
@@ -270,7 +282,7 @@ public class Facts {
     StoredProfile mergedProfile = storedProfiles(List.of(merged)).get(merged);
     if (mergedProfile != null) {
       updateProfiles(List.of(survivor), (person, current) -> {
-        current.addMissing(mergedProfile.facts());
+        current.absorb(mergedProfile.facts());
         return current;
       });
       jdbc.sql("DELETE FROM segment_profile WHERE person_id = ?").param(merged).update();
@@ -341,6 +353,7 @@ public class Facts {
       b.traits.putAll(stored.traits);
       b.metrics.putAll(stored.metrics);
       b.consents.putAll(stored.consents);
+      stored.purchases.forEach((category, days) -> b.purchases.computeIfAbsent(category, k -> new TreeMap<>()).putAll(days));
     });
     template.query("SELECT person_id, kind, counted, epoch_day, times FROM segment_daily" + where, (ResultSet rs) -> {
       Builder b = into.computeIfAbsent(rs.getInt(1), p -> new Builder());

@@ -4,16 +4,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A person's profile facts as the segment module stores them: traits, metrics and consents in one text
- * ({@code segment_profile.facts}). Each entry is a kind letter ({@code t}, {@code m}, {@code c}), then
- * the name and the value, each as {@code length:text}: {@code t4:city2:上海m11:order_count1:3}. Lengths
- * make any name or value safe; entries are in kind and name order, so equal facts store equal text.
+ * A person's facts as the segment module stores them in one text ({@code segment_profile.facts}): the
+ * traits, metrics and consents of profile changes and the paid orders per category and day. Each entry
+ * is a kind letter ({@code t}, {@code m}, {@code c}, {@code b}), then the name and the value, each as
+ * {@code length:text}: {@code t4:city2:上海m11:order_count1:3b1:*11:20250=1,20260=2}; a purchase entry's
+ * name is the category ({@code *} for any) and its value the count per epoch day. Lengths make any name
+ * or value safe; entries are in kind and name order, so equal facts store equal text.
  */
 final class ProfileFacts {
 
   final Map<String, String> traits = new TreeMap<>();
   final Map<String, Long> metrics = new TreeMap<>();
   final Map<String, Boolean> consents = new TreeMap<>();
+  /** category → epoch day → paid orders */
+  final Map<String, TreeMap<Integer, Integer>> purchases = new TreeMap<>();
 
   /** Applies a stored fact of kind trait, metric or consent: a null value removes it. */
   void apply(Facts.Fact f) {
@@ -25,15 +29,27 @@ final class ProfileFacts {
     }
   }
 
-  /** Adds the facts of {@code other} that this one does not have (a merge: this person's own win). */
-  void addMissing(ProfileFacts other) {
+  /** Adds {@code times} paid orders of a category on a day (a count that reaches 0 is removed). */
+  void bought(String category, int day, int times) {
+    TreeMap<Integer, Integer> days = purchases.computeIfAbsent(category, k -> new TreeMap<>());
+    if (days.merge(day, times, Integer::sum) == 0) {
+      days.remove(day);
+    }
+    if (days.isEmpty()) {
+      purchases.remove(category);
+    }
+  }
+
+  /** A merge into this person: the other's traits, metrics and consents that this one lacks, and all its purchases. */
+  void absorb(ProfileFacts other) {
     other.traits.forEach(traits::putIfAbsent);
     other.metrics.forEach(metrics::putIfAbsent);
     other.consents.forEach(consents::putIfAbsent);
+    other.purchases.forEach((category, days) -> days.forEach((day, times) -> bought(category, day, times)));
   }
 
   boolean isEmpty() {
-    return traits.isEmpty() && metrics.isEmpty() && consents.isEmpty();
+    return traits.isEmpty() && metrics.isEmpty() && consents.isEmpty() && purchases.isEmpty();
   }
 
   private static <V> void put(Map<String, V> map, String name, V value) {
@@ -49,6 +65,11 @@ final class ProfileFacts {
     traits.forEach((name, value) -> entry(out, 't', name, value));
     metrics.forEach((name, value) -> entry(out, 'm', name, Long.toString(value)));
     consents.forEach((name, value) -> entry(out, 'c', name, Boolean.toString(value)));
+    purchases.forEach((category, days) -> {
+      StringBuilder counts = new StringBuilder();
+      days.forEach((day, times) -> counts.append(counts.isEmpty() ? "" : ",").append(day).append('=').append(times));
+      entry(out, 'b', category, counts.toString());
+    });
     return out.toString();
   }
 
@@ -71,6 +92,12 @@ final class ProfileFacts {
         case 't' -> out.traits.put(name, value);
         case 'm' -> out.metrics.put(name, Long.parseLong(value));
         case 'c' -> out.consents.put(name, Boolean.parseBoolean(value));
+        case 'b' -> {
+          for (String count : value.split(",")) {
+            int eq = count.indexOf('=');
+            out.bought(name, Integer.parseInt(count, 0, eq, 10), Integer.parseInt(count, eq + 1, count.length(), 10));
+          }
+        }
         default -> throw new IllegalStateException("unknown kind '" + kind + "' in stored profile facts");
       }
     }

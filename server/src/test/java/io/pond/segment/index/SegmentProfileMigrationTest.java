@@ -10,8 +10,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
- * V138 moves a store's trait, metric and consent facts (one row each) into one row per person, in the
- * form {@link ProfileFacts} reads, and leaves tiers and identifier types where they were.
+ * V138 moves a store's trait, metric and consent facts (one row each) and paid-order counts (one row per
+ * category and day) into one row per person, in the form {@link ProfileFacts} reads, and leaves tiers,
+ * identifier types and behaviour counts where they were.
  */
 class SegmentProfileMigrationTest {
 
@@ -31,6 +32,12 @@ class SegmentProfileMigrationTest {
       jdbc.sql(insert).params(9, "metric", "rfm_r", "5").update();
       jdbc.sql(insert).params(9, "tier", "main", "L2").update();
       jdbc.sql(insert).params(11, "idtype", "phone", "true").update();
+      String daily = "INSERT INTO segment_daily (person_id, kind, counted, epoch_day, times) VALUES (?, ?, ?, ?, ?)";
+      jdbc.sql(daily).params(7, "bought", "*", 20_250, 1).update();
+      jdbc.sql(daily).params(7, "bought", "*", 20_260, 2).update();
+      jdbc.sql(daily).params(7, "bought", "护肤", 20_250, 1).update();
+      jdbc.sql(daily).params(13, "bought", "*", 20_300, 1).update();
+      jdbc.sql(daily).params(13, "did", "view", 20_300, 4).update();
 
       Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
 
@@ -43,12 +50,15 @@ class SegmentProfileMigrationTest {
             return out;
           });
       assertThat(rows).containsExactly(
-          Map.entry(7, "t4:city2:上海m11:order_count1:2m9:spend_fen5:12000c3:sms4:true"), Map.entry(9, "m5:rfm_r1:5"));
+          Map.entry(7, "t4:city2:上海m11:order_count1:2m9:spend_fen5:12000c3:sms4:trueb1:*15:20250=1,20260=2b2:护肤7:20250=1"),
+          Map.entry(9, "m5:rfm_r1:5"),
+          Map.entry(13, "b1:*7:20300=1"));
       ProfileFacts seven = ProfileFacts.decode(rows.get(7));
       assertThat(seven.encode()).as("what Facts writes").isEqualTo(rows.get(7));
       assertThat(seven.metrics).isEqualTo(Map.of("order_count", 2L, "spend_fen", 12000L));
       assertThat(jdbc.sql("SELECT kind FROM segment_fact ORDER BY person_id").query(String.class).list())
           .containsExactly("tier", "idtype");
+      assertThat(jdbc.sql("SELECT kind FROM segment_daily").query(String.class).list()).containsExactly("did");
     } finally {
       ds.destroy();
     }

@@ -16,8 +16,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A person's traits, metrics and consents are one stored row: listeners of different profile changes
- * write the same persons' rows at the same time, each with its own facts, and none may lose another's.
+ * A person's traits, metrics, consents and purchase counts are one stored row: listeners of different
+ * profile changes and paid orders write the same persons' rows at the same time, and none may lose
+ * another's facts or counts.
  */
 @SpringBootTest
 class StoredProfileFactsTest {
@@ -47,7 +48,11 @@ class StoredProfileFactsTest {
             for (int p : persons) {
               changes.add(new Facts.Fact(p, Facts.METRIC, name, Long.toString(r)));
             }
-            tx.executeWithoutResult(s -> facts.putAll(changes));
+            List<Facts.Increment> bought = persons.stream().map(p -> new Facts.Increment(p, Facts.BOUGHT, "tea", 20_000, 1)).toList();
+            tx.executeWithoutResult(s -> {
+              facts.putAll(changes);
+              facts.add(bought);
+            });
           }
           return null;
         }));
@@ -61,6 +66,7 @@ class StoredProfileFactsTest {
     }
     for (int p : persons) {
       assertThat(facts.of(p).metrics()).as("person %d", p).isEqualTo(Map.of("m0", 5L, "m1", 5L, "m2", 5L, "m3", 5L));
+      assertThat(facts.of(p).purchases()).as("person %d", p).isEqualTo(Map.of("tea", Map.of(20_000, writers * rounds)));
     }
 
     int first = persons.get(0);
@@ -86,12 +92,21 @@ class StoredProfileFactsTest {
     facts.apply(new Facts.Fact(1, Facts.TRAIT, "city", "上海"));
     facts.apply(new Facts.Fact(1, Facts.TRAIT, "note", "a:3:b;c=d"));
     facts.apply(new Facts.Fact(1, Facts.CONSENT, "sms", "false"));
+    facts.bought("*", 20_260, 2);
+    facts.bought("*", 20_250, 1);
+    facts.bought("护肤", 20_250, 1);
+    facts.bought("tea", 20_100, 1);
+    facts.bought("tea", 20_100, -1);
     String encoded = facts.encode();
-    assertThat(encoded).isEqualTo("t4:city2:上海t4:note9:a:3:b;c=dm14:last_order_day2:-1m9:spend_fen6:123456c3:sms5:false");
+    assertThat(encoded).isEqualTo(
+        "t4:city2:上海t4:note9:a:3:b;c=dm14:last_order_day2:-1m9:spend_fen6:123456c3:sms5:false"
+            + "b1:*15:20250=1,20260=2b2:护肤7:20250=1");
     ProfileFacts back = ProfileFacts.decode(encoded);
     assertThat(back.traits).isEqualTo(facts.traits);
     assertThat(back.metrics).isEqualTo(Map.of("spend_fen", 123_456L, "last_order_day", -1L));
     assertThat(back.consents).isEqualTo(Map.of("sms", false));
+    assertThat(back.purchases).isEqualTo(Map.of("*", Map.of(20_250, 1, 20_260, 2), "护肤", Map.of(20_250, 1)));
+    assertThat(back.encode()).isEqualTo(encoded);
     assertThat(ProfileFacts.decode("").isEmpty()).isTrue();
   }
 }
