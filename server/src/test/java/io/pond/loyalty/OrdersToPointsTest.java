@@ -59,13 +59,11 @@ class OrdersToPointsTest extends OrdersTestSupport {
     String orderId = "IMP" + System.nanoTime();
     String csv = "订单编号,订单状态,买家实付金额,商品名称,购买数量,商品价格,下单时间,付款时间,会员手机号\n"
         + orderId + ",买家已付款,99.00,白茶礼盒,1,99.00,2026-03-01 10:00:00,2026-03-01 10:01:00," + phone + "\n";
-    var first = imports.run(new java.io.ByteArrayInputStream(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "orders.csv",
-        io.pond.commerce.order.domain.Channel.TAOBAO, "flagship", n -> {});
+    var first = importTaobao(csv);
     assertThat(first.created()).as(first.badRows().toString()).isEqualTo(1);
     eventually(() -> balance(program, member).pending() == 99);
 
-    var again = imports.run(new java.io.ByteArrayInputStream(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "orders.csv",
-        io.pond.commerce.order.domain.Channel.TAOBAO, "flagship", n -> {});
+    var again = importTaobao(csv);
     assertThat(again.unchanged()).isEqualTo(1);
     assertThat(balance(program, member).pending()).isEqualTo(99);
     assertNoDrift();
@@ -81,8 +79,7 @@ class OrdersToPointsTest extends OrdersTestSupport {
     String csv = "订单编号,订单状态,买家实付金额,商品名称,购买数量,商品价格,下单时间,付款时间,完成时间,退款金额,会员手机号\n"
         + done + ",交易成功,80.00,白茶礼盒,1,80.00,2026-03-01 10:00:00,2026-03-01 10:01:00,2026-03-05 09:00:00,0," + phone + "\n"
         + refunded + ",交易成功,50.00,绿茶,1,50.00,2026-03-02 10:00:00,2026-03-02 10:01:00,2026-03-06 09:00:00,20.00," + phone + "\n";
-    var result = imports.run(new java.io.ByteArrayInputStream(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "orders.csv",
-        io.pond.commerce.order.domain.Channel.TAOBAO, "flagship", n -> {});
+    var result = importTaobao(csv);
     assertThat(result.created()).as(result.badRows().toString()).isEqualTo(2);
     record Row(long paidFen, boolean paid, boolean completed, boolean cancelled, Integer person, int refunds) {}
     java.util.function.Supplier<java.util.Map<String, Row>> stored = () -> jdbc.sql("""
@@ -114,8 +111,7 @@ class OrdersToPointsTest extends OrdersTestSupport {
     String csv = "订单编号,订单状态,买家实付金额,商品名称,购买数量,商品价格,下单时间,付款时间,会员手机号\n"
         + first + ",买家已付款,59.00,白茶礼盒,1,59.00,2026-03-01 10:00:00,2026-03-01 10:01:00," + phone + "\n"
         + second + ",买家已付款,39.00,绿茶,1,39.00,2026-03-02 10:00:00,2026-03-02 10:01:00," + phone + "\n";
-    var result = imports.run(new java.io.ByteArrayInputStream(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "orders.csv",
-        io.pond.commerce.order.domain.Channel.TAOBAO, "flagship", n -> {});
+    var result = importTaobao(csv);
     assertThat(result.created()).as(result.badRows().toString()).isEqualTo(2);
     Identifier buyer = Identifier.global(Identifier.PHONE, phone);
     eventually(() -> persons.personOf(buyer).isPresent());
@@ -209,5 +205,10 @@ class OrdersToPointsTest extends OrdersTestSupport {
     assertThat(queries.account(programs.get(program).id(), merged.value()).orElseThrow().available()).isZero();
     assertThat(balance(program, survivor).available()).as("a split leaves the points with the survivor").isEqualTo(300);
     assertNoDrift();
+  }
+
+  io.pond.commerce.importing.OrderImport.Result importTaobao(String csv) {
+    return imports.run(new java.io.ByteArrayInputStream(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "orders.csv",
+        io.pond.commerce.order.domain.Channel.TAOBAO, "flagship", n -> {});
   }
 }
