@@ -21,7 +21,8 @@ import org.flywaydb.core.api.migration.Context;
 public class V138__segment_profile_facts_per_person extends BaseJavaMigration {
 
   private static final int BATCH = 1000;
-  private static final Map<String, String> KINDS = Map.of("trait", "t", "metric", "m", "consent", "c");
+  /** Kind → a key prefix: entries sort as ProfileFacts writes them (traits, metrics, consents), then the kind letter. */
+  private static final Map<String, String> PREFIXES = Map.of("trait", "0t", "metric", "1m", "consent", "2c");
 
   @Override
   public void migrate(Context context) throws Exception {
@@ -33,7 +34,7 @@ public class V138__segment_profile_facts_per_person extends BaseJavaMigration {
         PreparedStatement insert = c.prepareStatement("INSERT INTO segment_profile (person_id, version, facts) VALUES (?, 0, ?)")) {
       read.setFetchSize(BATCH);
       int person = -1;
-      Map<String, String> facts = new TreeMap<>(); // keyed by order digit, kind letter, name
+      Map<String, String> facts = new TreeMap<>(); // keyed by prefix and name
       int pending = 0;
       try (ResultSet rs = read.executeQuery("SELECT person_id, kind, name, fact_value FROM segment_fact"
           + " WHERE kind IN ('trait', 'metric', 'consent') ORDER BY person_id")) {
@@ -43,7 +44,7 @@ public class V138__segment_profile_facts_per_person extends BaseJavaMigration {
             person = rs.getInt(1);
             facts.clear();
           }
-          facts.put(order(KINDS.get(rs.getString(2))) + KINDS.get(rs.getString(2)) + rs.getString(3), rs.getString(4));
+          facts.put(PREFIXES.get(rs.getString(2)) + rs.getString(3), rs.getString(4));
           if (pending >= BATCH) {
             insert.executeBatch();
             pending = 0;
@@ -96,7 +97,7 @@ public class V138__segment_profile_facts_per_person extends BaseJavaMigration {
         }
       });
       if (!value.isEmpty()) {
-        encoded.append('b').append(category.length()).append(':').append(category).append(value.length()).append(':').append(value);
+        entry(encoded, 'b', category, value.toString());
       }
     });
     if (encoded.isEmpty()) {
@@ -111,27 +112,20 @@ public class V138__segment_profile_facts_per_person extends BaseJavaMigration {
     }
   }
 
-  /** Traits, then metrics, then consents: the order in which ProfileFacts writes them. */
-  private static char order(String kind) {
-    return switch (kind) {
-      case "t" -> '0';
-      case "m" -> '1';
-      default -> '2';
-    };
-  }
-
   private static int add(PreparedStatement insert, int person, Map<String, String> facts) throws Exception {
     if (facts.isEmpty()) {
       return 0;
     }
     StringBuilder encoded = new StringBuilder();
-    facts.forEach((key, value) -> {
-      String name = key.substring(2);
-      encoded.append(key.charAt(1)).append(name.length()).append(':').append(name).append(value.length()).append(':').append(value);
-    });
+    facts.forEach((key, value) -> entry(encoded, key.charAt(1), key.substring(2), value));
     insert.setInt(1, person);
     insert.setString(2, encoded.toString());
     insert.addBatch();
     return 1;
+  }
+
+  /** One entry: the kind letter, then the name and the value as {@code length:text}. */
+  private static void entry(StringBuilder out, char kind, String name, String value) {
+    out.append(kind).append(name.length()).append(':').append(name).append(value.length()).append(':').append(value);
   }
 }

@@ -54,7 +54,7 @@ class OrdersToPointsTest extends OrdersTestSupport {
   @Test
   void imported_orders_earn_like_pushed_ones_and_a_reimport_earns_nothing_more() {
     String program = simpleProgram("within_balance");
-    String phone = "139" + String.format("%08d", Math.floorMod(System.nanoTime(), 100_000_000L));
+    String phone = phone("139");
     PersonRef member = member(program, Identifier.global(Identifier.PHONE, phone));
     String orderId = "IMP" + System.nanoTime();
     String csv = "订单编号,订单状态,买家实付金额,商品名称,购买数量,商品价格,下单时间,付款时间,会员手机号\n"
@@ -72,7 +72,7 @@ class OrdersToPointsTest extends OrdersTestSupport {
   @Test
   void an_imported_order_seen_first_is_stored_paid_completed_and_attributed_and_its_refund_claws_back() {
     String program = simpleProgram("within_balance");
-    String phone = "136" + String.format("%08d", Math.floorMod(System.nanoTime(), 100_000_000L));
+    String phone = phone("136");
     PersonRef member = member(program, Identifier.global(Identifier.PHONE, phone));
     String done = "IMC" + System.nanoTime();
     String refunded = done + "R";
@@ -105,7 +105,7 @@ class OrdersToPointsTest extends OrdersTestSupport {
 
   @Test
   void an_imported_chunk_records_the_buyers_first_order_and_channel_presence() {
-    String phone = "137" + String.format("%08d", Math.floorMod(System.nanoTime(), 100_000_000L));
+    String phone = phone("137");
     String first = "IMF" + System.nanoTime();
     String second = first + "B";
     String csv = "订单编号,订单状态,买家实付金额,商品名称,购买数量,商品价格,下单时间,付款时间,会员手机号\n"
@@ -210,5 +210,10 @@ class OrdersToPointsTest extends OrdersTestSupport {
   io.pond.commerce.importing.OrderImport.Result importTaobao(String csv) {
     return imports.run(new java.io.ByteArrayInputStream(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "orders.csv",
         io.pond.commerce.order.domain.Channel.TAOBAO, "flagship", n -> {});
+  }
+
+  /** A mobile number with this prefix that no other test run uses. */
+  static String phone(String prefix) {
+    return prefix + String.format("%08d", Math.floorMod(System.nanoTime(), 100_000_000L));
   }
 }

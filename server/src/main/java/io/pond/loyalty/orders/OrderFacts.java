@@ -145,7 +145,7 @@ public class OrderFacts {
                   ps.setString(2, e.channel());
                   ps.setString(3, e.shopId());
                   ps.setString(4, e.platformOrderId());
-                  ps.setString(5, cipher.encrypt(JSON.writeValueAsString(e.buyers() == null ? List.of() : e.buyers())));
+                  ps.setString(5, cipher.encrypt(JSON.writeValueAsString(o.buyers())));
                   ps.setTimestamp(6, now);
                   ps.setObject(7, o.paidFen, Types.BIGINT);
                   ps.setTimestamp(8, ts(o.paidAt));

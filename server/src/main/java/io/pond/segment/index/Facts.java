@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -92,10 +91,7 @@ public class Facts {
       }
     }
     if (!profiles.isEmpty()) {
-      updateProfiles(profiles.keySet(), (person, current) -> {
-        profiles.get(person).forEach(current::apply);
-        return current;
-      });
+      updateProfiles(profiles.keySet(), (person, current) -> profiles.get(person).forEach(current::apply));
     }
     List<Object[]> deletes = new ArrayList<>();
     List<Object[]> updates = new ArrayList<>();
@@ -144,12 +140,12 @@ public class Facts {
   }
 
   /**
-   * Replaces the persons' profile rows with {@code next(person, current)}, optimistically: a row
-   * changed by another transaction since it was read (its version moved) or inserted meanwhile is read
-   * again and recomputed. Writers of the same person are concurrent listeners of profile changes, paid
+   * Applies {@code change(person, facts)} to the persons' profile rows, optimistically: a row changed
+   * by another transaction since it was read (its version moved) or inserted meanwhile is read again and
+   * changed again. Writers of the same person are concurrent listeners of profile changes, paid
    * orders and merges; rows are written in person order.
    */
-  private void updateProfiles(Collection<Integer> persons, BiFunction<Integer, ProfileFacts, ProfileFacts> next) {
+  private void updateProfiles(Collection<Integer> persons, BiConsumer<Integer, ProfileFacts> change) {
     Set<Integer> pending = new TreeSet<>(persons);
     for (int attempt = 1; !pending.isEmpty(); attempt++) {
       if (attempt > 20) {
@@ -162,7 +158,9 @@ public class Facts {
       List<Object[]> inserts = new ArrayList<>();
       for (int person : pending) {
         StoredProfile s = stored.get(person);
-        String encoded = next.apply(person, s == null ? new ProfileFacts() : s.facts()).encode();
+        ProfileFacts facts = s == null ? new ProfileFacts() : s.facts();
+        change.accept(person, facts);
+        String encoded = facts.encode();
         if (s != null) {
           updated.add(person);
           updates.add(new Object[] {encoded, person, s.version()});
@@ -220,10 +218,8 @@ public class Facts {
       }
     }
     if (!bought.isEmpty()) {
-      updateProfiles(bought.keySet(), (person, current) -> {
-        bought.get(person).forEach(i -> current.bought(i.counted(), i.day(), i.times()));
-        return current;
-      });
+      updateProfiles(bought.keySet(),
+          (person, current) -> bought.get(person).forEach(i -> current.bought(i.counted(), i.day(), i.times())));
     }
     if (merged.isEmpty()) {
       return;
@@ -281,10 +277,7 @@ public class Facts {
     jdbc.sql("DELETE FROM segment_fact WHERE person_id = ?").param(merged).update();
     StoredProfile mergedProfile = storedProfiles(List.of(merged)).get(merged);
     if (mergedProfile != null) {
-      updateProfiles(List.of(survivor), (person, current) -> {
-        current.absorb(mergedProfile.facts());
-        return current;
-      });
+      updateProfiles(List.of(survivor), (person, current) -> current.absorb(mergedProfile.facts()));
       jdbc.sql("DELETE FROM segment_profile WHERE person_id = ?").param(merged).update();
     }
     List<Increment> moved = jdbc.sql("SELECT kind, counted, epoch_day, times FROM segment_daily WHERE person_id = ?").param(merged)

@@ -48,10 +48,6 @@ final class ProfileFacts {
     other.purchases.forEach((category, days) -> days.forEach((day, times) -> bought(category, day, times)));
   }
 
-  boolean isEmpty() {
-    return traits.isEmpty() && metrics.isEmpty() && consents.isEmpty() && purchases.isEmpty();
-  }
-
   private static <V> void put(Map<String, V> map, String name, V value) {
     if (value == null) {
       map.remove(name);
