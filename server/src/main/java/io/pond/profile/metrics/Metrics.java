@@ -50,6 +50,12 @@ public class Metrics {
 
   static final int PAGE = 500;
 
+  /**
+   * How long a change of orders waits in all for buyers OneID does not know yet (identity resolves them
+   * next to this, on its own listener thread); those still unknown are left to {@link #attributePending}.
+   */
+  static final Duration BUYER_WAIT = Duration.ofSeconds(5);
+
   private final JdbcClient jdbc;
   private final OrderLookup orders;
   private final Attribution attribution;
@@ -95,10 +101,7 @@ public class Metrics {
     if (found.isEmpty()) {
       return;
     }
-    Map<Long, Integer> attributed = new HashMap<>();
-    for (OrderSummary o : found) {
-      attribution.personOf(o).ifPresent(p -> attributed.put(o.orderId(), p)); // outside our transaction (see Attribution)
-    }
+    Map<Long, Integer> attributed = attribution.personsOf(found, BUYER_WAIT);
     RfmScoring scoring = scoring();
     tx.executeWithoutResult(s -> {
       Map<Long, Integer> previous = personsOfOrders(found.stream().map(OrderSummary::orderId).toList());
