@@ -2,17 +2,16 @@ package io.pond.profile.trait;
 
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.EventLogConsumer;
+import io.pond.ingest.IdentityGrace;
 import io.pond.platform.errors.PondException;
 import io.pond.profile.person.Attribution;
 import io.pond.profile.trait.domain.TraitWrite;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -38,13 +37,12 @@ class TraitEventConsumer implements EventLogConsumer {
 
   private final Traits traits;
   private final Attribution attribution;
-  private final Clock clock;
-  private final Map<Long, Instant> waiting = new ConcurrentHashMap<>();
+  private final IdentityGrace grace;
 
   TraitEventConsumer(Traits traits, Attribution attribution, Clock clock) {
     this.traits = traits;
     this.attribution = attribution;
-    this.clock = clock;
+    this.grace = new IdentityGrace(clock, IDENTITY_GRACE);
   }
 
   @Override
@@ -65,7 +63,7 @@ class TraitEventConsumer implements EventLogConsumer {
         waitForIdentity(e);
         continue;
       }
-      waiting.remove(e.offset());
+      grace.attributed(e);
       String actor = "source:" + e.sourceId();
       switch (e.type()) {
         case "identify", "profile_set" -> traits.write(person.get(), writes(e, false), actor);
@@ -80,20 +78,15 @@ class TraitEventConsumer implements EventLogConsumer {
   }
 
   /**
-   * Identity reads the same log on its own thread and may not have reached this event yet: the batch
-   * is offered again later (its writes roll back and are redone) for up to {@link #IDENTITY_GRACE}
-   * after the first try; an event identity never attributes (only junk identifiers) is then skipped.
+   * Identity may not have reached this event yet: the batch is offered again (its writes roll back and
+   * are redone) for up to {@link #IDENTITY_GRACE}; an event identity never attributes (only junk
+   * identifiers) is then skipped.
    */
   private void waitForIdentity(EventEnvelope e) {
     if (e.identifiers().isEmpty() && e.previous() == null) {
       return;
     }
-    Instant now = clock.instant();
-    Instant first = waiting.computeIfAbsent(e.offset(), k -> now);
-    if (Duration.between(first, now).compareTo(IDENTITY_GRACE) < 0) {
-      throw new EventLogConsumer.NotYet("event " + e.offset() + " is not attributed by identity yet");
-    }
-    waiting.remove(e.offset());
+    grace.notAttributed(e);
     log.warn("Event {} of source {}: no person holds its identifiers; its traits are skipped", e.messageId(), e.sourceId());
   }
 

@@ -4,11 +4,11 @@ import io.pond.identity.PersonId;
 import io.pond.identity.Persons;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.EventLogConsumer;
+import io.pond.ingest.IdentityGrace;
 import io.pond.platform.Identifier;
 import io.pond.segment.expression.domain.Evaluator;
 import io.pond.segment.index.domain.PersonIndex;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,8 +26,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Which events: {@code track} by event name, {@code page} as {@code page_viewed}, {@code screen}
  * as {@code screen_viewed}; identify, alias and profile records are not behaviour. An event whose
- * identifiers have no person yet makes the batch retry (identity resolves on its own thread) until it
- * is {@code pond.segment.attribution-wait} old; then it is left out and counted in the log.
+ * identifiers have no person yet makes the batch retry (identity resolves on its own thread) for up to
+ * {@code pond.segment.attribution-wait} after this consumer first met it ({@link IdentityGrace}); then
+ * it is left out and counted in the log.
  */
 @Component
 class EventFacts implements EventLogConsumer {
@@ -39,14 +40,14 @@ class EventFacts implements EventLogConsumer {
   private final SegmentIndex index;
   private final Persons persons;
   private final FactListeners presence;
-  private final Clock clock;
+  private final IdentityGrace grace;
 
   EventFacts(Facts facts, SegmentIndex index, Persons persons, FactListeners presence, Clock clock) {
     this.facts = facts;
     this.index = index;
     this.persons = persons;
     this.presence = presence;
-    this.clock = clock;
+    this.grace = new IdentityGrace(clock, index.properties().attributionWait());
   }
 
   @Override
@@ -77,12 +78,11 @@ class EventFacts implements EventLogConsumer {
       }
       Optional<Integer> person = personOf(e.identifiers());
       if (person.isEmpty()) {
-        if (Duration.between(e.receivedAt(), clock.instant()).compareTo(index.properties().attributionWait()) < 0) {
-          throw new EventLogConsumer.NotYet("event " + e.offset() + " has no person yet");
-        }
+        grace.notAttributed(e);
         unattributed++;
         continue;
       }
+      grace.attributed(e);
       int day = index.epochDay(e.timestamp());
       if (day < oldest) {
         continue;
