@@ -1,11 +1,9 @@
 package io.pond.platform.events;
 
 import java.time.Clock;
-import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,37 +25,29 @@ import org.springframework.transaction.config.TransactionManagementConfigUtils;
 class EventRegistryWiring {
 
   @Bean
-  static BeanDefinitionRegistryPostProcessor listenerCompletionsInPlace() {
-    return new BeanDefinitionRegistryPostProcessor() {
-      @Override
-      public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) throws BeansException {
-        // the bean definitions of auto-configurations are all registered by now
+  static BeanFactoryPostProcessor listenerCompletionsInPlace() {
+    return beans -> {
+      BeanDefinitionRegistry registry = (BeanDefinitionRegistry) beans;
+      String[] registries = beans.getBeanNamesForType(EventPublicationRegistry.class, true, false);
+      String[] completions = beans.getBeanNamesForType(CompletionRegisteringAdvisor.class, true, false);
+      if (registries.length != 1 || completions.length != 1
+          || !registry.containsBeanDefinition(TransactionManagementConfigUtils.TRANSACTION_ADVISOR_BEAN_NAME)) {
+        throw new IllegalStateException("expected one Spring Modulith publication registry, one completion advisor and"
+            + " one transaction advisor; found registries " + String.join(",", registries) + " and completion advisors "
+            + String.join(",", completions));
       }
+      RootBeanDefinition replacement = new RootBeanDefinition(ListenerCompletions.class);
+      replacement.setInstanceSupplier(() -> new ListenerCompletions(
+          beans.getBean(EventPublicationRepository.class),
+          beans.getBeanProvider(Clock.class).getIfAvailable(Clock::systemUTC),
+          beans.getBean(PlatformTransactionManager.class)));
+      replacement.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
+      registry.removeBeanDefinition(registries[0]);
+      registry.registerBeanDefinition(registries[0], replacement);
 
-      @Override
-      public void postProcessBeanFactory(ConfigurableListableBeanFactory beans) throws BeansException {
-        BeanDefinitionRegistry registry = (BeanDefinitionRegistry) beans;
-        String[] registries = beans.getBeanNamesForType(EventPublicationRegistry.class, true, false);
-        String[] completions = beans.getBeanNamesForType(CompletionRegisteringAdvisor.class, true, false);
-        if (registries.length != 1 || completions.length != 1
-            || !registry.containsBeanDefinition(TransactionManagementConfigUtils.TRANSACTION_ADVISOR_BEAN_NAME)) {
-          throw new IllegalStateException("expected one Spring Modulith publication registry, one completion advisor and"
-              + " one transaction advisor; found registries " + String.join(",", registries) + " and completion advisors "
-              + String.join(",", completions));
-        }
-        RootBeanDefinition replacement = new RootBeanDefinition(ListenerCompletions.class);
-        replacement.setInstanceSupplier(() -> new ListenerCompletions(
-            beans.getBean(EventPublicationRepository.class),
-            beans.getBeanProvider(Clock.class).getIfAvailable(Clock::systemUTC),
-            beans.getBean(PlatformTransactionManager.class)));
-        replacement.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
-        registry.removeBeanDefinition(registries[0]);
-        registry.registerBeanDefinition(registries[0], replacement);
-
-        beans.getBeanDefinition(TransactionManagementConfigUtils.TRANSACTION_ADVISOR_BEAN_NAME)
-            .getPropertyValues().add("order", Ordered.LOWEST_PRECEDENCE - 1);
-        beans.getBeanDefinition(completions[0]).getPropertyValues().add("order", Ordered.LOWEST_PRECEDENCE);
-      }
+      beans.getBeanDefinition(TransactionManagementConfigUtils.TRANSACTION_ADVISOR_BEAN_NAME)
+          .getPropertyValues().add("order", Ordered.LOWEST_PRECEDENCE - 1);
+      beans.getBeanDefinition(completions[0]).getPropertyValues().add("order", Ordered.LOWEST_PRECEDENCE);
     };
   }
 }

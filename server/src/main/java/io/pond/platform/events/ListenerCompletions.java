@@ -87,7 +87,7 @@ class ListenerCompletions extends DefaultEventPublicationRegistry {
    * A listener without a transaction of its own (or one running in a committed publisher's
    * after-commit phase) does not match.
    */
-  static boolean inTransactionOf(PublicationTargetIdentifier listener) {
+  private static boolean inTransactionOf(PublicationTargetIdentifier listener) {
     if (!TransactionSynchronizationManager.isActualTransactionActive() || !TransactionSynchronizationManager.isSynchronizationActive()) {
       return false;
     }
