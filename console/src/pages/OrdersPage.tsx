@@ -237,13 +237,15 @@ function OrderDetail({ order }: { order: OrderView }) {
           ]}
         />
       )}
-      {order.rawPayload && (
+      {order.rawPayload ? (
         <details>
           <summary>{t('orders.raw')}</summary>
           <Typography.Paragraph copyable style={{ whiteSpace: 'pre-wrap', fontFamily: 'monospace', fontSize: 12 }}>
             {order.rawPayload}
           </Typography.Paragraph>
         </details>
+      ) : (
+        <Typography.Text type="secondary">{t('orders.rawHidden')}</Typography.Text>
       )}
     </Space>
   );

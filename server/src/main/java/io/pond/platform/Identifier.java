@@ -48,4 +48,14 @@ public record Identifier(String type, String scope, String value) {
   public static Identifier scoped(String type, String scope, String value) {
     return new Identifier(type, scope, value);
   }
+
+  /** Whether the value is personal data (a phone or an e-mail): sealed at rest, masked for most callers. */
+  public boolean personalData() {
+    return PHONE.equals(type) || EMAIL.equals(type);
+  }
+
+  /** As callers without the right to see personal data are shown it: a personal value masked. */
+  public Identifier masked() {
+    return personalData() ? new Identifier(type, scope, io.pond.platform.pii.PiiCipher.mask(value)) : this;
+  }
 }

@@ -74,6 +74,7 @@ class CommerceApiTest {
   }
 
   @org.springframework.beans.factory.annotation.Autowired EventsSeen seen;
+  @org.springframework.beans.factory.annotation.Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
 
   record Reply(int status, String contentType, String body) {
     JsonNode json() {
@@ -257,6 +258,60 @@ class CommerceApiTest {
     Http.Response nick = http.post("/api/v1/orders", ADMIN, sale.replace("\"type\":\"member_no\"", "\"type\":\"buyer_nick\""));
     assertThat(nick.json().get("field").asString()).isEqualTo("buyers[1].type");
     assertThat(http.get("/api/v1/orders", null).status()).isEqualTo(401);
+  }
+
+  @Test
+  void a_buyers_phone_and_the_raw_payload_are_sealed_at_rest_and_shown_only_to_admins() {
+    String digits = String.valueOf(13_900_000_000L + System.nanoTime() % 99_999_999L);
+    String phone = "+86" + digits;
+    String orderId = "POS-PII-" + Long.toString(System.nanoTime(), 36);
+    String sale = fixture("native", "pos-sale.json").replace("+8613800001111", phone).replace("POS-20240601-0001", orderId)
+        .replace("M000123", "M-" + Long.toString(System.nanoTime(), 36));
+    assertThat(http.post("/api/v1/orders", ADMIN, sale).status()).isEqualTo(200);
+    long id = jdbc.queryForObject("SELECT id FROM commerce_order WHERE platform_order_id = ?", Long.class, orderId);
+
+    // at rest: the payload sealed, the phone kept as a keyed hash and a sealed value, the member number plain
+    String stored = jdbc.queryForObject("SELECT raw_payload FROM commerce_order WHERE id = ?", String.class, id);
+    assertThat(stored).startsWith("z1:").doesNotContain(digits, "M-");
+    Map<String, Object> phoneRow = jdbc.queryForMap("SELECT id_value, value_enc FROM commerce_order_buyer WHERE order_id = ? AND id_type = 'phone'", id);
+    assertThat((String) phoneRow.get("id_value")).startsWith("h:").doesNotContain(digits.substring(3));
+    assertThat((String) phoneRow.get("value_enc")).doesNotContain(digits.substring(3));
+    assertThat(jdbc.queryForObject("SELECT id_value FROM commerce_order_buyer WHERE order_id = ? AND id_type = 'member_no'", String.class, id))
+        .startsWith("M-");
+
+    // an admin sees it all in clear
+    JsonNode full = http.get("/api/v1/orders/" + id, ADMIN).json();
+    assertThat(full.get("buyers").toString()).contains(phone);
+    assertThat(full.get("rawPayload").asString()).contains(phone, orderId);
+
+    // anyone else: the phone masked, no raw payload; the search by phone still finds the order
+    String name = "viewer-" + System.nanoTime();
+    assertThat(http.post("/api/v1/users", ADMIN, "{\"username\":\"" + name + "\",\"password\":\"password-123\",\"role\":\"viewer\"}")
+        .status()).isEqualTo(201);
+    String viewer = Http.bearer(http.post("/api/v1/auth/login", null,
+        "{\"username\":\"" + name + "\",\"password\":\"password-123\"}").json().get("token").asString());
+    JsonNode shown = http.get("/api/v1/orders/" + id, viewer).json();
+    assertThat(shown.get("buyers").toString()).doesNotContain(digits.substring(3), "personal").contains(digits.substring(0, 3) + "****" + digits.substring(7));
+    assertThat(shown.hasNonNull("rawPayload")).isFalse();
+    JsonNode found = http.get("/api/v1/orders?buyerType=phone&buyerValue=" + URLEncoder.encode(phone, StandardCharsets.UTF_8), viewer).json();
+    assertThat(found.get("total").asLong()).isEqualTo(1);
+    assertThat(found.get("items").get(0).get("id").asLong()).isEqualTo(id);
+    assertThat(found.toString()).doesNotContain(digits.substring(3));
+
+    // a dead letter's payload is personal data too
+    http.post("/api/v1/orders", ADMIN, sale.replace("\"COMPLETED\"", "\"SOLD\"").replace(orderId, orderId + "-X"));
+    assertThat(http.get("/api/v1/orders/dead-letters?channel=native", ADMIN).json().get("items").get(0).get("payload").asString())
+        .contains(phone);
+    assertThat(http.get("/api/v1/orders/dead-letters?channel=native", viewer).json().get("items").get(0).hasNonNull("payload")).isFalse();
+
+    // a bulk load's event batch (it carries the buyers) is sealed as well, and its listeners still read it
+    String csv = "订单编号,买家open_uid,会员手机号,订单状态,买家实付金额,下单时间,付款时间\n"
+        + orderId + "-CSV,AAHpii" + Long.toString(System.nanoTime(), 36) + "," + digits + ",买家已付款,59.00,2024-03-02 10:00:00,2024-03-02 10:01:00\n";
+    assertThat(upload("pii.csv", csv.getBytes(StandardCharsets.UTF_8), "channel=taobao&shop=pii-shop").status()).isEqualTo(200);
+    byte[] batch = jdbc.queryForObject("SELECT events FROM commerce_event_batch ORDER BY id DESC LIMIT 1", byte[].class);
+    assertThat(batch[0]).isEqualTo((byte) 0xA5);
+    assertThat(new String(batch, StandardCharsets.ISO_8859_1)).doesNotContain(digits);
+    assertThat(orders("buyerType=phone&buyerValue=" + digits).get("total").asLong()).isEqualTo(1);
   }
 
   static final String CSV =

@@ -22,16 +22,18 @@ class EventBatches implements OrderEventBatches {
 
   private final JdbcTemplate jdbc;
   private final Clock clock;
+  private final OrderPii pii;
   private final DecodedBatches<OrderEvent> decoded = new DecodedBatches<>(8);
 
-  EventBatches(JdbcTemplate jdbc, Clock clock) {
+  EventBatches(JdbcTemplate jdbc, Clock clock, OrderPii pii) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.pii = pii;
   }
 
   /** Stores the events (in the caller's transaction); returns the batch id. */
   long store(List<OrderEvent> events, int orders) {
-    byte[] blob = OrderEventCodec.encode(events);
+    byte[] blob = pii.sealBatch(OrderEventCodec.encode(events)); // buyers' phones and e-mails are in it
     GeneratedKeyHolder key = new GeneratedKeyHolder();
     Instant now = clock.instant();
     jdbc.update(
@@ -54,7 +56,7 @@ class EventBatches implements OrderEventBatches {
   public List<OrderEvent> events(long batchId) {
     return decoded.get(batchId, id -> {
       List<byte[]> blobs = jdbc.query("SELECT events FROM commerce_event_batch WHERE id = ?", (rs, n) -> rs.getBytes(1), id);
-      return blobs.isEmpty() ? List.of() : OrderEventCodec.decode(blobs.getFirst());
+      return blobs.isEmpty() ? List.of() : OrderEventCodec.decode(pii.openBatch(blobs.getFirst()));
     });
   }
 

@@ -18,9 +18,11 @@ import org.springframework.stereotype.Component;
 class OrderLookups implements OrderLookup {
 
   private final JdbcTemplate jdbc;
+  private final OrderPii pii;
 
-  OrderLookups(JdbcTemplate jdbc) {
+  OrderLookups(JdbcTemplate jdbc, OrderPii pii) {
     this.jdbc = jdbc;
+    this.pii = pii;
   }
 
   @Override
@@ -35,7 +37,7 @@ class OrderLookups implements OrderLookup {
       List<OrderRows.Header> headers = jdbc.query(
           "SELECT " + OrderRows.HEADER_COLUMNS + " FROM commerce_order WHERE id IN (" + OrderRows.placeholders(chunk.size()) + ")",
           (rs, n) -> OrderRows.header(rs), chunk.toArray());
-      OrderRows.assemble(jdbc, headers).values().forEach(s -> out.add(summary(s)));
+      OrderRows.assemble(jdbc, pii, headers, false).values().forEach(s -> out.add(summary(s)));
     }
     return out;
   }
@@ -45,7 +47,7 @@ class OrderLookups implements OrderLookup {
     List<OrderRows.Header> headers = jdbc.query(
         "SELECT " + OrderRows.HEADER_COLUMNS + " FROM commerce_order WHERE id > ? ORDER BY id LIMIT ?",
         (rs, n) -> OrderRows.header(rs), afterId, limit);
-    return OrderRows.assemble(jdbc, headers).values().stream()
+    return OrderRows.assemble(jdbc, pii, headers, false).values().stream()
         .sorted(Comparator.comparingLong(Stored::id)).map(OrderLookups::summary).toList();
   }
 

@@ -30,15 +30,17 @@ public class OrderQueries {
   public record Page(List<Stored> orders, long total, int page, int size) {}
 
   private final JdbcTemplate jdbc;
+  private final OrderPii pii;
 
-  OrderQueries(JdbcTemplate jdbc) {
+  OrderQueries(JdbcTemplate jdbc, OrderPii pii) {
     this.jdbc = jdbc;
+    this.pii = pii;
   }
 
   public Optional<Stored> find(long id) {
     List<OrderRows.Header> headers =
         jdbc.query("SELECT " + OrderRows.HEADER_COLUMNS + " FROM commerce_order WHERE id = ?", (rs, n) -> OrderRows.header(rs), id);
-    return OrderRows.assemble(jdbc, headers).values().stream().findFirst();
+    return OrderRows.assemble(jdbc, pii, headers, true).values().stream().findFirst();
   }
 
   /**
@@ -70,9 +72,12 @@ public class OrderQueries {
       args.add(f.status().name());
     }
     if (f.buyer() != null) {
-      where.append(" AND EXISTS (SELECT 1 FROM commerce_order_buyer b WHERE b.order_id = o.id AND b.id_type = ? AND b.id_value = ?");
+      // a phone or e-mail is stored as its keyed hash: match the hashes the value may have
+      List<String> values = pii.storedValuesOf(f.buyer());
+      where.append(" AND EXISTS (SELECT 1 FROM commerce_order_buyer b WHERE b.order_id = o.id AND b.id_type = ? AND b.id_value IN (")
+          .append(OrderRows.placeholders(values.size())).append(")");
       args.add(f.buyer().type());
-      args.add(f.buyer().value());
+      args.addAll(values);
       if (!f.buyer().scope().isEmpty()) {
         where.append(" AND b.id_scope = ?");
         args.add(f.buyer().scope());
@@ -98,7 +103,7 @@ public class OrderQueries {
             (rs, n) -> OrderRows.header(rs),
             pageArgs.toArray());
     List<Stored> orders =
-        OrderRows.assemble(jdbc, headers).values().stream().sorted(Comparator.comparingLong(Stored::id).reversed()).toList();
+        OrderRows.assemble(jdbc, pii, headers, true).values().stream().sorted(Comparator.comparingLong(Stored::id).reversed()).toList();
     return new Page(orders, total, page, size);
   }
 }

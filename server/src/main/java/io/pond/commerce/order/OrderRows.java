@@ -56,7 +56,7 @@ final class OrderRows {
   }
 
   /** Loads the orders with these keys, locking their rows when {@code forUpdate}. */
-  static Map<OrderKey, Stored> load(JdbcTemplate jdbc, Collection<OrderKey> keys, boolean forUpdate) {
+  static Map<OrderKey, Stored> load(JdbcTemplate jdbc, OrderPii pii, Collection<OrderKey> keys, boolean forUpdate) {
     Map<String, List<String>> byShop = new java.util.TreeMap<>(); // sorted: rows are locked in one global order
     for (OrderKey k : keys) {
       byShop.computeIfAbsent(k.channel().wire() + "\u0000" + k.shopId(), x -> new ArrayList<>()).add(k.platformOrderId());
@@ -81,10 +81,11 @@ final class OrderRows {
                 (rs, n) -> header(rs)));
       }
     }
-    return assemble(jdbc, headers);
+    return assemble(jdbc, pii, headers, true);
   }
 
-  static Map<OrderKey, Stored> assemble(JdbcTemplate jdbc, List<Header> headers) {
+  /** @param withPayload whether to open the raw payloads (else the orders have none) */
+  static Map<OrderKey, Stored> assemble(JdbcTemplate jdbc, OrderPii pii, List<Header> headers, boolean withPayload) {
     Map<OrderKey, Stored> out = new HashMap<>();
     if (headers.isEmpty()) {
       return out;
@@ -93,7 +94,7 @@ final class OrderRows {
     Map<Long, List<Identifier>> buyers = new HashMap<>();
     Map<Long, List<Refund>> refunds = new HashMap<>();
     for (List<Long> ids : chunks(headers.stream().map(Header::id).toList())) {
-      children(jdbc, ids, lines, buyers, refunds);
+      children(jdbc, pii, ids, lines, buyers, refunds);
     }
     for (Header h : headers) {
       CanonicalOrder order =
@@ -110,13 +111,13 @@ final class OrderRows {
               h.times(),
               refunds.getOrDefault(h.id(), List.of()),
               h.modifiedAt(),
-              h.rawPayload());
+              withPayload ? pii.openPayload(h.rawPayload()) : null);
       out.put(h.key(), new Stored(h.id(), order, h.firstSeenAt(), h.updatedAt()));
     }
     return out;
   }
 
-  private static void children(JdbcTemplate jdbc, List<Long> ids, Map<Long, List<OrderLine>> lines,
+  private static void children(JdbcTemplate jdbc, OrderPii pii, List<Long> ids, Map<Long, List<OrderLine>> lines,
       Map<Long, List<Identifier>> buyers, Map<Long, List<Refund>> refunds) {
     jdbc.query(
         c -> byIds(c, "SELECT order_id, line_id, sku, title, category, quantity, unit_price_fen, paid_fen FROM"
@@ -127,10 +128,10 @@ final class OrderRows {
                   rs.getLong(7), rs.getLong(8)));
         });
     jdbc.query(
-        c -> byIds(c, "SELECT order_id, id_type, id_scope, id_value FROM commerce_order_buyer WHERE order_id IN (:ids)", ids),
+        c -> byIds(c, "SELECT order_id, id_type, id_scope, id_value, value_enc FROM commerce_order_buyer WHERE order_id IN (:ids)", ids),
         rs -> {
           buyers.computeIfAbsent(rs.getLong(1), x -> new ArrayList<>())
-              .add(new Identifier(rs.getString(2), rs.getString(3), rs.getString(4)));
+              .add(pii.openBuyer(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
         });
     jdbc.query(
         c -> byIds(c, "SELECT order_id, refund_id, line_id, state, amount_fen, modified_at FROM commerce_refund"

@@ -55,14 +55,16 @@ public class Orders {
   private final ApplicationEventPublisher events;
   private final Clock clock;
   private final EventBatches batches;
+  private final OrderPii pii;
 
   private final boolean postgres;
 
-  Orders(JdbcTemplate jdbc, ApplicationEventPublisher events, Clock clock, EventBatches batches) {
+  Orders(JdbcTemplate jdbc, ApplicationEventPublisher events, Clock clock, EventBatches batches, OrderPii pii) {
     this.jdbc = jdbc;
     this.events = events;
     this.clock = clock;
     this.batches = batches;
+    this.pii = pii;
     this.postgres =
         Boolean.TRUE.equals(jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")));
   }
@@ -139,7 +141,7 @@ public class Orders {
     }
     // PERF: reading a chunk of new orders first finds nothing, at a fifth of the chunk's cost; inserting
     // first lets the unique key find the existing ones, which then take the concurrent-delivery path.
-    Map<OrderKey, OrderRows.Stored> existing = insertFirst ? Map.of() : OrderRows.load(jdbc, byKey.keySet(), true);
+    Map<OrderKey, OrderRows.Stored> existing = insertFirst ? Map.of() : OrderRows.load(jdbc, pii, byKey.keySet(), true);
     Map<OrderKey, Result> results = merge(byKey, existing);
 
     List<Result> fresh = results.values().stream().filter(r -> r.before == null).toList();
@@ -150,7 +152,7 @@ public class Orders {
         // merge into them.
         Map<OrderKey, List<OrderMessage>> retry = new TreeMap<>();
         lost.forEach(k -> retry.put(k, byKey.get(k)));
-        Map<OrderKey, OrderRows.Stored> winners = OrderRows.load(jdbc, lost, true);
+        Map<OrderKey, OrderRows.Stored> winners = OrderRows.load(jdbc, pii, lost, true);
         results.putAll(merge(retry, winners));
       }
       insertChildren(results.values().stream().filter(r -> r.before == null).toList());
@@ -170,7 +172,7 @@ public class Orders {
   }
 
   public Optional<CanonicalOrder> find(OrderKey key) {
-    return Optional.ofNullable(OrderRows.load(jdbc, List.of(key), false).get(key)).map(OrderRows.Stored::order);
+    return Optional.ofNullable(OrderRows.load(jdbc, pii, List.of(key), false).get(key)).map(OrderRows.Stored::order);
   }
 
   private static final class Result {
@@ -224,7 +226,7 @@ public class Orders {
               ps.setString(1, o.key().channel().wire());
               ps.setString(2, o.key().shopId());
               ps.setString(3, o.key().platformOrderId());
-              int i = bindState(ps, 4, o);
+              int i = bindState(ps, 4, o, pii);
               ps.setObject(i++, ts(now));
               ps.setObject(i, ts(now));
               ps.addBatch();
@@ -245,8 +247,8 @@ public class Orders {
     return new ArrayList<>(byKey.keySet());
   }
 
-  /** Binds status … raw_payload (19 parameters) from {@code index}; returns the next index. */
-  private static int bindState(PreparedStatement ps, int index, CanonicalOrder o) throws SQLException {
+  /** Binds status … raw_payload (19 parameters, the payload sealed) from {@code index}; returns the next index. */
+  private static int bindState(PreparedStatement ps, int index, CanonicalOrder o, OrderPii pii) throws SQLException {
     int i = index;
     ps.setString(i++, o.status().name());
     ps.setString(i++, o.rawStatus());
@@ -263,7 +265,7 @@ public class Orders {
     ps.setObject(i++, ts(o.times().completedAt()));
     ps.setObject(i++, ts(o.times().endedAt()));
     ps.setObject(i++, ts(o.modifiedAt()));
-    ps.setString(i++, o.rawPayload());
+    ps.setString(i++, pii.sealPayload(o.rawPayload()));
     return i;
   }
 
@@ -326,14 +328,15 @@ public class Orders {
       return;
     }
     jdbc.batchUpdate(
-        "INSERT INTO commerce_order_buyer (order_id, id_type, id_scope, id_value) VALUES (?, ?, ?, ?)",
+        "INSERT INTO commerce_order_buyer (order_id, id_type, id_scope, id_value, value_enc) VALUES (?, ?, ?, ?, ?)",
         rows,
         rows.size(),
         (ps, r) -> {
           ps.setLong(1, r.orderId);
           ps.setString(2, r.id.type());
           ps.setString(3, r.id.scope());
-          ps.setString(4, r.id.value());
+          ps.setString(4, pii.storedValue(r.id));
+          ps.setString(5, pii.sealedValue(r.id));
         });
   }
 
@@ -368,7 +371,7 @@ public class Orders {
         changed,
         changed.size(),
         (ps, r) -> {
-          int i = bindState(ps, 1, r.after);
+          int i = bindState(ps, 1, r.after, pii);
           ps.setObject(i++, ts(now));
           ps.setLong(i, r.id);
         });

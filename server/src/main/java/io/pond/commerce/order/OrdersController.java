@@ -75,7 +75,11 @@ class OrdersController {
       Instant firstSeenAt,
       String rawPayload) {
 
-    static OrderView of(Stored s, boolean withPayload) {
+    /**
+     * @param reveal whether the caller sees personal data: else phones and e-mails among the buyers are
+     *     masked and the raw payload (receiver names, phones, addresses) is left out
+     */
+    static OrderView of(Stored s, boolean withPayload, boolean reveal) {
       CanonicalOrder o = s.order();
       return new OrderView(
           s.id(),
@@ -88,7 +92,7 @@ class OrdersController {
           o.discountFen(),
           o.shippingFen(),
           o.refundedFen(),
-          o.buyers(),
+          reveal ? o.buyers() : o.buyers().stream().map(Identifier::masked).toList(),
           o.lineList().stream().map(l -> line(o, l)).toList(),
           o.refunds().stream().map(OrderView::refund).toList(),
           o.times().createdAt(),
@@ -99,7 +103,7 @@ class OrdersController {
           o.times().endedAt(),
           o.modifiedAt(),
           s.firstSeenAt(),
-          withPayload ? o.rawPayload() : null);
+          withPayload && reveal ? o.rawPayload() : null);
     }
 
     private static LineView line(CanonicalOrder o, OrderLine l) {
@@ -152,16 +156,17 @@ class OrdersController {
             time(to, "to", true),
             scopedChannels(channel));
     OrderQueries.Page result = queries.search(filter, page, size);
-    return new PageView(result.orders().stream().map(s -> OrderView.of(s, false)).toList(), result.total(), page, size);
+    boolean reveal = CurrentCaller.maySeePii();
+    return new PageView(result.orders().stream().map(s -> OrderView.of(s, false, reveal)).toList(), result.total(), page, size);
   }
 
   @GetMapping("/{id:\\d+}")
-  @Operation(summary = "One order with its lines, refunds, buyer identifiers and raw payload")
+  @Operation(summary = "One order with its lines, refunds, buyer identifiers and raw payload (phones and e-mails masked, raw payload left out, unless the caller is an admin)")
   OrderView one(@PathVariable long id) {
     DataScope scope = CurrentCaller.channels();
     return queries.find(id)
         .filter(s -> scope.permits(s.order().key().channel().wire())) // outside the caller's channels: as if it did not exist
-        .map(s -> OrderView.of(s, true))
+        .map(s -> OrderView.of(s, true, CurrentCaller.maySeePii()))
         .orElseThrow(() -> PondException.notFound("order", id));
   }
 
@@ -182,7 +187,7 @@ class OrdersController {
   }
 
   @GetMapping("/dead-letters")
-  @Operation(summary = "Payloads that could not become orders, newest first, with the reason")
+  @Operation(summary = "Payloads that could not become orders, newest first, with the reason (the payload for admins only: it holds personal data)")
   DeadLetterPage deadLetters(
       @RequestParam(required = false) String channel,
       @RequestParam(defaultValue = "0") int offset,
@@ -192,9 +197,11 @@ class OrdersController {
     }
     Channel ch = channel == null ? null : Channel.fromWire(channel).orElseThrow(() -> PondException.invalid("channel", "unknown channel '" + channel + "'"));
     java.util.Set<String> scope = scopedChannels(channel);
+    boolean reveal = CurrentCaller.maySeePii(); // a payload holds receiver names, phones and addresses
     List<DeadLetterView> items =
         deadLetters.list(ch, scope, Math.max(0, offset), limit).stream()
-            .map(d -> new DeadLetterView(d.id(), d.channel(), d.shopId(), d.source(), d.reason(), d.payload(), d.receivedAt()))
+            .map(d -> new DeadLetterView(d.id(), d.channel(), d.shopId(), d.source(), d.reason(), reveal ? d.payload() : null,
+                d.receivedAt()))
             .toList();
     return new DeadLetterPage(items, deadLetters.count(ch, scope));
   }

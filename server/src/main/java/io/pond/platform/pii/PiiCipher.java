@@ -101,7 +101,7 @@ public final class PiiCipher {
    * @throws IllegalArgumentException when the key that sealed it is not in the ring
    */
   public String reseal(String ciphertext) {
-    return keyIdOf(ciphertext).equals(current.id()) ? ciphertext : encrypt(decrypt(ciphertext));
+    return keyIdOf(ciphertext).equals(current.id()) ? ciphertext : encryptBytes(decryptBytes(ciphertext));
   }
 
   public PiiCipher(byte[] masterKey) {
@@ -115,13 +115,24 @@ public final class PiiCipher {
 
   public String encrypt(String plaintext) {
     Objects.requireNonNull(plaintext, "plaintext");
+    return encryptBytes(plaintext.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** @throws IllegalArgumentException when the value was tampered with or its key is unknown */
+  public String decrypt(String ciphertext) {
+    return new String(decryptBytes(ciphertext), StandardCharsets.UTF_8);
+  }
+
+  /** {@link #encrypt} of bytes (a compressed document, a binary batch): the same ciphertext form. */
+  public String encryptBytes(byte[] plaintext) {
+    Objects.requireNonNull(plaintext, "plaintext");
     byte[] iv = new byte[IV_BYTES];
     RANDOM.nextBytes(iv);
     try {
       Cipher cipher = ciphers.get();
       cipher.init(Cipher.ENCRYPT_MODE, current.encryption(), new GCMParameterSpec(TAG_BITS, iv));
       cipher.updateAAD(current.id().getBytes(StandardCharsets.US_ASCII));
-      byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+      byte[] sealed = cipher.doFinal(plaintext);
       byte[] out = ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array();
       return current.id() + ":" + Base64.getEncoder().withoutPadding().encodeToString(out);
     } catch (GeneralSecurityException e) {
@@ -130,7 +141,7 @@ public final class PiiCipher {
   }
 
   /** @throws IllegalArgumentException when the value was tampered with or its key is unknown */
-  public String decrypt(String ciphertext) {
+  public byte[] decryptBytes(String ciphertext) {
     int colon = ciphertext.indexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException("not a Pond ciphertext (no key id)");
@@ -146,7 +157,7 @@ public final class PiiCipher {
       Cipher cipher = ciphers.get();
       cipher.init(Cipher.DECRYPT_MODE, keys.encryption(), new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
       cipher.updateAAD(id.getBytes(StandardCharsets.US_ASCII));
-      return new String(cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES), StandardCharsets.UTF_8);
+      return cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES);
     } catch (javax.crypto.AEADBadTagException e) {
       throw new IllegalArgumentException("ciphertext failed authentication", e);
     } catch (GeneralSecurityException | IllegalArgumentException e) {

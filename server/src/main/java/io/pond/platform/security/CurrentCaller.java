@@ -50,4 +50,12 @@ public final class CurrentCaller {
   public static Role role() {
     return get().role();
   }
+
+  /**
+   * Whether the caller sees personal data (phones, e-mails, names, addresses) in clear: admins only;
+   * everyone else is shown it masked or not at all (docs/pii.md).
+   */
+  public static boolean maySeePii() {
+    return role() == Role.ADMIN;
+  }
 }

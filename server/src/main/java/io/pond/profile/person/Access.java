@@ -22,7 +22,7 @@ public class Access {
   }
 
   public static boolean maySeePii() {
-    return CurrentCaller.role() == Role.ADMIN;
+    return CurrentCaller.maySeePii();
   }
 
   public static void requireOperator() {

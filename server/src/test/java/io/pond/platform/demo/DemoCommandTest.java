@@ -7,6 +7,7 @@ import io.pond.identity.Persons;
 import io.pond.ingest.log.EventLog;
 import io.pond.platform.Identifier;
 import io.pond.platform.cli.Jobs;
+import io.pond.platform.pii.PiiCipher;
 import io.pond.support.Cli;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -46,16 +47,18 @@ class DemoCommandTest {
 
       // Every buyer id that came with a phone on an order is the phone's person: channel ids merged.
       Persons persons = context.getBean(Persons.class);
+      PiiCipher cipher = context.getBean(PiiCipher.class);
       java.util.Map<String, java.util.Set<String>> channelsByPhone = new java.util.HashMap<>();
       java.util.Map<String, java.util.Set<Optional<PersonId>>> personsByPhone = new java.util.HashMap<>();
       jdbc.query(
-          "SELECT b.id_type, b.id_scope, b.id_value, p.id_value FROM commerce_order_buyer b"
+          "SELECT b.id_type, b.id_scope, coalesce(b.value_enc, b.id_value), b.value_enc IS NOT NULL, p.value_enc FROM commerce_order_buyer b"
               + " JOIN commerce_order_buyer p ON p.order_id = b.order_id AND p.id_type = 'phone' WHERE b.id_type <> 'phone'",
           rs -> {
-            String phone = rs.getString(4);
+            String phone = cipher.decrypt(rs.getString(5)); // phones and e-mails are sealed at rest
+            String buyerId = rs.getBoolean(4) ? cipher.decrypt(rs.getString(3)) : rs.getString(3);
             channelsByPhone.computeIfAbsent(phone, k -> new java.util.HashSet<>()).add(rs.getString(1));
             personsByPhone.computeIfAbsent(phone, k -> new java.util.HashSet<>(java.util.Set.of(persons.personOf(Identifier.global("phone", phone)))))
-                .add(persons.personOf(new Identifier(rs.getString(1), rs.getString(2), rs.getString(3))));
+                .add(persons.personOf(new Identifier(rs.getString(1), rs.getString(2), buyerId)));
           });
       assertThat(personsByPhone).isNotEmpty();
       personsByPhone.forEach((phone, ps) -> assertThat(ps).as("persons of %s and its buyer ids", phone).hasSize(1).doesNotContain(Optional.empty()));

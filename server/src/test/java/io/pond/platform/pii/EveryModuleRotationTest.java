@@ -2,6 +2,12 @@ package io.pond.platform.pii;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pond.commerce.order.OrderQueries;
+import io.pond.commerce.order.Orders;
+import io.pond.commerce.order.domain.Channel;
+import io.pond.commerce.order.domain.OrderKey;
+import io.pond.commerce.order.domain.OrderMessage;
+import io.pond.commerce.order.domain.OrderStatus;
 import io.pond.messaging.Messages;
 import io.pond.platform.Identifier;
 import io.pond.platform.cli.Jobs;
@@ -19,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** {@code pond pii rotate-key} re-keys the personal data of profile, messaging and the member center too. */
+/** {@code pond pii rotate-key} re-keys the personal data of profile, messaging, commerce and the member center too. */
 @ExtendWith(Cli.class)
 class EveryModuleRotationTest {
 
@@ -43,6 +49,36 @@ class EveryModuleRotationTest {
           .sql("INSERT INTO member_otp (phone_hash, code_hash, created_at, expires_at, attempts) VALUES (?, ?, ?, ?, 0)")
           .params(cipher.keyedHash(PHONE), cipher.keyedHash(PHONE + ":123456"), Timestamp.from(AT), Timestamp.from(AT.plusSeconds(300)))
           .update();
+      // an order with a phone buyer (sealed, hashed) in a bulk load's sealed event batch, and one stored before sealing
+      Orders orders = context.getBean(Orders.class);
+      orders.importChunk(List.of(order("PII-1", Identifier.global(Identifier.PHONE, PHONE)),
+          order("PII-2", Identifier.global(Identifier.EMAIL, "legacy@example.com"))), true);
+      JdbcClient jdbc = context.getBean(JdbcClient.class);
+      jdbc.sql("UPDATE commerce_order SET raw_payload = ? WHERE platform_order_id = 'PII-2'").param("{\"email\":\"legacy@example.com\"}")
+          .update();
+      jdbc.sql("UPDATE commerce_order_buyer SET id_value = 'legacy@example.com', value_enc = NULL WHERE id_type = 'email'").update();
+      return null;
+    });
+  }
+
+  private static OrderMessage order(String id, Identifier buyer) {
+    return OrderMessage.builder(new OrderKey(Channel.NATIVE, "pii-shop", id), AT).status(OrderStatus.PAID, "PAID").paidFen(100L)
+        .buyer(buyer).rawPayload("{\"orderId\":\"" + id + "\",\"buyer\":\"" + buyer.value() + "\"}").build();
+  }
+
+  /** Orders are found by their buyer's phone or e-mail and read back with their payloads. */
+  private void assertOrdersReadable() {
+    Jobs.withContext(dataDir.toString(), context -> {
+      OrderQueries queries = context.getBean(OrderQueries.class);
+      Orders orders = context.getBean(Orders.class);
+      List<Identifier> buyers = List.of(Identifier.global(Identifier.PHONE, PHONE), Identifier.global(Identifier.EMAIL, "legacy@example.com"));
+      for (int i = 0; i < buyers.size(); i++) {
+        Identifier buyer = buyers.get(i);
+        assertThat(queries.search(new OrderQueries.Filter(null, null, null, buyer, null, null), 0, 10).total()).isEqualTo(1);
+        var order = orders.find(new OrderKey(Channel.NATIVE, "pii-shop", "PII-" + (i + 1))).orElseThrow();
+        assertThat(order.buyers()).containsExactly(buyer);
+        assertThat(order.rawPayload()).contains(buyer.value());
+      }
       return null;
     });
   }
@@ -80,7 +116,14 @@ class EveryModuleRotationTest {
 
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out()).contains("profile traits: 1 rows re-keyed", "profile trait history: 2 rows re-keyed",
-        "message outbox: 1 rows re-keyed", "member center sign-in codes: 1 rows re-keyed");
+        "message outbox: 1 rows re-keyed", "member center sign-in codes: 1 rows re-keyed",
+        "commerce orders: 5 rows re-keyed"); // two buyers, two payloads, one event batch
+    assertThat(stored("SELECT value_enc FROM commerce_order_buyer")).hasSize(2)
+        .allSatisfy(v -> assertThat(PiiCipher.keyIdOf(v)).isNotEqualTo(oldKeyId));
+    assertThat(stored("SELECT id_value FROM commerce_order_buyer")).allSatisfy(v -> assertThat(v).startsWith("h:"));
+    assertThat(stored("SELECT raw_payload FROM commerce_order")).hasSize(2).allSatisfy(v -> assertThat(v).startsWith("z1:")
+        .doesNotContain("legacy@example.com"));
+    assertOrdersReadable();
     List<String> sealed = stored("SELECT value_enc FROM profile_trait WHERE value_enc IS NOT NULL"
         + " UNION ALL SELECT value_enc FROM profile_trait_change WHERE value_enc IS NOT NULL"
         + " UNION ALL SELECT recipient_enc FROM message_outbox UNION ALL SELECT body_enc FROM message_outbox");
@@ -91,6 +134,7 @@ class EveryModuleRotationTest {
 
     Files.write(keyFile, Files.readAllLines(keyFile).subList(0, 1)); // the old key can go
     assertStillReadable();
+    assertOrdersReadable();
   }
 
   @Test
@@ -104,7 +148,7 @@ class EveryModuleRotationTest {
 
     assertThat(again.code()).as(again.err()).isZero();
     assertThat(again.out()).contains("profile traits: 0 rows re-keyed", "profile trait history: 0 rows re-keyed",
-        "message outbox: 0 rows re-keyed", "loyalty connector secrets: 0 rows re-keyed");
+        "message outbox: 0 rows re-keyed", "loyalty connector secrets: 0 rows re-keyed", "commerce orders: 0 rows re-keyed");
     assertThat(stored("SELECT recipient_hash || recipient_enc || body_enc FROM message_outbox"
         + " UNION ALL SELECT value_enc FROM profile_trait_change WHERE value_enc IS NOT NULL")).isEqualTo(after);
   }
