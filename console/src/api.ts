@@ -144,7 +144,7 @@ export interface IngestDeadLetter {
   reason: string;
   field?: string;
   detail?: string;
-  raw: string;
+  raw?: string | null;
 }
 
 export interface IngestPage<T> {

@@ -139,11 +139,14 @@ export function IngestPage() {
             onChange: (p) => setPage(p - 1),
           }}
           expandable={{
-            expandedRowRender: (d) => (
-              <Typography.Paragraph copyable style={{ whiteSpace: 'pre-wrap', fontFamily: 'monospace', margin: 0 }}>
-                {d.raw}
-              </Typography.Paragraph>
-            ),
+            expandedRowRender: (d) =>
+              d.raw == null ? (
+                <Typography.Text type="secondary">{t('ingest.rawHidden')}</Typography.Text>
+              ) : (
+                <Typography.Paragraph copyable style={{ whiteSpace: 'pre-wrap', fontFamily: 'monospace', margin: 0 }}>
+                  {d.raw}
+                </Typography.Paragraph>
+              ),
           }}
           columns={[
             { title: t('audit.at'), dataIndex: 'receivedAt', width: 170, render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm:ss') },

@@ -285,11 +285,7 @@ class CommerceApiTest {
     assertThat(full.get("rawPayload").asString()).contains(phone, orderId);
 
     // anyone else: the phone masked, no raw payload; the search by phone still finds the order
-    String name = "viewer-" + System.nanoTime();
-    assertThat(http.post("/api/v1/users", ADMIN, "{\"username\":\"" + name + "\",\"password\":\"password-123\",\"role\":\"viewer\"}")
-        .status()).isEqualTo(201);
-    String viewer = Http.bearer(http.post("/api/v1/auth/login", null,
-        "{\"username\":\"" + name + "\",\"password\":\"password-123\"}").json().get("token").asString());
+    String viewer = http.signedInUser(ADMIN, "viewer");
     JsonNode shown = http.get("/api/v1/orders/" + id, viewer).json();
     assertThat(shown.get("buyers").toString()).doesNotContain(digits.substring(3), "personal").contains(digits.substring(0, 3) + "****" + digits.substring(7));
     assertThat(shown.hasNonNull("rawPayload")).isFalse();

@@ -41,6 +41,17 @@ public final class Http {
     return "Bearer " + key;
   }
 
+  /** Creates a console user with {@code role} (as {@code admin}) and signs it in: its bearer authorization. */
+  public String signedInUser(String admin, String role) {
+    String name = role + "-" + System.nanoTime();
+    String login = "{\"username\":\"" + name + "\",\"password\":\"password-123\"}";
+    Response created = post("/api/v1/users", admin, login.replace("}", ",\"role\":\"" + role + "\"}"));
+    if (created.status() != 201) {
+      throw new AssertionError("user not created: " + created.status() + " " + created.body());
+    }
+    return bearer(post("/api/v1/auth/login", null, login).json().get("token").asString());
+  }
+
   public Response get(String path, String authorization) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), authorization);
   }

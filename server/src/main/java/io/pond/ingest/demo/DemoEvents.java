@@ -1,7 +1,6 @@
 package io.pond.ingest.demo;
 
 import io.pond.ingest.log.EncodedEvent;
-import tools.jackson.databind.json.JsonMapper;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.EventLogConsumer;
 import io.pond.ingest.LinkKind;
@@ -44,10 +43,8 @@ class DemoEvents implements DemoContributor {
   private final ApiKeys keys;
   private final ConsumerOffsets offsets;
   private final List<EventLogConsumer> consumers;
-  private final JsonMapper json;
 
-  DemoEvents(EventLog log, ApiKeys keys, ConsumerOffsets offsets, List<EventLogConsumer> consumers, JsonMapper json) {
-    this.json = json;
+  DemoEvents(EventLog log, ApiKeys keys, ConsumerOffsets offsets, List<EventLogConsumer> consumers) {
     this.log = log;
     this.keys = keys;
     this.offsets = offsets;
@@ -81,7 +78,7 @@ class DemoEvents implements DemoContributor {
   }
 
   private List<EncodedEvent> encoded(List<EventEnvelope> batch) {
-    return batch.stream().map(e -> EncodedEvent.of(e, json)).toList();
+    return batch.stream().map(log::encode).toList();
   }
 
   @Override

@@ -60,7 +60,7 @@ public class Intake {
       if (p instanceof Parsed.Valid v) {
         // PERF: the JSON columns are written here, on the request thread, not by the log's single
         // writer; their size is the event's size for the per-event limit.
-        EncodedEvent encoded = EncodedEvent.of(v.envelope(), json);
+        EncodedEvent encoded = eventLog.encode(v.envelope());
         Optional<Rejection> tooLarge = limits.checkEvent(encoded.bytes());
         if (tooLarge.isEmpty()) {
           events.add(encoded);

@@ -70,7 +70,24 @@ public final class CanonicalJson {
 
   /** Whether the canonical object {@code b[offset, offset+length)} has {@code key} at its top level. */
   static boolean hasTopLevelKey(byte[] b, int offset, int length, String key) {
-    byte[] k = JsonColumns.canonicalString(key);
+    byte[] k = JsonColumns.canonicalString(key); // with its quotes
+    return hasTopLevelKey(b, offset, length, (from, n) -> n + 2 == k.length && Arrays.equals(b, from - 1, from + n + 1, k, 0, k.length));
+  }
+
+  /**
+   * Whether one of the object's top-level keys equals one of {@code lowerCaseKeys} (ASCII, lower case)
+   * ignoring ASCII case. PERF: no allocation; a key is compared only with keys of its length.
+   */
+  static boolean hasTopLevelKeyIgnoringCase(byte[] b, int offset, int length, byte[][] lowerCaseKeys) {
+    return hasTopLevelKey(b, offset, length, (from, n) -> equalsOneIgnoringCase(b, from, n, lowerCaseKeys));
+  }
+
+  /** A test of a key's bytes (without its quotes) at {@code from}, {@code n} bytes long. */
+  private interface KeyTest {
+    boolean matches(int from, int n);
+  }
+
+  private static boolean hasTopLevelKey(byte[] b, int offset, int length, KeyTest test) {
     int end = offset + length;
     int depth = 0;
     boolean expectKey = false;
@@ -78,8 +95,7 @@ public final class CanonicalJson {
       byte c = b[i];
       if (c == '"') {
         int close = stringEnd(b, i);
-        if (depth == 1 && expectKey && close - i + 1 == k.length
-            && Arrays.equals(b, i, close + 1, k, 0, k.length)) {
+        if (depth == 1 && expectKey && test.matches(i + 1, close - i - 1)) {
           return true;
         }
         i = close;
@@ -93,6 +109,26 @@ public final class CanonicalJson {
         depth--;
       } else if (c == ',' && depth == 1) {
         expectKey = true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean equalsOneIgnoringCase(byte[] b, int from, int n, byte[][] lowerCaseKeys) {
+    for (byte[] k : lowerCaseKeys) {
+      if (k.length != n) {
+        continue;
+      }
+      int i = 0;
+      while (i < n) {
+        byte c = b[from + i];
+        if ((c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c) != k[i]) {
+          break;
+        }
+        i++;
+      }
+      if (i == n) {
+        return true;
       }
     }
     return false;

@@ -13,10 +13,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public record EncodedEvent(EventEnvelope envelope, long dedupHash, byte[] frame, int bytes) {
 
-  /** Encodes the event; its JSON columns are written as {@code json} writes them. */
-  public static EncodedEvent of(EventEnvelope e, JsonMapper json) {
+  /**
+   * Encodes the event with its personal data sealed ({@link EventPii}); its JSON columns are written as
+   * {@code json} writes them.
+   */
+  public static EncodedEvent of(EventEnvelope e, JsonMapper json, EventPii pii) {
     long hash = EventLog.hash(e.sourceId(), e.messageId());
-    LogFrames.EventFrame f = LogFrames.event(e, hash, JsonColumns.of(json));
+    EventPii.Sealed sealed = pii.seal(e);
+    LogFrames.EventFrame f = LogFrames.event(sealed.envelope(), hash, JsonColumns.of(json), sealed.indexed());
     return new EncodedEvent(e, hash, f.frame(), f.storedBytes());
   }
 }

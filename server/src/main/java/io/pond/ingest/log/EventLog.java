@@ -24,6 +24,7 @@ import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -78,6 +79,7 @@ public class EventLog implements SmartLifecycle {
 
   private final DuckDbStore store;
   private final JsonMapper json;
+  private final EventPii pii;
   private final MeterRegistry meters;
   private final IngestProperties.GroupCommit groupCommit;
   private final IngestProperties.Log settings;
@@ -116,9 +118,10 @@ public class EventLog implements SmartLifecycle {
 
   private volatile boolean rollRequested;
 
-  EventLog(DuckDbStore store, JsonMapper json, MeterRegistry meters, IngestProperties properties) {
+  EventLog(DuckDbStore store, JsonMapper json, EventPii pii, MeterRegistry meters, IngestProperties properties) {
     this.store = store;
     this.json = json;
+    this.pii = pii;
     this.meters = meters;
     this.groupCommit = properties.groupCommit();
     this.settings = properties.log();
@@ -241,10 +244,26 @@ public class EventLog implements SmartLifecycle {
     }
   }
 
-  /** Maps a row selected with {@link #COLUMNS}. */
+  /**
+   * Encodes an event for {@link #commit}, with its personal data sealed ({@link EventPii}); on the
+   * caller's thread.
+   */
+  public EncodedEvent encode(EventEnvelope e) {
+    return EncodedEvent.of(e, json, pii);
+  }
+
+  /**
+   * The identifier index rows ({@code event_identifier}: type, scope, value) that match these
+   * identifiers: a personal value is stored as its keyed hash ({@link EventPii#storedFormsOf}).
+   */
+  public List<Identifier> indexFormsOf(Collection<Identifier> identifiers) {
+    return pii.storedFormsOf(identifiers);
+  }
+
+  /** Maps a row selected with {@link #COLUMNS}: the event as it came, its personal data opened. */
   public EventEnvelope map(ResultSet rs) throws SQLException {
     String previous = rs.getString("previous");
-    return new EventEnvelope(
+    return pii.open(new EventEnvelope(
         rs.getLong("log_offset"),
         rs.getLong("source_id"),
         rs.getString("message_id"),
@@ -258,7 +277,7 @@ public class EventLog implements SmartLifecycle {
         previous == null ? null : json.readValue(previous, Identifier.class),
         json.readValue(rs.getString("properties"), MAP),
         json.readValue(rs.getString("traits"), MAP),
-        json.readValue(rs.getString("context"), MAP));
+        json.readValue(rs.getString("context"), MAP)));
   }
 
   // --- lifecycle ---------------------------------------------------------------------------------

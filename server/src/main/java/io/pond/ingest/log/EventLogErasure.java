@@ -55,7 +55,7 @@ class EventLogErasure implements EventErasure {
     try (Connection c = store.connection()) {
       c.setAutoCommit(false);
       try {
-        List<Long> offsets = offsets(c, identifiers);
+        List<Long> offsets = offsets(c, log.indexFormsOf(identifiers));
         for (int from = 0; from < offsets.size(); from += CHUNK) {
           events += scrub(c, offsets.subList(from, Math.min(offsets.size(), from + CHUNK)), personalTypes, tombstone);
         }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -46,7 +47,11 @@ final class LogFrames {
    * The event's frame; the JSON columns are written by {@code columns} straight into it. The stored
    * size is the UTF-8 size of messageId, type, event and the JSON columns.
    */
-  static EventFrame event(EventEnvelope env, long dedupHash, JsonColumns columns) {
+  /**
+   * The event's frame, with {@code indexed} (its identifiers, then previous) as the identifier index
+   * stores them (personal values as keyed hashes, {@link EventPii}).
+   */
+  static EventFrame event(EventEnvelope env, long dedupHash, JsonColumns columns, List<Identifier> indexed) {
     Writer w = new Writer(256 + 2 * env.messageId().length() + 48 * env.identifiers().size()
         + sizeHint(env.properties()) + sizeHint(env.traits()) + sizeHint(env.context()));
     w.kind(EVENT);
@@ -68,17 +73,11 @@ final class LogFrames {
     stored += w.putJsonObject(env.properties(), columns);
     stored += w.putJsonObject(env.traits(), columns);
     stored += w.putJsonObject(env.context(), columns);
-    int n = env.identifiers().size() + (env.previous() == null ? 0 : 1);
-    w.putInt(n);
-    for (Identifier id : env.identifiers()) {
+    w.putInt(indexed.size());
+    for (Identifier id : indexed) {
       w.putString(id.type());
       w.putString(id.scope());
       w.putString(id.value());
-    }
-    if (env.previous() != null) {
-      w.putString(env.previous().type());
-      w.putString(env.previous().scope());
-      w.putString(env.previous().value());
     }
     return new EventFrame(w.frame(), stored);
   }

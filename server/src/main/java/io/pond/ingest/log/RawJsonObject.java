@@ -57,6 +57,24 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
     return true;
   }
 
+  /**
+   * Whether a top-level key is one of {@code lowerCaseKeys} (ASCII lower case, as UTF-8) ignoring
+   * ASCII case; from the bytes while raw.
+   */
+  boolean hasKeyIgnoringCase(byte[][] lowerCaseKeys) {
+    if (bytes != null) {
+      return CanonicalJson.hasTopLevelKeyIgnoringCase(bytes, offset, length, lowerCaseKeys);
+    }
+    for (String k : map.keySet()) {
+      for (byte[] want : lowerCaseKeys) {
+        if (k.equalsIgnoreCase(new String(want, java.nio.charset.StandardCharsets.UTF_8))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** The stored size while raw, for sizing the frame. */
   int rawLength() {
     return bytes == null ? -1 : length;

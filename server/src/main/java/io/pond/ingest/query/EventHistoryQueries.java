@@ -29,10 +29,11 @@ class EventHistoryQueries implements EventHistory {
   }
 
   @Override
-  public List<EventEnvelope> latest(Collection<Identifier> identifiers, int limit) {
-    if (identifiers.isEmpty() || limit <= 0) {
+  public List<EventEnvelope> latest(Collection<Identifier> wanted, int limit) {
+    if (wanted.isEmpty() || limit <= 0) {
       return List.of();
     }
+    List<Identifier> identifiers = eventLog.indexFormsOf(wanted);
     String sql = "SELECT " + EventLog.COLUMNS + " FROM event_log WHERE log_offset IN (SELECT log_offset FROM event_identifier"
         + " WHERE " + matches(identifiers.size()) + ") ORDER BY ts DESC, log_offset DESC LIMIT ?";
     eventLog.awaitLoaded();
@@ -52,10 +53,11 @@ class EventHistoryQueries implements EventHistory {
   }
 
   @Override
-  public long count(Collection<Identifier> identifiers) {
-    if (identifiers.isEmpty()) {
+  public long count(Collection<Identifier> wanted) {
+    if (wanted.isEmpty()) {
       return 0;
     }
+    List<Identifier> identifiers = eventLog.indexFormsOf(wanted);
     String sql = "SELECT count(DISTINCT log_offset) FROM event_identifier WHERE " + matches(identifiers.size());
     eventLog.awaitLoaded();
     try (Connection c = store.connection(); PreparedStatement s = c.prepareStatement(sql)) {

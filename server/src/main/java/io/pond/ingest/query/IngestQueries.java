@@ -37,7 +37,13 @@ public class IngestQueries implements EventsByIdentifier {
   public record Page<T>(List<T> items, int page, int size, long total) {}
 
   public record DeadLetterView(
-      long id, long sourceId, String protocol, Instant receivedAt, String reason, String field, String detail, String raw) {}
+      long id, long sourceId, String protocol, Instant receivedAt, String reason, String field, String detail, String raw) {
+
+    /** As callers who may not see personal data are shown it: the raw record may hold some. */
+    public DeadLetterView withoutRaw() {
+      return new DeadLetterView(id, sourceId, protocol, receivedAt, reason, field, detail, null);
+    }
+  }
 
   /** Per-source counts: accepted, deduplicated, and rejected by reason. */
   public record SourceStats(long sourceId, long accepted, long deduplicated, long rejected, Map<String, Long> rejectedByReason) {}
@@ -49,10 +55,11 @@ public class IngestQueries implements EventsByIdentifier {
   }
 
   @Override
-  public EventPage eventsCarrying(Collection<Identifier> identifiers, int page, int size) {
-    if (identifiers.isEmpty()) {
+  public EventPage eventsCarrying(Collection<Identifier> wanted, int page, int size) {
+    if (wanted.isEmpty()) {
       return new EventPage(List.of(), page, size, 0);
     }
+    List<Identifier> identifiers = eventLog.indexFormsOf(wanted);
     String where = " FROM event_identifier WHERE "
         + String.join(" OR ", Collections.nCopies(identifiers.size(), "(type = ? AND scope = ? AND value = ?)"));
     return query(

@@ -1,9 +1,11 @@
 package io.pond.ingest.query;
 
 import io.pond.ingest.EventEnvelope;
+import io.pond.ingest.log.EventPii;
 import io.pond.platform.apikey.ApiKeys;
 import io.pond.platform.apikey.domain.ApiKey;
 import io.pond.platform.errors.PondException;
+import io.pond.platform.security.CurrentCaller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -23,13 +25,16 @@ class IngestQueryController {
 
   private final IngestQueries queries;
   private final ApiKeys keys;
+  private final EventPii pii;
 
-  IngestQueryController(IngestQueries queries, ApiKeys keys) {
+  IngestQueryController(IngestQueries queries, ApiKeys keys, EventPii pii) {
     this.queries = queries;
     this.keys = keys;
+    this.pii = pii;
   }
 
-  @Operation(summary = "Events that carry an identifier (type, scope, value), newest first")
+  @Operation(summary = "Events that carry an identifier (type, scope, value), newest first; personal data masked"
+      + " unless the caller may see it (admin)")
   @GetMapping("/api/v1/events")
   IngestQueries.Page<EventEnvelope> events(
       @RequestParam String type,
@@ -38,17 +43,27 @@ class IngestQueryController {
       @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "50") int size) {
     checkPage(page, size);
-    return queries.eventsByIdentifier(type, scope, value, page, size);
+    IngestQueries.Page<EventEnvelope> found = queries.eventsByIdentifier(type, scope, value, page, size);
+    if (CurrentCaller.maySeePii()) {
+      return found;
+    }
+    return new IngestQueries.Page<>(found.items().stream().map(pii::masked).toList(), found.page(), found.size(), found.total());
   }
 
-  @Operation(summary = "Records refused inside accepted requests, with the reason and the raw record, newest first")
+  @Operation(summary = "Records refused inside accepted requests, with the reason and the raw record (admins only:"
+      + " it may hold personal data), newest first")
   @GetMapping("/api/v1/ingest/dead-letters")
   IngestQueries.Page<IngestQueries.DeadLetterView> deadLetters(
       @RequestParam(required = false) Long source,
       @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "50") int size) {
     checkPage(page, size);
-    return queries.deadLetters(source, page, size);
+    IngestQueries.Page<IngestQueries.DeadLetterView> found = queries.deadLetters(source, page, size);
+    if (CurrentCaller.maySeePii()) {
+      return found;
+    }
+    return new IngestQueries.Page<>(found.items().stream().map(IngestQueries.DeadLetterView::withoutRaw).toList(),
+        found.page(), found.size(), found.total());
   }
 
   /** One source's counts, with its name. */

@@ -144,6 +144,19 @@ class CanonicalJsonTest {
     assertThat(CanonicalJson.hasTopLevelKey(c, 0, c.length, "externalIds")).isFalse();
   }
 
+  @Test
+  void personalKeysAreFoundAtTheTopLevelWhateverTheirCase() {
+    byte[][] keys = {"phone".getBytes(UTF_8), "first_name".getBytes(UTF_8), "手机号".getBytes(UTF_8)};
+    byte[] nested = "{\"a\":{\"phone\":1},\"b\":\"phone\",\"phones\":[],\"c\":[{\"First_Name\":2}]}".getBytes(UTF_8);
+    assertThat(CanonicalJson.hasTopLevelKeyIgnoringCase(nested, 0, nested.length, keys)).isFalse();
+    byte[] upper = "{\"sku\":\"A\",\"First_NAME\":\"Zoë\"}".getBytes(UTF_8);
+    assertThat(CanonicalJson.hasTopLevelKeyIgnoringCase(upper, 0, upper.length, keys)).isTrue();
+    byte[] chinese = "{\"手机号\":\"13800138000\"}".getBytes(UTF_8);
+    assertThat(CanonicalJson.hasTopLevelKeyIgnoringCase(chinese, 0, chinese.length, keys)).isTrue();
+    byte[] escaped = "{\"pho\\u006ee\":1}".getBytes(UTF_8);
+    assertThat(CanonicalJson.hasTopLevelKeyIgnoringCase(escaped, 0, escaped.length, keys)).as("not canonical: never raw").isFalse();
+  }
+
   private static boolean hasNull(Object v, boolean nullsDropped) {
     if (v instanceof Map<?, ?> m) {
       for (Object x : m.values()) {

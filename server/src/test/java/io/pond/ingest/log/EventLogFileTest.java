@@ -46,7 +46,7 @@ class EventLogFileTest {
         new IngestProperties.RateLimit(1000, 1000),
         new IngestProperties.Consumers(500, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(50), false),
         new IngestProperties.Log(DataSize.ofBytes(segmentBytes), 1000, Duration.ZERO, true));
-    EventLog log = new EventLog(store, json, new SimpleMeterRegistry(), properties);
+    EventLog log = new EventLog(store, json, TestEventPii.of(json), new SimpleMeterRegistry(), properties);
     log.start();
     return log;
   }
@@ -55,7 +55,7 @@ class EventLogFileTest {
     Instant t = Instant.parse("2026-11-22T10:00:00Z");
     return EncodedEvent.of(new EventEnvelope(0, SOURCE, messageId, "segment", "track", "Viewed", t, t,
         List.of(new Identifier("anonymous_id", "", "a-" + messageId)), LinkKind.TOGETHER, null,
-        Map.of("sku", "SKU-1"), Map.of(), Map.of()), json);
+        Map.of("sku", "SKU-1"), Map.of(), Map.of()), json, TestEventPii.of(json));
   }
 
   Receipt commit(EventLog log, String... messageIds) {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.intake.JsonFields;
 import io.pond.ingest.intake.Parsed;
-import io.pond.ingest.log.EncodedEvent;
 import io.pond.ingest.log.RawJsonObject;
+import io.pond.ingest.log.TestEventPii;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -236,8 +236,8 @@ class SegmentStreamingTest {
           }
         }
         // the stored bytes (JSON columns copied from the body when canonical) are the mapper's
-        byte[] streamedFrame = EncodedEvent.of(withoutRandomId(sv.envelope()), json).frame();
-        byte[] treeFrame = EncodedEvent.of(withoutRandomId(ov.envelope()), json).frame();
+        byte[] streamedFrame = TestEventPii.unsealed(withoutRandomId(sv.envelope()), json).frame();
+        byte[] treeFrame = TestEventPii.unsealed(withoutRandomId(ov.envelope()), json).frame();
         assertThat(new String(streamedFrame, StandardCharsets.UTF_8)).as(body + " #" + i)
             .isEqualTo(new String(treeFrame, StandardCharsets.UTF_8));
         assertThat(withoutRandomId(sv.envelope())).as(body + " #" + i).isEqualTo(withoutRandomId(ov.envelope()));

@@ -8,18 +8,29 @@ import io.pond.commerce.order.domain.Channel;
 import io.pond.commerce.order.domain.OrderKey;
 import io.pond.commerce.order.domain.OrderMessage;
 import io.pond.commerce.order.domain.OrderStatus;
+import io.pond.ingest.EventEnvelope;
+import io.pond.ingest.EventHistory;
+import io.pond.ingest.LinkKind;
+import io.pond.ingest.log.EventLog;
+import io.pond.ingest.log.Submission;
 import io.pond.messaging.Messages;
 import io.pond.platform.Identifier;
 import io.pond.platform.cli.Jobs;
+import io.pond.platform.storage.DuckDbStore;
 import io.pond.profile.trait.Traits;
 import io.pond.profile.trait.domain.TraitWrite;
 import io.pond.support.Cli;
 import io.pond.support.IsolatedStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,6 +68,17 @@ class EveryModuleRotationTest {
       jdbc.sql("UPDATE commerce_order SET raw_payload = ? WHERE platform_order_id = 'PII-2'").param("{\"email\":\"legacy@example.com\"}")
           .update();
       jdbc.sql("UPDATE commerce_order_buyer SET id_value = 'legacy@example.com', value_enc = NULL WHERE id_type = 'email'").update();
+      // an event with the phone as identifier and property (sealed), whose properties were stored before sealing
+      EventLog log = context.getBean(EventLog.class);
+      log.commit(new Submission(1, "test", List.of(log.encode(new EventEnvelope(0, 1, "pii-event", "segment", "track", "Form Submitted",
+          AT, AT, List.of(Identifier.global(Identifier.PHONE, PHONE)), LinkKind.TOGETHER, null,
+          Map.of("phone", PHONE, "plan", "gold"), Map.of(), Map.of()))), List.of()));
+      log.awaitLoaded();
+      try (Connection c = context.getBean(DuckDbStore.class).connection(); Statement st = c.createStatement()) {
+        st.executeUpdate("UPDATE event_log SET properties = '{\"phone\":\"" + PHONE + "\",\"plan\":\"gold\"}'");
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
       return null;
     });
   }
@@ -78,6 +100,24 @@ class EveryModuleRotationTest {
         var order = orders.find(new OrderKey(Channel.NATIVE, "pii-shop", "PII-" + (i + 1))).orElseThrow();
         assertThat(order.buyers()).containsExactly(buyer);
         assertThat(order.rawPayload()).contains(buyer.value());
+      }
+      return null;
+    });
+  }
+
+  /** The event is found by the phone (its keyed hash) and read back with the phone in clear. */
+  private void assertEventReadable() {
+    Jobs.withContext(dataDir.toString(), context -> {
+      List<EventEnvelope> events = context.getBean(EventHistory.class).latest(List.of(Identifier.global(Identifier.PHONE, PHONE)), 10);
+      assertThat(events).hasSize(1);
+      assertThat(events.get(0).identifiers()).containsExactly(Identifier.global(Identifier.PHONE, PHONE));
+      assertThat(events.get(0).properties()).containsEntry("phone", PHONE).containsEntry("plan", "gold");
+      try (Connection c = context.getBean(DuckDbStore.class).connection(); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT identifiers || properties FROM event_log")) {
+        rs.next();
+        assertThat(rs.getString(1)).doesNotContain(PHONE.substring(3)).contains("gold");
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
       }
       return null;
     });
@@ -117,13 +157,15 @@ class EveryModuleRotationTest {
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out()).contains("profile traits: 1 rows re-keyed", "profile trait history: 2 rows re-keyed",
         "message outbox: 1 rows re-keyed", "member center sign-in codes: 1 rows re-keyed",
-        "commerce orders: 5 rows re-keyed"); // two buyers, two payloads, one event batch
+        "commerce orders: 5 rows re-keyed", // two buyers, two payloads, one event batch
+        "event log: 1 rows re-keyed");
     assertThat(stored("SELECT value_enc FROM commerce_order_buyer")).hasSize(2)
         .allSatisfy(v -> assertThat(PiiCipher.keyIdOf(v)).isNotEqualTo(oldKeyId));
     assertThat(stored("SELECT id_value FROM commerce_order_buyer")).allSatisfy(v -> assertThat(v).startsWith("h:"));
     assertThat(stored("SELECT raw_payload FROM commerce_order")).hasSize(2).allSatisfy(v -> assertThat(v).startsWith("z1:")
         .doesNotContain("legacy@example.com"));
     assertOrdersReadable();
+    assertEventReadable();
     List<String> sealed = stored("SELECT value_enc FROM profile_trait WHERE value_enc IS NOT NULL"
         + " UNION ALL SELECT value_enc FROM profile_trait_change WHERE value_enc IS NOT NULL"
         + " UNION ALL SELECT recipient_enc FROM message_outbox UNION ALL SELECT body_enc FROM message_outbox");
@@ -135,6 +177,7 @@ class EveryModuleRotationTest {
     Files.write(keyFile, Files.readAllLines(keyFile).subList(0, 1)); // the old key can go
     assertStillReadable();
     assertOrdersReadable();
+    assertEventReadable();
   }
 
   @Test
@@ -148,7 +191,8 @@ class EveryModuleRotationTest {
 
     assertThat(again.code()).as(again.err()).isZero();
     assertThat(again.out()).contains("profile traits: 0 rows re-keyed", "profile trait history: 0 rows re-keyed",
-        "message outbox: 0 rows re-keyed", "loyalty connector secrets: 0 rows re-keyed", "commerce orders: 0 rows re-keyed");
+        "message outbox: 0 rows re-keyed", "loyalty connector secrets: 0 rows re-keyed", "commerce orders: 0 rows re-keyed",
+        "event log: 0 rows re-keyed");
     assertThat(stored("SELECT recipient_hash || recipient_enc || body_enc FROM message_outbox"
         + " UNION ALL SELECT value_enc FROM profile_trait_change WHERE value_enc IS NOT NULL")).isEqualTo(after);
   }

@@ -1,0 +1,251 @@
+package io.pond.ingest.log;
+
+import io.pond.ingest.EventEnvelope;
+import io.pond.ingest.envelope.domain.IdentifierNames;
+import io.pond.platform.Identifier;
+import io.pond.platform.pii.PiiCipher;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Personal data in the event log, sealed at rest (see docs/ingest.md#personal-data).
+ *
+ * <p>Before an event is written to the log, the values of personal identifiers (phone, e-mail) and
+ * the values under personal keys ({@code pond.profile.pii-traits}, matched without case) at the top
+ * level of its properties and traits and in {@code context.traits}, and the ids of personal
+ * {@code context.externalIds}, are sealed with {@link PiiCipher};
+ * the identifier index ({@code event_identifier}) holds the keyed hash ({@code h:…}) of a personal
+ * identifier instead of its value. Reading the log ({@link EventLog#map}) opens them again, so
+ * consumers and queries see the event as it came. Values stored before sealing are read as they are
+ * and sealed by the next key rotation ({@link EventLogPii}).
+ */
+@Component
+public class EventPii {
+
+  /** The default of {@code pond.profile.pii-traits} (profile's setting, which this follows). */
+  static final List<String> DEFAULT_PERSONAL_KEYS = List.of("name", "first_name", "last_name", "phone", "email", "address");
+
+  static final String HASHED = "h:";
+  /** A non-text value (a number, an address object) is sealed as this prefix and its JSON. */
+  private static final String JSON_VALUE = "\u0000json:";
+  /** {@link PiiCipher}'s ciphertext: a key id, a colon, base64 of at least IV and tag. */
+  private static final Pattern SEALED = Pattern.compile("[0-9a-f]{8}:[A-Za-z0-9+/]{38,}={0,2}");
+
+  private final PiiCipher cipher;
+  private final Set<String> personalKeys;
+  /** {@link #personalKeys} as UTF-8, for {@link RawJsonObject#hasKeyIgnoringCase}. */
+  private final byte[][] personalKeyBytes;
+  private final JsonMapper json;
+
+  @org.springframework.beans.factory.annotation.Autowired
+  EventPii(PiiCipher cipher, Environment environment, JsonMapper json) {
+    this(cipher, Binder.get(environment).bind("pond.profile.pii-traits", Bindable.listOf(String.class))
+        .orElse(DEFAULT_PERSONAL_KEYS), json);
+  }
+
+  EventPii(PiiCipher cipher, Collection<String> personalKeys, JsonMapper json) {
+    this.cipher = cipher;
+    this.personalKeys = personalKeys.stream().map(k -> k.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    this.personalKeyBytes = this.personalKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    this.json = json;
+  }
+
+  /** An event as the log stores it, and its identifiers (actor, then previous) as the index stores them. */
+  record Sealed(EventEnvelope envelope, List<Identifier> indexed) {}
+
+  Sealed seal(EventEnvelope e) {
+    List<Identifier> indexed = new ArrayList<>(e.identifiers().size() + 1);
+    boolean personal = false;
+    for (Identifier id : e.identifiers()) {
+      indexed.add(indexed(id, cipher));
+      personal |= id.personalData();
+    }
+    if (e.previous() != null) {
+      indexed.add(indexed(e.previous(), cipher));
+      personal |= e.previous().personalData();
+    }
+    Map<String, Object> properties = sealKeys(e.properties(), cipher, false);
+    Map<String, Object> traits = sealKeys(e.traits(), cipher, false);
+    Map<String, Object> context = sealContext(e.context(), cipher, false);
+    if (!personal && properties == e.properties() && traits == e.traits() && context == e.context()) {
+      return new Sealed(e, indexed);
+    }
+    return new Sealed(new EventEnvelope(e.offset(), e.sourceId(), e.messageId(), e.protocol(), e.type(), e.event(),
+        e.timestamp(), e.receivedAt(), e.identifiers().stream().map(id -> sealed(id, cipher)).toList(), e.link(),
+        e.previous() == null ? null : sealed(e.previous(), cipher), properties, traits, context), indexed);
+  }
+
+  /** The event as it came: sealed values opened (values stored before sealing are as they are). */
+  EventEnvelope open(EventEnvelope e) {
+    boolean personal = e.identifiers().stream().anyMatch(Identifier::personalData)
+        || (e.previous() != null && e.previous().personalData());
+    Map<String, Object> properties = openKeys(e.properties());
+    Map<String, Object> traits = openKeys(e.traits());
+    Map<String, Object> context = openContext(e.context());
+    if (!personal && properties == e.properties() && traits == e.traits() && context == e.context()) {
+      return e;
+    }
+    return new EventEnvelope(e.offset(), e.sourceId(), e.messageId(), e.protocol(), e.type(), e.event(),
+        e.timestamp(), e.receivedAt(), e.identifiers().stream().map(this::opened).toList(), e.link(),
+        e.previous() == null ? null : opened(e.previous()), properties, traits, context);
+  }
+
+  /**
+   * The index rows an identifier may be stored as: a personal one under its keyed hash by every key
+   * of the ring, and as it is (stored before sealing); any other as it is.
+   */
+  public List<Identifier> storedFormsOf(Collection<Identifier> identifiers) {
+    Set<Identifier> out = new LinkedHashSet<>();
+    for (Identifier id : identifiers) {
+      if (id.personalData()) {
+        cipher.keyedHashesUnderEveryKey(id.value()).forEach(h -> out.add(new Identifier(id.type(), id.scope(), HASHED + h)));
+      }
+      out.add(id);
+    }
+    return List.copyOf(out);
+  }
+
+  // --- identifiers
+
+  static Identifier indexed(Identifier id, PiiCipher with) {
+    return id.personalData() ? new Identifier(id.type(), id.scope(), HASHED + with.keyedHash(id.value())) : id;
+  }
+
+  static Identifier sealed(Identifier id, PiiCipher with) {
+    return id.personalData() ? new Identifier(id.type(), id.scope(), with.encrypt(id.value())) : id;
+  }
+
+  private Identifier opened(Identifier id) {
+    return id.personalData() && isSealed(id.value()) ? new Identifier(id.type(), id.scope(), cipher.decrypt(id.value())) : id;
+  }
+
+  static boolean isSealed(String value) {
+    return value != null && SEALED.matcher(value).matches();
+  }
+
+  // --- properties, traits, context.traits
+
+  private boolean hasPersonalKey(Map<String, Object> m) {
+    if (m.isEmpty()) {
+      return false;
+    }
+    if (m instanceof RawJsonObject raw) {
+      return raw.hasKeyIgnoringCase(personalKeyBytes);
+    }
+    for (String k : m.keySet()) {
+      if (personalKeys.contains(k.toLowerCase(Locale.ROOT))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The map with personal values sealed; the same map when it has none. {@code rekeying}: a value
+   * already sealed is re-sealed (on intake every value is sealed, whatever it looks like).
+   */
+  Map<String, Object> sealKeys(Map<String, Object> m, PiiCipher with, boolean rekeying) {
+    return rewriteKeys(m, v -> v == null ? null : sealValue(v, with, rekeying));
+  }
+
+  Map<String, Object> sealContext(Map<String, Object> context, PiiCipher with, boolean rekeying) {
+    return rewriteContext(context, v -> v == null ? null : sealValue(v, with, rekeying));
+  }
+
+  private String sealValue(Object v, PiiCipher with, boolean rekeying) {
+    if (v instanceof String s) {
+      return rekeying && isSealed(s) ? with.reseal(s) : with.encrypt(s);
+    }
+    return with.encrypt(JSON_VALUE + json.writeValueAsString(v));
+  }
+
+  private Map<String, Object> openKeys(Map<String, Object> m) {
+    return rewriteKeys(m, this::openValue);
+  }
+
+  private Map<String, Object> openContext(Map<String, Object> context) {
+    return rewriteContext(context, this::openValue);
+  }
+
+  /** A copy of {@code m} with {@code f} applied to the values under personal keys; {@code m} when it has none. */
+  private Map<String, Object> rewriteKeys(Map<String, Object> m, UnaryOperator<Object> f) {
+    if (!hasPersonalKey(m)) {
+      return m;
+    }
+    Map<String, Object> out = new LinkedHashMap<>(m);
+    out.replaceAll((k, v) -> personalKeys.contains(k.toLowerCase(Locale.ROOT)) ? f.apply(v) : v);
+    return out;
+  }
+
+  /**
+   * {@link #rewriteKeys} of {@code context.traits} (where Segment's libraries repeat a user's traits),
+   * and {@code f} applied to the ids of personal {@code context.externalIds} (phone, mobile, email).
+   */
+  private Map<String, Object> rewriteContext(Map<String, Object> context, UnaryOperator<Object> f) {
+    Map<String, Object> out = context;
+    if (context.get("traits") instanceof Map<?, ?> traits) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> t = (Map<String, Object>) traits;
+      Map<String, Object> rewritten = rewriteKeys(t, f);
+      if (rewritten != t) {
+        out = new LinkedHashMap<>(context);
+        out.put("traits", rewritten);
+      }
+    }
+    if (context.get("externalIds") instanceof List<?> ids && ids.stream().anyMatch(EventPii::personalExternalId)) {
+      List<Object> rewritten = new ArrayList<>(ids.size());
+      for (Object id : ids) {
+        if (personalExternalId(id)) {
+          Map<String, Object> entry = new LinkedHashMap<>();
+          ((Map<?, ?>) id).forEach((k, v) -> entry.put(String.valueOf(k), "id".equals(k) ? f.apply(v) : v));
+          rewritten.add(entry);
+        } else {
+          rewritten.add(id);
+        }
+      }
+      out = out == context ? new LinkedHashMap<>(context) : out;
+      out.put("externalIds", rewritten);
+    }
+    return out;
+  }
+
+  private static boolean personalExternalId(Object entry) {
+    return entry instanceof Map<?, ?> m && m.get("type") instanceof String type && m.get("id") != null
+        && IdentifierNames.segmentExternalId(type, "", "").personalData();
+  }
+
+  /**
+   * The event as a caller without the right to see personal data is shown it: personal identifiers
+   * and the values under personal keys masked ({@link PiiCipher#mask}; a value that is no text {@code ***}).
+   */
+  public EventEnvelope masked(EventEnvelope e) {
+    UnaryOperator<Object> mask = v -> v == null ? null : v instanceof String s ? PiiCipher.mask(s) : "***";
+    return new EventEnvelope(e.offset(), e.sourceId(), e.messageId(), e.protocol(), e.type(), e.event(),
+        e.timestamp(), e.receivedAt(), e.identifiers().stream().map(Identifier::masked).toList(), e.link(),
+        e.previous() == null ? null : e.previous().masked(), rewriteKeys(e.properties(), mask),
+        rewriteKeys(e.traits(), mask), rewriteContext(e.context(), mask));
+  }
+
+  private Object openValue(Object stored) {
+    if (!(stored instanceof String sealed) || !isSealed(sealed)) {
+      return stored; // stored before sealing
+    }
+    String plain = cipher.decrypt(sealed);
+    return plain.startsWith(JSON_VALUE) ? json.readValue(plain.substring(JSON_VALUE.length()), Object.class) : plain;
+  }
+}
