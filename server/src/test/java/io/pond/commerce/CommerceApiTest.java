@@ -299,6 +299,8 @@ class CommerceApiTest {
     assertThat(http.get("/api/v1/orders/dead-letters?channel=native", ADMIN).json().get("items").get(0).get("payload").asString())
         .contains(phone);
     assertThat(http.get("/api/v1/orders/dead-letters?channel=native", viewer).json().get("items").get(0).hasNonNull("payload")).isFalse();
+    assertThat(jdbc.queryForObject("SELECT payload FROM commerce_dead_letter WHERE id = (SELECT max(id) FROM commerce_dead_letter)",
+        String.class)).startsWith("z1:").doesNotContain(digits);
 
     // a bulk load's event batch (it carries the buyers) is sealed as well, and its listeners still read it
     String csv = "订单编号,买家open_uid,会员手机号,订单状态,买家实付金额,下单时间,付款时间\n"

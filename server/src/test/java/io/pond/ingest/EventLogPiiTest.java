@@ -53,9 +53,12 @@ class EventLogPiiTest {
            "context":{"externalIds":[{"id":"%1$s","type":"phone","collection":"users"}],"traits":{"phone":"13800138000"}}},
           {"type":"track","event":"Form Submitted","userId":"u-pii-%2$s","messageId":"pii-2-%2$s",
            "properties":{"phone":13700137000,"form":"trial"},
-           "context":{"externalIds":[{"id":"%1$s","type":"phone","collection":"users"}]}}
+           "context":{"externalIds":[{"id":"%1$s","type":"phone","collection":"users"}]}},
+          {"type":"track","userId":"u-pii-%2$s","messageId":"pii-3-%2$s","properties":{"refused":"no event name","mobile":"%1$s"}}
         ]}""".formatted(phone, user);
-    assertThat(http.post("/v1/batch", WRITE, body).status()).isEqualTo(200);
+    Http.Response accepted = http.post("/v1/batch", WRITE, body);
+    assertThat(accepted.status()).isEqualTo(200);
+    assertThat(accepted.json().get("rejected").size()).as("the track without an event name").isEqualTo(1);
 
     // admins read the events as they came, found by the phone (stored as its keyed hash)
     JsonNode page = http.get("/api/v1/events?type=phone&value=" + phone, ADMIN).json();
@@ -78,6 +81,8 @@ class EventLogPiiTest {
         + " WHERE message_id LIKE 'pii-%" + user + "'");
     assertThat(stored).contains("gold", "trial", "u-pii-" + user);
     personal.forEach(v -> assertThat(stored).as("DuckDB event_log").doesNotContain(v));
+    String deadLetters = storedRows("SELECT raw FROM dead_letter");
+    assertThat(deadLetters).startsWith("z1:").doesNotContain(phone).doesNotContain("no event name");
     String index = storedRows("SELECT value FROM event_identifier WHERE type = 'phone'");
     assertThat(index).doesNotContain(phone).contains("h:");
     String files = segmentFiles(duckdb.file().toAbsolutePath().resolveSibling("event-log"));
@@ -95,6 +100,13 @@ class EventLogPiiTest {
     String text = shown.toString();
     assertThat(text).contains("138****8000", "z***@example.com", "gold", phone.substring(0, 3) + "****" + phone.substring(7));
     personal.forEach(v -> assertThat(text).as("shown to a viewer").doesNotContain(v));
+
+    // the refused record: in clear for admins, not shown to others
+    assertThat(http.get("/api/v1/ingest/dead-letters", ADMIN).json().get("items").get(0).get("raw").asString())
+        .contains("no event name", phone);
+    JsonNode hidden = http.get("/api/v1/ingest/dead-letters", viewer).json().get("items").get(0);
+    assertThat(hidden.get("reason").asString()).isNotEmpty();
+    assertThat(hidden.hasNonNull("raw")).isFalse();
   }
 
   private String storedRows(String sql) throws SQLException {

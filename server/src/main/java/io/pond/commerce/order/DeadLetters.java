@@ -10,7 +10,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Payloads that could not become orders — malformed, an unknown status, a missing field — kept with
- * the reason so that an operator can see, fix and replay them. Nothing is dropped silently.
+ * the reason so that an operator can see, fix and replay them. Nothing is dropped silently. Payloads are
+ * kept deflated and sealed ({@link OrderPii}).
  */
 @Component
 public class DeadLetters {
@@ -32,10 +33,12 @@ public class DeadLetters {
 
   private final JdbcTemplate jdbc;
   private final Clock clock;
+  private final OrderPii pii;
 
-  DeadLetters(JdbcTemplate jdbc, Clock clock) {
+  DeadLetters(JdbcTemplate jdbc, Clock clock, OrderPii pii) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.pii = pii;
   }
 
   @Transactional
@@ -53,7 +56,7 @@ public class DeadLetters {
           ps.setString(2, e.shopId());
           ps.setString(3, e.source().name().toLowerCase(java.util.Locale.ROOT));
           ps.setString(4, cut(e.reason(), MAX_REASON));
-          ps.setString(5, cut(e.payload() == null ? "" : e.payload(), MAX_PAYLOAD));
+          ps.setString(5, pii.sealDeadLetter(e.payload() == null ? "" : e.payload(), MAX_PAYLOAD)); // it may hold buyers' contacts
           ps.setObject(6, now);
         });
   }
@@ -72,7 +75,7 @@ public class DeadLetters {
         "SELECT id, channel, shop_id, source, reason, payload, received_at FROM commerce_dead_letter" + where
             + " ORDER BY id DESC LIMIT ? OFFSET ?",
         (rs, n) ->
-            new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+            new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), pii.openPayload(rs.getString(6)),
                 OrderRows.instant(rs, "received_at")),
         args.toArray());
   }

@@ -13,9 +13,11 @@ import org.springframework.transaction.annotation.Transactional;
 class OrderContactEraser implements OrderContactErasure {
 
   private final JdbcTemplate jdbc;
+  private final OrderPii pii;
 
-  OrderContactEraser(JdbcTemplate jdbc) {
+  OrderContactEraser(JdbcTemplate jdbc, OrderPii pii) {
     this.jdbc = jdbc;
+    this.pii = pii;
   }
 
   @Override
@@ -47,12 +49,30 @@ class OrderContactEraser implements OrderContactErasure {
 
   @Override
   public int eraseDeadLetters(Collection<String> values, String pseudonym) {
-    int changed = 0;
-    // PERF: a scan of the dead letters per value; erasures are rare and dead letters few
-    for (String value : new java.util.TreeSet<>(values)) {
-      changed += jdbc.update("UPDATE commerce_dead_letter SET payload = ? WHERE POSITION(? IN payload) > 0", note(pseudonym), value);
+    if (values.isEmpty()) {
+      return 0;
     }
-    return changed;
+    // PERF: payloads are sealed, so every dead letter is opened here; erasures are rare and dead letters few
+    List<Object[]> hits = new java.util.ArrayList<>();
+    long after = 0;
+    while (true) {
+      List<Object[]> rows = jdbc.query("SELECT id, payload FROM commerce_dead_letter WHERE id > ? ORDER BY id LIMIT 1000",
+          (rs, n) -> new Object[] {rs.getLong(1), rs.getString(2)}, after);
+      for (Object[] row : rows) {
+        String payload = pii.openPayload((String) row[1]);
+        if (values.stream().anyMatch(payload::contains)) {
+          hits.add(new Object[] {note(pseudonym), row[0]});
+        }
+      }
+      if (rows.size() < 1000) {
+        break;
+      }
+      after = (Long) rows.getLast()[0];
+    }
+    if (!hits.isEmpty()) {
+      jdbc.batchUpdate("UPDATE commerce_dead_letter SET payload = ? WHERE id = ?", hits);
+    }
+    return hits.size();
   }
 
   private static String note(String pseudonym) {

@@ -3,14 +3,11 @@ package io.pond.commerce.order;
 import io.pond.platform.Identifier;
 import io.pond.platform.pii.PiiCipher;
 import io.pond.platform.pii.PiiStore;
-import java.io.ByteArrayOutputStream;
+import io.pond.platform.pii.SealedDocuments;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,8 +25,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class OrderPii implements PiiStore {
 
-  /** A sealed raw payload: this prefix, then the ciphertext of the deflated UTF-8 text. */
-  static final String SEALED_PAYLOAD = "z1:";
 
   /** A hashed buyer value: this prefix, then the keyed hash (as identity's match keys). */
   static final String HASHED = "h:";
@@ -50,14 +45,25 @@ class OrderPii implements PiiStore {
   // --- raw payloads
 
   String sealPayload(String payload) {
-    return payload == null ? null : SEALED_PAYLOAD + cipher.encryptBytes(deflate(payload.getBytes(StandardCharsets.UTF_8)));
+    return SealedDocuments.seal(cipher, payload);
+  }
+
+  /**
+   * A dead letter's payload as stored: sealed, and short enough for the column ({@code max}
+   * characters) — the plain text is cut until its sealed form fits (incompressible text grows by a third).
+   */
+  String sealDeadLetter(String payload, int max) {
+    String plain = payload.length() <= max ? payload : payload.substring(0, max);
+    String sealed = sealPayload(plain);
+    while (sealed.length() > max) {
+      plain = plain.substring(0, plain.length() * 2 / 3);
+      sealed = sealPayload(plain);
+    }
+    return sealed;
   }
 
   String openPayload(String stored) {
-    if (stored == null || !stored.startsWith(SEALED_PAYLOAD)) {
-      return stored; // stored before sealing, or an erasure's note
-    }
-    return new String(inflate(cipher.decryptBytes(stored.substring(SEALED_PAYLOAD.length()))), StandardCharsets.UTF_8);
+    return SealedDocuments.open(cipher, stored); // as it is when stored before sealing, or an erasure's note
   }
 
   // --- buyer identifiers
@@ -116,7 +122,8 @@ class OrderPii implements PiiStore {
     return count("SELECT COUNT(*) FROM commerce_order_buyer WHERE value_enc IS NOT NULL OR id_type IN (?, ?)", Identifier.PHONE,
         Identifier.EMAIL)
         + count("SELECT COUNT(*) FROM commerce_order WHERE raw_payload IS NOT NULL")
-        + count("SELECT COUNT(*) FROM commerce_event_batch");
+        + count("SELECT COUNT(*) FROM commerce_event_batch")
+        + count("SELECT COUNT(*) FROM commerce_dead_letter");
   }
 
   private long count(String sql, Object... args) {
@@ -133,7 +140,8 @@ class OrderPii implements PiiStore {
   public long rekey(PiiCipher ring, int batchSize, LongConsumer progress) {
     long[] done = {0};
     long changed = rekeyBuyers(ring, batchSize, done, progress);
-    changed += rekeyPayloads(ring, batchSize, done, progress);
+    changed += rekeyDocuments("commerce_order", "raw_payload", ring, batchSize, done, progress);
+    changed += rekeyDocuments("commerce_dead_letter", "payload", ring, batchSize, done, progress);
     changed += rekeyBatches(ring, done, progress);
     return changed;
   }
@@ -176,12 +184,13 @@ class OrderPii implements PiiStore {
     }
   }
 
-  private long rekeyPayloads(PiiCipher ring, int batchSize, long[] done, LongConsumer progress) {
+  /** The raw documents of {@code table.column} (payloads, dead letters) re-sealed; erasure notes left alone. */
+  private long rekeyDocuments(String table, String column, PiiCipher ring, int batchSize, long[] done, LongConsumer progress) {
     long changed = 0;
     long after = 0;
     while (true) {
       List<Object[]> rows = jdbc.query(
-          "SELECT id, raw_payload FROM commerce_order WHERE id > ? AND raw_payload IS NOT NULL ORDER BY id LIMIT ?",
+          "SELECT id, " + column + " FROM " + table + " WHERE id > ? AND " + column + " IS NOT NULL ORDER BY id LIMIT ?",
           (rs, n) -> new Object[] {rs.getLong(1), rs.getString(2)}, after, batchSize);
       if (rows.isEmpty()) {
         return changed;
@@ -190,20 +199,13 @@ class OrderPii implements PiiStore {
       List<Object[]> updates = new ArrayList<>();
       for (Object[] row : rows) {
         String stored = (String) row[1];
-        String next;
-        if (stored.startsWith(SEALED_PAYLOAD)) {
-          next = SEALED_PAYLOAD + ring.reseal(stored.substring(SEALED_PAYLOAD.length()));
-        } else if (isErasureNote(stored)) {
-          next = stored;
-        } else {
-          next = SEALED_PAYLOAD + ring.encryptBytes(deflate(stored.getBytes(StandardCharsets.UTF_8)));
-        }
+        String next = isErasureNote(stored) ? stored : SealedDocuments.reseal(ring, stored);
         if (!next.equals(stored)) {
           updates.add(new Object[] {next, row[0]});
         }
       }
       if (!updates.isEmpty()) {
-        tx.executeWithoutResult(s -> jdbc.batchUpdate("UPDATE commerce_order SET raw_payload = ? WHERE id = ?", updates));
+        tx.executeWithoutResult(s -> jdbc.batchUpdate("UPDATE " + table + " SET " + column + " = ? WHERE id = ?", updates));
       }
       changed += updates.size();
       done[0] += rows.size();
@@ -248,44 +250,5 @@ class OrderPii implements PiiStore {
   /** The note {@link OrderContactEraser} leaves instead of an erased payload: nothing personal in it. */
   private static boolean isErasureNote(String stored) {
     return stored.startsWith("{\"erased\":true,");
-  }
-
-  // --- compression
-
-  private static byte[] deflate(byte[] in) {
-    Deflater d = new Deflater(Deflater.BEST_SPEED);
-    try {
-      d.setInput(in);
-      d.finish();
-      ByteArrayOutputStream out = new ByteArrayOutputStream(in.length / 2 + 16);
-      byte[] buf = new byte[Math.max(64, in.length)];
-      while (!d.finished()) {
-        out.write(buf, 0, d.deflate(buf));
-      }
-      return out.toByteArray();
-    } finally {
-      d.end();
-    }
-  }
-
-  private static byte[] inflate(byte[] in) {
-    Inflater i = new Inflater();
-    try {
-      i.setInput(in);
-      ByteArrayOutputStream out = new ByteArrayOutputStream(in.length * 3);
-      byte[] buf = new byte[Math.max(256, in.length * 3)];
-      while (!i.finished()) {
-        int n = i.inflate(buf);
-        if (n == 0 && (i.needsInput() || i.needsDictionary())) {
-          throw new IllegalArgumentException("a sealed payload is truncated");
-        }
-        out.write(buf, 0, n);
-      }
-      return out.toByteArray();
-    } catch (DataFormatException e) {
-      throw new IllegalArgumentException("a sealed payload is corrupt: " + e.getMessage(), e);
-    } finally {
-      i.end();
-    }
   }
 }

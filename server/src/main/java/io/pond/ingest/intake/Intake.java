@@ -70,7 +70,7 @@ public class Intake {
       }
       Parsed.Refused r = (Parsed.Refused) p;
       refused.add(r);
-      deadLetters.add(new DeadLetter(source.id(), protocol, receivedAt, r.rejection(), r.raw()));
+      deadLetters.add(eventLog.deadLetter(source.id(), protocol, receivedAt, r.rejection(), r.raw()));
     }
     if (dryRun) {
       return new Result(events.size(), 0, refused);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.LinkKind;
 import io.pond.ingest.config.IngestProperties;
+import io.pond.ingest.envelope.domain.Rejection;
 import io.pond.platform.Identifier;
 import io.pond.platform.errors.ErrorCode;
 import io.pond.platform.errors.PondException;
@@ -21,6 +22,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -258,6 +260,11 @@ public class EventLog implements SmartLifecycle {
    */
   public List<Identifier> indexFormsOf(Collection<Identifier> identifiers) {
     return pii.storedFormsOf(identifiers);
+  }
+
+  /** A refused record for {@link #commit}, its raw record sealed ({@link EventPii}); on the caller's thread. */
+  public DeadLetter deadLetter(long sourceId, String protocol, Instant receivedAt, Rejection rejection, String raw) {
+    return new DeadLetter(sourceId, protocol, receivedAt, rejection, pii.sealDocument(raw));
   }
 
   /** Maps a row selected with {@link #COLUMNS}: the event as it came, its personal data opened. */

@@ -37,11 +37,13 @@ class EventLogErasure implements EventErasure {
   private final DuckDbStore store;
   private final EventLog log;
   private final JsonMapper json;
+  private final EventPii pii;
 
-  EventLogErasure(DuckDbStore store, EventLog log, JsonMapper json) {
+  EventLogErasure(DuckDbStore store, EventLog log, JsonMapper json, EventPii pii) {
     this.store = store;
     this.log = log;
     this.json = json;
+    this.pii = pii;
   }
 
   @Override
@@ -59,13 +61,7 @@ class EventLogErasure implements EventErasure {
         for (int from = 0; from < offsets.size(); from += CHUNK) {
           events += scrub(c, offsets.subList(from, Math.min(offsets.size(), from + CHUNK)), personalTypes, tombstone);
         }
-        for (Identifier p : personal) {
-          try (PreparedStatement s = c.prepareStatement("UPDATE dead_letter SET raw = ? WHERE contains(raw, ?)")) {
-            s.setString(1, json.writeValueAsString(java.util.Map.of("erased", pseudonym)));
-            s.setString(2, p.value());
-            deadLetters += s.executeUpdate();
-          }
-        }
+        deadLetters = scrubDeadLetters(c, personal, json.writeValueAsString(java.util.Map.of("erased", pseudonym)));
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -83,6 +79,46 @@ class EventLogErasure implements EventErasure {
       }
     }
     return new Result(events, deadLetters);
+  }
+
+  /**
+   * Replaces by {@code note} every dead letter whose raw record holds one of the personal values.
+   * PERF: the raw records are sealed, so each is opened here (dead letters are few, erasures rare).
+   */
+  private long scrubDeadLetters(Connection c, Collection<Identifier> personal, String note) throws SQLException {
+    if (personal.isEmpty()) {
+      return 0;
+    }
+    List<Long> hits = new ArrayList<>();
+    long after = -1;
+    while (true) {
+      int n = 0;
+      try (PreparedStatement s = c.prepareStatement("SELECT id, raw FROM dead_letter WHERE id > ? ORDER BY id LIMIT 1000")) {
+        s.setLong(1, after);
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            n++;
+            after = rs.getLong(1);
+            String raw = pii.openDocument(rs.getString(2));
+            if (raw != null && personal.stream().anyMatch(p -> raw.contains(p.value()))) {
+              hits.add(after);
+            }
+          }
+        }
+      }
+      if (n < 1000) {
+        break;
+      }
+    }
+    for (int from = 0; from < hits.size(); from += CHUNK) {
+      List<Long> chunk = hits.subList(from, Math.min(hits.size(), from + CHUNK));
+      try (PreparedStatement s = c.prepareStatement("UPDATE dead_letter SET raw = ? WHERE id IN (" + InLists.placeholders(chunk.size()) + ")")) {
+        s.setString(1, note);
+        bind(s, 2, chunk);
+        s.executeUpdate();
+      }
+    }
+    return hits.size();
   }
 
   private static List<Long> offsets(Connection c, Collection<Identifier> identifiers) throws SQLException {

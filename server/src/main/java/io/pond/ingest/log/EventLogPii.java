@@ -3,6 +3,7 @@ package io.pond.ingest.log;
 import io.pond.platform.Identifier;
 import io.pond.platform.pii.PiiCipher;
 import io.pond.platform.pii.PiiStore;
+import io.pond.platform.pii.SealedDocuments;
 import io.pond.platform.storage.DuckDbStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,7 +46,7 @@ class EventLogPii implements PiiStore {
   public long size() {
     log.awaitLoaded();
     try (Connection c = store.connection();
-        PreparedStatement s = c.prepareStatement("SELECT count(*) FROM event_log");
+        PreparedStatement s = c.prepareStatement("SELECT (SELECT count(*) FROM event_log) + (SELECT count(*) FROM dead_letter)");
         ResultSet rs = s.executeQuery()) {
       rs.next();
       return rs.getLong(1);
@@ -57,48 +58,94 @@ class EventLogPii implements PiiStore {
   /**
    * Goes through every event in offset order: sealed values are re-sealed, values stored in clear
    * (before sealing) are sealed, and the index rows of personal identifiers get their hash under the
-   * current key. A row already under the current key is left alone.
+   * current key; then the dead letters' raw records. A row already under the current key is left alone.
    */
   @Override
   public long rekey(PiiCipher ring, int batchSize, LongConsumer progress) {
     log.awaitLoaded();
+    long[] seen = {0};
+    try (Connection c = store.connection()) {
+      return rekeyEvents(c, ring, batchSize, seen, progress) + rekeyDeadLetters(c, ring, batchSize, seen, progress);
+    } catch (SQLException e) {
+      throw new IllegalStateException("the event log cannot be re-keyed: " + e.getMessage(), e);
+    }
+  }
+
+  private long rekeyEvents(Connection c, PiiCipher ring, int batchSize, long[] seen, LongConsumer progress) throws SQLException {
     long after = -1;
     long changed = 0;
-    long seen = 0;
-    try (Connection c = store.connection()) {
-      while (true) {
-        List<Object[]> rows = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT log_offset, identifiers, previous, properties, traits, context"
-            + " FROM event_log WHERE log_offset > ? ORDER BY log_offset LIMIT ?")) {
-          s.setLong(1, after);
-          s.setInt(2, batchSize);
-          try (ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-              rows.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)});
+    while (true) {
+      List<Object[]> rows = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT log_offset, identifiers, previous, properties, traits, context"
+          + " FROM event_log WHERE log_offset > ? ORDER BY log_offset LIMIT ?")) {
+        s.setLong(1, after);
+        s.setInt(2, batchSize);
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            rows.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)});
+          }
+        }
+      }
+      if (rows.isEmpty()) {
+        return changed;
+      }
+      c.setAutoCommit(false);
+      try {
+        for (Object[] row : rows) {
+          changed += rekeyRow(c, ring, row) ? 1 : 0;
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+      after = (Long) rows.get(rows.size() - 1)[0];
+      seen[0] += rows.size();
+      progress.accept(seen[0]);
+    }
+  }
+
+  /** Raw records re-sealed, or sealed when stored before sealing; erasure notes left alone. */
+  private long rekeyDeadLetters(Connection c, PiiCipher ring, int batchSize, long[] seen, LongConsumer progress)
+      throws SQLException {
+    long after = -1;
+    long changed = 0;
+    while (true) {
+      List<Object[]> updates = new ArrayList<>();
+      int n = 0;
+      try (PreparedStatement s = c.prepareStatement("SELECT id, raw FROM dead_letter WHERE id > ? ORDER BY id LIMIT ?")) {
+        s.setLong(1, after);
+        s.setInt(2, batchSize);
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            n++;
+            after = rs.getLong(1);
+            String raw = rs.getString(2);
+            String next = raw == null || raw.startsWith("{\"erased\":") ? raw : SealedDocuments.reseal(ring, raw);
+            if (next != null && !next.equals(raw)) {
+              updates.add(new Object[] {after, next});
             }
           }
         }
-        if (rows.isEmpty()) {
-          return changed;
-        }
-        c.setAutoCommit(false);
-        try {
-          for (Object[] row : rows) {
-            changed += rekeyRow(c, ring, row) ? 1 : 0;
-          }
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
-        after = (Long) rows.get(rows.size() - 1)[0];
-        seen += rows.size();
-        progress.accept(seen);
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("the event log cannot be re-keyed: " + e.getMessage(), e);
+      if (n == 0) {
+        return changed;
+      }
+      if (!updates.isEmpty()) {
+        try (PreparedStatement s = c.prepareStatement("UPDATE dead_letter SET raw = ? WHERE id = ?")) {
+          for (Object[] u : updates) {
+            s.setString(1, (String) u[1]);
+            s.setLong(2, (Long) u[0]);
+            s.addBatch();
+          }
+          s.executeBatch();
+        }
+      }
+      changed += updates.size();
+      seen[0] += n;
+      progress.accept(seen[0]);
     }
   }
 

@@ -4,6 +4,7 @@ import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.envelope.domain.IdentifierNames;
 import io.pond.platform.Identifier;
 import io.pond.platform.pii.PiiCipher;
+import io.pond.platform.pii.SealedDocuments;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code context.externalIds}, are sealed with {@link PiiCipher};
  * the identifier index ({@code event_identifier}) holds the keyed hash ({@code h:…}) of a personal
  * identifier instead of its value. Reading the log ({@link EventLog#map}) opens them again, so
- * consumers and queries see the event as it came. Values stored before sealing are read as they are
+ * consumers and queries see the event as it came. A dead letter's raw record is sealed whole. Values stored before sealing are read as they are
  * and sealed by the next key rotation ({@link EventLogPii}).
  */
 @Component
@@ -118,6 +119,18 @@ public class EventPii {
       out.add(id);
     }
     return List.copyOf(out);
+  }
+
+  // --- refused records
+
+  /** A dead letter's raw record as the log stores it: deflated and sealed ({@link SealedDocuments}). */
+  String sealDocument(String raw) {
+    return SealedDocuments.seal(cipher, raw);
+  }
+
+  /** A stored raw record opened (one stored before sealing, or an erasure's note, as it is). */
+  public String openDocument(String stored) {
+    return SealedDocuments.open(cipher, stored);
   }
 
   // --- identifiers

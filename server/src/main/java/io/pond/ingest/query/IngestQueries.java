@@ -3,6 +3,7 @@ package io.pond.ingest.query;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.EventsByIdentifier;
 import io.pond.ingest.log.EventLog;
+import io.pond.ingest.log.EventPii;
 import io.pond.platform.Identifier;
 import io.pond.platform.errors.ErrorCode;
 import io.pond.platform.errors.PondException;
@@ -28,10 +29,12 @@ public class IngestQueries implements EventsByIdentifier {
 
   private final DuckDbStore store;
   private final EventLog eventLog;
+  private final EventPii pii;
 
-  IngestQueries(DuckDbStore store, EventLog eventLog) {
+  IngestQueries(DuckDbStore store, EventLog eventLog, EventPii pii) {
     this.store = store;
     this.eventLog = eventLog;
+    this.pii = pii;
   }
 
   public record Page<T>(List<T> items, int page, int size, long total) {}
@@ -113,7 +116,7 @@ public class IngestQueries implements EventsByIdentifier {
                     new DeadLetterView(
                         rs.getLong(1), rs.getLong(2), rs.getString(3),
                         rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5), rs.getString(6),
-                        rs.getString(7), rs.getString(8)));
+                        rs.getString(7), pii.openDocument(rs.getString(8))));
               }
             }
           }

@@ -2,6 +2,7 @@ package io.pond.platform.pii;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pond.commerce.order.DeadLetters;
 import io.pond.commerce.order.OrderQueries;
 import io.pond.commerce.order.Orders;
 import io.pond.commerce.order.domain.Channel;
@@ -11,8 +12,10 @@ import io.pond.commerce.order.domain.OrderStatus;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.EventHistory;
 import io.pond.ingest.LinkKind;
+import io.pond.ingest.envelope.domain.Rejection;
 import io.pond.ingest.log.EventLog;
 import io.pond.ingest.log.Submission;
+import io.pond.ingest.query.IngestQueries;
 import io.pond.messaging.Messages;
 import io.pond.platform.Identifier;
 import io.pond.platform.cli.Jobs;
@@ -64,6 +67,8 @@ class EveryModuleRotationTest {
       Orders orders = context.getBean(Orders.class);
       orders.importChunk(List.of(order("PII-1", Identifier.global(Identifier.PHONE, PHONE)),
           order("PII-2", Identifier.global(Identifier.EMAIL, "legacy@example.com"))), true);
+      context.getBean(DeadLetters.class).record(new DeadLetters.Entry(Channel.NATIVE, "pii-shop", DeadLetters.Source.API, "unknown status",
+          "{\"buyer\":\"" + PHONE + "\"}"));
       JdbcClient jdbc = context.getBean(JdbcClient.class);
       jdbc.sql("UPDATE commerce_order SET raw_payload = ? WHERE platform_order_id = 'PII-2'").param("{\"email\":\"legacy@example.com\"}")
           .update();
@@ -72,7 +77,8 @@ class EveryModuleRotationTest {
       EventLog log = context.getBean(EventLog.class);
       log.commit(new Submission(1, "test", List.of(log.encode(new EventEnvelope(0, 1, "pii-event", "segment", "track", "Form Submitted",
           AT, AT, List.of(Identifier.global(Identifier.PHONE, PHONE)), LinkKind.TOGETHER, null,
-          Map.of("phone", PHONE, "plan", "gold"), Map.of(), Map.of()))), List.of()));
+          Map.of("phone", PHONE, "plan", "gold"), Map.of(), Map.of()))),
+          List.of(log.deadLetter(1, "segment", AT, new Rejection("invalid", "event", "missing"), "{\"phone\":\"" + PHONE + "\"}"))));
       log.awaitLoaded();
       try (Connection c = context.getBean(DuckDbStore.class).connection(); Statement st = c.createStatement()) {
         st.executeUpdate("UPDATE event_log SET properties = '{\"phone\":\"" + PHONE + "\",\"plan\":\"gold\"}'");
@@ -93,6 +99,8 @@ class EveryModuleRotationTest {
     Jobs.withContext(dataDir.toString(), context -> {
       OrderQueries queries = context.getBean(OrderQueries.class);
       Orders orders = context.getBean(Orders.class);
+      assertThat(context.getBean(DeadLetters.class).list(null, null, 0, 10)).singleElement()
+          .satisfies(d -> assertThat(d.payload()).contains(PHONE));
       List<Identifier> buyers = List.of(Identifier.global(Identifier.PHONE, PHONE), Identifier.global(Identifier.EMAIL, "legacy@example.com"));
       for (int i = 0; i < buyers.size(); i++) {
         Identifier buyer = buyers.get(i);
@@ -109,6 +117,8 @@ class EveryModuleRotationTest {
   private void assertEventReadable() {
     Jobs.withContext(dataDir.toString(), context -> {
       List<EventEnvelope> events = context.getBean(EventHistory.class).latest(List.of(Identifier.global(Identifier.PHONE, PHONE)), 10);
+      assertThat(context.getBean(IngestQueries.class).deadLetters(null, 0, 10).items()).singleElement()
+          .satisfies(d -> assertThat(d.raw()).contains(PHONE));
       assertThat(events).hasSize(1);
       assertThat(events.get(0).identifiers()).containsExactly(Identifier.global(Identifier.PHONE, PHONE));
       assertThat(events.get(0).properties()).containsEntry("phone", PHONE).containsEntry("plan", "gold");
@@ -157,8 +167,8 @@ class EveryModuleRotationTest {
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out()).contains("profile traits: 1 rows re-keyed", "profile trait history: 2 rows re-keyed",
         "message outbox: 1 rows re-keyed", "member center sign-in codes: 1 rows re-keyed",
-        "commerce orders: 5 rows re-keyed", // two buyers, two payloads, one event batch
-        "event log: 1 rows re-keyed");
+        "commerce orders: 6 rows re-keyed", // two buyers, two payloads, one dead letter, one event batch
+        "event log: 2 rows re-keyed"); // the event, the dead letter
     assertThat(stored("SELECT value_enc FROM commerce_order_buyer")).hasSize(2)
         .allSatisfy(v -> assertThat(PiiCipher.keyIdOf(v)).isNotEqualTo(oldKeyId));
     assertThat(stored("SELECT id_value FROM commerce_order_buyer")).allSatisfy(v -> assertThat(v).startsWith("h:"));
