@@ -270,6 +270,16 @@ class CommerceApiTest {
     assertThat(http.post("/api/v1/orders", ADMIN, sale).status()).isEqualTo(200);
     long id = jdbc.queryForObject("SELECT id FROM commerce_order WHERE platform_order_id = ?", Long.class, orderId);
 
+    // identity's evidence of the buyers is keyed by order and a keyed hash of the buyer set (it holds the
+    // phone: an unkeyed SHA-256 prefix, as before, could be reversed by trying every number)
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    List<String> evidenceKeys;
+    do {
+      evidenceKeys = jdbc.queryForList("SELECT idem_key FROM identity_evidence WHERE idem_key LIKE ?", String.class, "order:" + id + ":%");
+      java.util.concurrent.locks.LockSupport.parkNanos(evidenceKeys.isEmpty() ? 50_000_000L : 0L);
+    } while (evidenceKeys.isEmpty() && System.nanoTime() < deadline);
+    assertThat(evidenceKeys).isNotEmpty().allSatisfy(k -> assertThat(k.substring(k.lastIndexOf(':') + 1)).doesNotMatch("[0-9a-f]{16}"));
+
     // at rest: the payload sealed, the phone kept as a keyed hash and a sealed value, the member number plain
     String stored = jdbc.queryForObject("SELECT raw_payload FROM commerce_order WHERE id = ?", String.class, id);
     assertThat(stored).startsWith("z1:").doesNotContain(digits, "M-");

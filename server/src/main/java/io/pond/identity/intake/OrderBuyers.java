@@ -9,6 +9,7 @@ import io.pond.identity.Evidence;
 import io.pond.identity.LinkKind;
 import io.pond.identity.ResolvingIdentity;
 import io.pond.platform.Identifier;
+import io.pond.platform.pii.PiiCipher;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,10 +34,12 @@ class OrderBuyers {
 
   private final ResolvingIdentity identity;
   private final OrderEventBatches batches;
+  private final PiiCipher cipher;
 
-  OrderBuyers(ResolvingIdentity identity, OrderEventBatches batches) {
+  OrderBuyers(ResolvingIdentity identity, OrderEventBatches batches, PiiCipher cipher) {
     this.identity = identity;
     this.batches = batches;
+    this.cipher = cipher;
   }
 
   @Async
@@ -83,7 +86,11 @@ class OrderBuyers {
     }
   }
 
-  private static Evidence evidence(String channel, long orderId, List<Identifier> buyers, Instant at) {
+  /**
+   * The evidence of one order's buyers; its key names the order and the buyer set by a keyed hash (the
+   * set may hold a phone: an unkeyed hash of it could be reversed by trying every number).
+   */
+  private Evidence evidence(String channel, long orderId, List<Identifier> buyers, Instant at) {
     if (buyers == null || buyers.isEmpty() || at == null) {
       return null;
     }
@@ -92,7 +99,7 @@ class OrderBuyers {
             .sorted(Comparator.comparing(Identifier::type).thenComparing(Identifier::scope).thenComparing(Identifier::value))
             .map(b -> b.type() + "/" + b.scope() + "/" + b.value())
             .collect(Collectors.joining("|"));
-    String key = "order:" + orderId + ":" + EventEvidence.sha256(buyerSet).substring(0, 16);
+    String key = "order:" + orderId + ":" + cipher.keyedHash(buyerSet).substring(0, 16);
     return new Evidence(buyers, LinkKind.TOGETHER, "channel:" + channel, at, key);
   }
 }

@@ -14,16 +14,13 @@ import io.pond.loyalty.program.Programs;
 import io.pond.platform.Identifier;
 import io.pond.platform.errors.ErrorCode;
 import io.pond.platform.errors.PondException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.pond.platform.pii.PiiCipher;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -50,15 +47,18 @@ public class Memberships {
   private final ResolvingIdentity identity;
   private final Clock clock;
   private final ApplicationEventPublisher events;
+  private final PiiCipher cipher;
 
   Memberships(
-      JdbcClient jdbc, PointsLedger ledger, Programs programs, ResolvingIdentity identity, Clock clock, ApplicationEventPublisher events) {
+      JdbcClient jdbc, PointsLedger ledger, Programs programs, ResolvingIdentity identity, Clock clock, ApplicationEventPublisher events,
+      PiiCipher cipher) {
     this.jdbc = jdbc;
     this.ledger = ledger;
     this.programs = programs;
     this.identity = identity;
     this.clock = clock;
     this.events = events;
+    this.cipher = cipher;
   }
 
   /** A join request from a channel; {@code identifierType} only when the channel has no default (see {@link ChannelIdentities}). */
@@ -93,7 +93,8 @@ public class Memberships {
     Resolution resolution =
         identity.resolve(
             new Evidence(identifiers, LinkKind.TOGETHER, "loyalty.join", at,
-                "loyalty-join:" + sha256(program.code() + "|" + channel + "|" + shop + "|" + memberId + "|" + join.phone() + "|" + join.unionid())));
+                // keyed: the key holds the phone, which an unkeyed hash would give away to anyone trying every number
+                "loyalty-join:" + cipher.keyedHash(program.code() + "|" + channel + "|" + shop + "|" + memberId + "|" + join.phone() + "|" + join.unionid())));
     if (resolution.person().isEmpty()) {
       String why = resolution.refused().stream().map(r -> r.identifier().type() + ": " + r.reason()).collect(Collectors.joining(", "));
       throw PondException.invalid("channelMemberId", "no usable identifier to join with" + (why.isEmpty() ? "" : " (" + why + ")"));
@@ -286,13 +287,5 @@ public class Memberships {
 
   private static String cut(String text) {
     return text.length() <= 500 ? text : text.substring(0, 497) + "…";
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
