@@ -25,7 +25,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class OrderPii implements PiiStore {
 
-
   /** A hashed buyer value: this prefix, then the keyed hash (as identity's match keys). */
   static final String HASHED = "h:";
 
@@ -96,18 +95,19 @@ class OrderPii implements PiiStore {
   // --- event batches
 
   byte[] sealBatch(byte[] events) {
-    byte[] sealed = cipher.encryptBytes(events).getBytes(StandardCharsets.US_ASCII);
-    byte[] out = new byte[sealed.length + 1];
-    out[0] = SEALED_BATCH;
-    System.arraycopy(sealed, 0, out, 1, sealed.length);
-    return out;
+    return withMarker(cipher.encryptBytes(events));
   }
 
   byte[] openBatch(byte[] stored) {
-    if (stored.length == 0 || stored[0] != SEALED_BATCH) {
-      return stored;
-    }
-    return cipher.decryptBytes(new String(stored, 1, stored.length - 1, StandardCharsets.US_ASCII));
+    return isSealedBatch(stored) ? cipher.decryptBytes(ciphertextOf(stored)) : stored;
+  }
+
+  private static boolean isSealedBatch(byte[] stored) {
+    return stored.length > 0 && stored[0] == SEALED_BATCH;
+  }
+
+  private static String ciphertextOf(byte[] sealedBatch) {
+    return new String(sealedBatch, 1, sealedBatch.length - 1, StandardCharsets.US_ASCII);
   }
 
   // --- re-keying
@@ -222,8 +222,8 @@ class OrderPii implements PiiStore {
       }
       byte[] stored = blobs.getFirst();
       byte[] next;
-      if (stored.length > 0 && stored[0] == SEALED_BATCH) {
-        String sealed = new String(stored, 1, stored.length - 1, StandardCharsets.US_ASCII);
+      if (isSealedBatch(stored)) {
+        String sealed = ciphertextOf(stored);
         String resealed = ring.reseal(sealed);
         next = resealed.equals(sealed) ? stored : withMarker(resealed);
       } else {

@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -252,14 +251,6 @@ public class EventLog implements SmartLifecycle {
    */
   public EncodedEvent encode(EventEnvelope e) {
     return EncodedEvent.of(e, json, pii);
-  }
-
-  /**
-   * The identifier index rows ({@code event_identifier}: type, scope, value) that match these
-   * identifiers: a personal value is stored as its keyed hash ({@link EventPii#storedFormsOf}).
-   */
-  public List<Identifier> indexFormsOf(Collection<Identifier> identifiers) {
-    return pii.storedFormsOf(identifiers);
   }
 
   /** A refused record for {@link #commit}, its raw record sealed ({@link EventPii}); on the caller's thread. */

@@ -31,7 +31,10 @@ import tools.jackson.databind.json.JsonMapper;
 class EventLogErasure implements EventErasure {
 
   private static final TypeReference<List<Identifier>> IDENTIFIERS = new TypeReference<>() {};
-  private static final String TOMBSTONE = "erased:";
+  /** What an erased personal identifier's value becomes: this prefix and the pseudonym. */
+  static final String TOMBSTONE = "erased:";
+  /** How the note that replaces an erased dead letter's raw record starts. */
+  static final String DEAD_LETTER_NOTE = "{\"erased\":";
   private static final int CHUNK = 500;
 
   private final DuckDbStore store;
@@ -57,7 +60,7 @@ class EventLogErasure implements EventErasure {
     try (Connection c = store.connection()) {
       c.setAutoCommit(false);
       try {
-        List<Long> offsets = offsets(c, log.indexFormsOf(identifiers));
+        List<Long> offsets = offsets(c, pii.storedFormsOf(identifiers));
         for (int from = 0; from < offsets.size(); from += CHUNK) {
           events += scrub(c, offsets.subList(from, Math.min(offsets.size(), from + CHUNK)), personalTypes, tombstone);
         }

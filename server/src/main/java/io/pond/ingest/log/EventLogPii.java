@@ -123,7 +123,7 @@ class EventLogPii implements PiiStore {
             n++;
             after = rs.getLong(1);
             String raw = rs.getString(2);
-            String next = raw == null || raw.startsWith("{\"erased\":") ? raw : SealedDocuments.reseal(ring, raw);
+            String next = raw == null || raw.startsWith(EventLogErasure.DEAD_LETTER_NOTE) ? raw : SealedDocuments.reseal(ring, raw);
             if (next != null && !next.equals(raw)) {
               updates.add(new Object[] {after, next});
             }
@@ -184,7 +184,7 @@ class EventLogPii implements PiiStore {
       all.add(previousPlain);
     }
     for (Identifier p : all) {
-      if (!p.personalData() || p.value().startsWith("erased:")) {
+      if (!p.personalData() || p.value().startsWith(EventLogErasure.TOMBSTONE)) {
         continue;
       }
       List<String> forms = new ArrayList<>();
@@ -210,7 +210,7 @@ class EventLogPii implements PiiStore {
   }
 
   private static Identifier resealedOf(Identifier stored, Identifier plain, PiiCipher ring) {
-    if (!stored.personalData() || stored.value().startsWith("erased:")) {
+    if (!stored.personalData() || stored.value().startsWith(EventLogErasure.TOMBSTONE)) {
       return stored;
     }
     return EventPii.isSealed(stored.value()) ? new Identifier(stored.type(), stored.scope(), ring.reseal(stored.value())) : EventPii.sealed(plain, ring);

@@ -3,6 +3,7 @@ package io.pond.ingest.log;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.envelope.domain.IdentifierNames;
 import io.pond.platform.Identifier;
+import io.pond.platform.pii.PersonalTraits;
 import io.pond.platform.pii.PiiCipher;
 import io.pond.platform.pii.SealedDocuments;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,14 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code context.externalIds}, are sealed with {@link PiiCipher};
  * the identifier index ({@code event_identifier}) holds the keyed hash ({@code h:…}) of a personal
  * identifier instead of its value. Reading the log ({@link EventLog#map}) opens them again, so
- * consumers and queries see the event as it came. A dead letter's raw record is sealed whole. Values stored before sealing are read as they are
- * and sealed by the next key rotation ({@link EventLogPii}).
+ * consumers and queries see the event as it came. A dead letter's raw record is sealed whole. Values
+ * stored before sealing are read as they are and sealed by the next key rotation ({@link EventLogPii}).
  */
 @Component
 public class EventPii {
-
-  /** The default of {@code pond.profile.pii-traits} (profile's setting, which this follows). */
-  static final List<String> DEFAULT_PERSONAL_KEYS = List.of("name", "first_name", "last_name", "phone", "email", "address");
 
   static final String HASHED = "h:";
   /** A non-text value (a number, an address object) is sealed as this prefix and its JSON. */
@@ -53,16 +49,16 @@ public class EventPii {
   private final byte[][] personalKeyBytes;
   private final JsonMapper json;
 
-  @org.springframework.beans.factory.annotation.Autowired
+  @Autowired
   EventPii(PiiCipher cipher, Environment environment, JsonMapper json) {
-    this(cipher, Binder.get(environment).bind("pond.profile.pii-traits", Bindable.listOf(String.class))
-        .orElse(DEFAULT_PERSONAL_KEYS), json);
+    this(cipher, PersonalTraits.of(environment), json);
   }
 
-  EventPii(PiiCipher cipher, Collection<String> personalKeys, JsonMapper json) {
+  /** @param personalKeys lower case ({@link PersonalTraits}) */
+  EventPii(PiiCipher cipher, Set<String> personalKeys, JsonMapper json) {
     this.cipher = cipher;
-    this.personalKeys = personalKeys.stream().map(k -> k.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
-    this.personalKeyBytes = this.personalKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    this.personalKeys = personalKeys;
+    this.personalKeyBytes = personalKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
     this.json = json;
   }
 
@@ -71,39 +67,43 @@ public class EventPii {
 
   Sealed seal(EventEnvelope e) {
     List<Identifier> indexed = new ArrayList<>(e.identifiers().size() + 1);
-    boolean personal = false;
-    for (Identifier id : e.identifiers()) {
-      indexed.add(indexed(id, cipher));
-      personal |= id.personalData();
-    }
+    e.identifiers().forEach(id -> indexed.add(indexed(id, cipher)));
     if (e.previous() != null) {
       indexed.add(indexed(e.previous(), cipher));
-      personal |= e.previous().personalData();
     }
-    Map<String, Object> properties = sealKeys(e.properties(), cipher, false);
-    Map<String, Object> traits = sealKeys(e.traits(), cipher, false);
-    Map<String, Object> context = sealContext(e.context(), cipher, false);
-    if (!personal && properties == e.properties() && traits == e.traits() && context == e.context()) {
-      return new Sealed(e, indexed);
-    }
-    return new Sealed(new EventEnvelope(e.offset(), e.sourceId(), e.messageId(), e.protocol(), e.type(), e.event(),
-        e.timestamp(), e.receivedAt(), e.identifiers().stream().map(id -> sealed(id, cipher)).toList(), e.link(),
-        e.previous() == null ? null : sealed(e.previous(), cipher), properties, traits, context), indexed);
+    return new Sealed(rewritten(e, id -> sealed(id, cipher), v -> v == null ? null : sealValue(v, cipher, false)), indexed);
   }
 
   /** The event as it came: sealed values opened (values stored before sealing are as they are). */
   EventEnvelope open(EventEnvelope e) {
+    return rewritten(e, this::opened, this::openValue);
+  }
+
+  /**
+   * The event as a caller without the right to see personal data is shown it: personal identifiers
+   * and the values under personal keys masked ({@link PiiCipher#mask}; a value that is no text {@code ***}).
+   */
+  public EventEnvelope masked(EventEnvelope e) {
+    return rewritten(e, Identifier::masked, v -> v == null ? null : v instanceof String s ? PiiCipher.mask(s) : "***");
+  }
+
+  /**
+   * The event with {@code ids} applied to its personal identifiers and {@code values} to its personal
+   * values ({@link #rewriteKeys}, {@link #rewriteContext}); {@code e} itself when it has none.
+   */
+  private EventEnvelope rewritten(EventEnvelope e, UnaryOperator<Identifier> ids, UnaryOperator<Object> values) {
     boolean personal = e.identifiers().stream().anyMatch(Identifier::personalData)
         || (e.previous() != null && e.previous().personalData());
-    Map<String, Object> properties = openKeys(e.properties());
-    Map<String, Object> traits = openKeys(e.traits());
-    Map<String, Object> context = openContext(e.context());
+    Map<String, Object> properties = rewriteKeys(e.properties(), values);
+    Map<String, Object> traits = rewriteKeys(e.traits(), values);
+    Map<String, Object> context = rewriteContext(e.context(), values);
     if (!personal && properties == e.properties() && traits == e.traits() && context == e.context()) {
       return e;
     }
+    UnaryOperator<Identifier> personalIds = id -> id.personalData() ? ids.apply(id) : id;
     return new EventEnvelope(e.offset(), e.sourceId(), e.messageId(), e.protocol(), e.type(), e.event(),
-        e.timestamp(), e.receivedAt(), e.identifiers().stream().map(this::opened).toList(), e.link(),
-        e.previous() == null ? null : opened(e.previous()), properties, traits, context);
+        e.timestamp(), e.receivedAt(), e.identifiers().stream().map(personalIds).toList(), e.link(),
+        e.previous() == null ? null : personalIds.apply(e.previous()), properties, traits, context);
   }
 
   /**
@@ -144,7 +144,7 @@ public class EventPii {
   }
 
   private Identifier opened(Identifier id) {
-    return id.personalData() && isSealed(id.value()) ? new Identifier(id.type(), id.scope(), cipher.decrypt(id.value())) : id;
+    return isSealed(id.value()) ? new Identifier(id.type(), id.scope(), cipher.decrypt(id.value())) : id;
   }
 
   static boolean isSealed(String value) {
@@ -157,8 +157,8 @@ public class EventPii {
     if (m.isEmpty()) {
       return false;
     }
-    if (m instanceof RawJsonObject raw) {
-      return raw.hasKeyIgnoringCase(personalKeyBytes);
+    if (m instanceof RawJsonObject raw && raw.isRaw()) {
+      return raw.hasKeyIgnoringCase(personalKeyBytes); // PERF: from the bytes, without parsing them
     }
     for (String k : m.keySet()) {
       if (personalKeys.contains(k.toLowerCase(Locale.ROOT))) {
@@ -185,14 +185,6 @@ public class EventPii {
       return rekeying && isSealed(s) ? with.reseal(s) : with.encrypt(s);
     }
     return with.encrypt(JSON_VALUE + json.writeValueAsString(v));
-  }
-
-  private Map<String, Object> openKeys(Map<String, Object> m) {
-    return rewriteKeys(m, this::openValue);
-  }
-
-  private Map<String, Object> openContext(Map<String, Object> context) {
-    return rewriteContext(context, this::openValue);
   }
 
   /** A copy of {@code m} with {@code f} applied to the values under personal keys; {@code m} when it has none. */
@@ -240,18 +232,6 @@ public class EventPii {
   private static boolean personalExternalId(Object entry) {
     return entry instanceof Map<?, ?> m && m.get("type") instanceof String type && m.get("id") != null
         && IdentifierNames.segmentExternalId(type, "", "").personalData();
-  }
-
-  /**
-   * The event as a caller without the right to see personal data is shown it: personal identifiers
-   * and the values under personal keys masked ({@link PiiCipher#mask}; a value that is no text {@code ***}).
-   */
-  public EventEnvelope masked(EventEnvelope e) {
-    UnaryOperator<Object> mask = v -> v == null ? null : v instanceof String s ? PiiCipher.mask(s) : "***";
-    return new EventEnvelope(e.offset(), e.sourceId(), e.messageId(), e.protocol(), e.type(), e.event(),
-        e.timestamp(), e.receivedAt(), e.identifiers().stream().map(Identifier::masked).toList(), e.link(),
-        e.previous() == null ? null : e.previous().masked(), rewriteKeys(e.properties(), mask),
-        rewriteKeys(e.traits(), mask), rewriteContext(e.context(), mask));
   }
 
   private Object openValue(Object stored) {

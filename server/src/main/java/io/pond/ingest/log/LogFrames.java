@@ -44,12 +44,10 @@ final class LogFrames {
   record EventFrame(byte[] frame, int storedBytes) {}
 
   /**
-   * The event's frame; the JSON columns are written by {@code columns} straight into it. The stored
-   * size is the UTF-8 size of messageId, type, event and the JSON columns.
-   */
-  /**
-   * The event's frame, with {@code indexed} (its identifiers, then previous) as the identifier index
-   * stores them (personal values as keyed hashes, {@link EventPii}).
+   * The event's frame; the JSON columns are written by {@code columns} straight into it, then
+   * {@code indexed} (its identifiers, then previous) as the identifier index stores them (personal
+   * values as keyed hashes, {@link EventPii}). The stored size is the UTF-8 size of messageId, type,
+   * event and the JSON columns.
    */
   static EventFrame event(EventEnvelope env, long dedupHash, JsonColumns columns, List<Identifier> indexed) {
     Writer w = new Writer(256 + 2 * env.messageId().length() + 48 * env.identifiers().size()

@@ -58,21 +58,11 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
   }
 
   /**
-   * Whether a top-level key is one of {@code lowerCaseKeys} (ASCII lower case, as UTF-8) ignoring
-   * ASCII case; from the bytes while raw.
+   * Whether a top-level key is one of {@code lowerCaseKeys} (lower case, as UTF-8) ignoring ASCII
+   * case, read from the bytes: only while {@link #isRaw()}.
    */
   boolean hasKeyIgnoringCase(byte[][] lowerCaseKeys) {
-    if (bytes != null) {
-      return CanonicalJson.hasTopLevelKeyIgnoringCase(bytes, offset, length, lowerCaseKeys);
-    }
-    for (String k : map.keySet()) {
-      for (byte[] want : lowerCaseKeys) {
-        if (k.equalsIgnoreCase(new String(want, java.nio.charset.StandardCharsets.UTF_8))) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return CanonicalJson.hasTopLevelKeyIgnoringCase(bytes, offset, length, lowerCaseKeys);
   }
 
   /** The stored size while raw, for sizing the frame. */

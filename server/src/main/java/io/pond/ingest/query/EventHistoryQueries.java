@@ -3,6 +3,7 @@ package io.pond.ingest.query;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.EventHistory;
 import io.pond.ingest.log.EventLog;
+import io.pond.ingest.log.EventPii;
 import io.pond.platform.Identifier;
 import io.pond.platform.errors.ErrorCode;
 import io.pond.platform.errors.PondException;
@@ -22,10 +23,12 @@ class EventHistoryQueries implements EventHistory {
 
   private final DuckDbStore store;
   private final EventLog eventLog;
+  private final EventPii pii;
 
-  EventHistoryQueries(DuckDbStore store, EventLog eventLog) {
+  EventHistoryQueries(DuckDbStore store, EventLog eventLog, EventPii pii) {
     this.store = store;
     this.eventLog = eventLog;
+    this.pii = pii;
   }
 
   @Override
@@ -33,7 +36,7 @@ class EventHistoryQueries implements EventHistory {
     if (wanted.isEmpty() || limit <= 0) {
       return List.of();
     }
-    List<Identifier> identifiers = eventLog.indexFormsOf(wanted);
+    List<Identifier> identifiers = pii.storedFormsOf(wanted);
     String sql = "SELECT " + EventLog.COLUMNS + " FROM event_log WHERE log_offset IN (SELECT log_offset FROM event_identifier"
         + " WHERE " + matches(identifiers.size()) + ") ORDER BY ts DESC, log_offset DESC LIMIT ?";
     eventLog.awaitLoaded();
@@ -57,7 +60,7 @@ class EventHistoryQueries implements EventHistory {
     if (wanted.isEmpty()) {
       return 0;
     }
-    List<Identifier> identifiers = eventLog.indexFormsOf(wanted);
+    List<Identifier> identifiers = pii.storedFormsOf(wanted);
     String sql = "SELECT count(DISTINCT log_offset) FROM event_identifier WHERE " + matches(identifiers.size());
     eventLog.awaitLoaded();
     try (Connection c = store.connection(); PreparedStatement s = c.prepareStatement(sql)) {

@@ -37,7 +37,12 @@ public class IngestQueries implements EventsByIdentifier {
     this.pii = pii;
   }
 
-  public record Page<T>(List<T> items, int page, int size, long total) {}
+  public record Page<T>(List<T> items, int page, int size, long total) {
+
+    public <R> Page<R> map(java.util.function.Function<T, R> f) {
+      return new Page<>(items.stream().map(f).toList(), page, size, total);
+    }
+  }
 
   public record DeadLetterView(
       long id, long sourceId, String protocol, Instant receivedAt, String reason, String field, String detail, String raw) {
@@ -62,7 +67,7 @@ public class IngestQueries implements EventsByIdentifier {
     if (wanted.isEmpty()) {
       return new EventPage(List.of(), page, size, 0);
     }
-    List<Identifier> identifiers = eventLog.indexFormsOf(wanted);
+    List<Identifier> identifiers = pii.storedFormsOf(wanted); // a phone or e-mail is indexed by its keyed hash
     String where = " FROM event_identifier WHERE "
         + String.join(" OR ", Collections.nCopies(identifiers.size(), "(type = ? AND scope = ? AND value = ?)"));
     return query(

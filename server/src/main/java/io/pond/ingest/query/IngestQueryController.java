@@ -44,10 +44,7 @@ class IngestQueryController {
       @RequestParam(defaultValue = "50") int size) {
     checkPage(page, size);
     IngestQueries.Page<EventEnvelope> found = queries.eventsByIdentifier(type, scope, value, page, size);
-    if (CurrentCaller.maySeePii()) {
-      return found;
-    }
-    return new IngestQueries.Page<>(found.items().stream().map(pii::masked).toList(), found.page(), found.size(), found.total());
+    return CurrentCaller.maySeePii() ? found : found.map(pii::masked);
   }
 
   @Operation(summary = "Records refused inside accepted requests, with the reason and the raw record (admins only:"
@@ -59,11 +56,7 @@ class IngestQueryController {
       @RequestParam(defaultValue = "50") int size) {
     checkPage(page, size);
     IngestQueries.Page<IngestQueries.DeadLetterView> found = queries.deadLetters(source, page, size);
-    if (CurrentCaller.maySeePii()) {
-      return found;
-    }
-    return new IngestQueries.Page<>(found.items().stream().map(IngestQueries.DeadLetterView::withoutRaw).toList(),
-        found.page(), found.size(), found.total());
+    return CurrentCaller.maySeePii() ? found : found.map(IngestQueries.DeadLetterView::withoutRaw);
   }
 
   /** One source's counts, with its name. */

@@ -1,11 +1,11 @@
 package io.pond.profile.config;
 
+import io.pond.platform.pii.PersonalTraits;
 import io.pond.profile.metrics.domain.ClvModel;
 import io.pond.profile.metrics.domain.RfmScoring;
 import io.pond.profile.trait.domain.TraitPrecedence;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -16,7 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * a bad value fails the start with a message naming the setting.
  *
  * @param traitSources trait sources, highest precedence first
- * @param piiTraits trait names that are personal data: stored encrypted, masked, erased
+ * @param piiTraits trait names that are personal data: stored encrypted, masked, erased (default
+ *     {@link PersonalTraits#DEFAULTS}; events' properties and traits under these names are sealed too)
  * @param rfm RFM scoring: {@code thresholds} (fixed cut points below) or {@code quintiles} (the
  *     population's, recomputed by the profile job; the thresholds apply until they are first computed)
  * @param clv the CLV estimate's parameters
@@ -26,7 +27,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("pond.profile")
 public record ProfileProperties(
     @DefaultValue({"operator", "member", "crm_import", "channel", "event"}) List<String> traitSources,
-    @DefaultValue({"name", "first_name", "last_name", "phone", "email", "address"}) List<String> piiTraits,
+    List<String> piiTraits,
     @DefaultValue Rfm rfm,
     @DefaultValue Clv clv,
     @DefaultValue("24h") Duration jobInterval) {
@@ -37,7 +38,7 @@ public record ProfileProperties(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("pond.profile.trait-sources: " + e.getMessage(), e);
     }
-    piiTraits = piiTraits.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
+    piiTraits = PersonalTraits.normalized(piiTraits);
     if (jobInterval.isNegative() || jobInterval.isZero()) {
       throw new IllegalArgumentException("pond.profile.job-interval must be positive");
     }

@@ -2,10 +2,12 @@ package io.pond.ingest.log;
 
 import io.pond.ingest.EventEnvelope;
 import io.pond.platform.Identifier;
+import io.pond.platform.pii.PersonalTraits;
 import io.pond.platform.pii.PiiCipher;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 
 /** An {@link EventPii} with a fresh key and the default personal keys, for tests outside Spring. */
@@ -16,7 +18,7 @@ public final class TestEventPii {
   public static EventPii of(JsonMapper json) {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    return new EventPii(new PiiCipher(key), EventPii.DEFAULT_PERSONAL_KEYS, json);
+    return new EventPii(new PiiCipher(key), Set.copyOf(PersonalTraits.DEFAULTS), json);
   }
 
   /** The event's frame without sealing (its JSON columns exactly as the mapper writes them). */
