@@ -49,10 +49,12 @@ class EventLogPiiTest {
     String body = """
         {"batch":[
           {"type":"identify","userId":"u-pii-%2$s","messageId":"pii-1-%2$s",
-           "traits":{"phone":"13800138000","Email":"zoe.pii@example.com","name":"张三丰","plan":"gold","address":{"city":"上海市"}},
+           "traits":{"phone":"13800138000","Email":"zoe.pii@example.com","name":"张三丰","plan":"gold","address":{"city":"上海市"},
+                     "firstName":"Zoë","手机号":"13600136000"},
            "context":{"externalIds":[{"id":"%1$s","type":"phone","collection":"users"}],"traits":{"phone":"13800138000"}}},
           {"type":"track","event":"Form Submitted","userId":"u-pii-%2$s","messageId":"pii-2-%2$s",
-           "properties":{"phone":13700137000,"form":"trial"},
+           "properties":{"phone":13700137000,"form":"trial","receiver":{"phone":"13500135000","city":"杭州市"},
+                         "products":[{"name":"氨基酸洁面乳","sku":"A1","buyer_mobile":"13400134000"}]},
            "context":{"externalIds":[{"id":"%1$s","type":"phone","collection":"users"}]}},
           {"type":"track","userId":"u-pii-%2$s","messageId":"pii-3-%2$s","properties":{"refused":"no event name","mobile":"%1$s"}}
         ]}""".formatted(phone, user);
@@ -74,12 +76,18 @@ class EventLogPiiTest {
     assertThat(identify.get("identifiers").toString()).contains(phone);
     assertThat(track.get("properties").get("phone").asLong()).as("a number stays a number").isEqualTo(13700137000L);
     assertThat(track.get("properties").get("form").asString()).isEqualTo("trial");
+    assertThat(identify.get("traits").get("firstName").asString()).isEqualTo("Zoë");
+    assertThat(identify.get("traits").get("手机号").asString()).isEqualTo("13600136000");
+    assertThat(track.get("properties").get("receiver").get("phone").asString()).isEqualTo("13500135000");
+    assertThat(track.get("properties").get("products").get(0).get("buyer_mobile").asString()).isEqualTo("13400134000");
 
     // at rest: neither the DuckDB projection nor the log's segment files hold a personal value
-    List<String> personal = List.of(phone, "13800138000", "zoe.pii@example.com", "张三丰", "上海市", "13700137000");
+    List<String> personal = List.of(phone, "13800138000", "zoe.pii@example.com", "张三丰", "上海市", "13700137000", "Zoë",
+        "13600136000", "13500135000", "13400134000");
     String stored = storedRows("SELECT identifiers, previous, properties, traits, context FROM event_log"
         + " WHERE message_id LIKE 'pii-%" + user + "'");
-    assertThat(stored).contains("gold", "trial", "u-pii-" + user);
+    assertThat(stored).as("not personal: a product's name, a city outside an address").contains("gold", "trial", "u-pii-" + user,
+        "氨基酸洁面乳", "杭州市");
     personal.forEach(v -> assertThat(stored).as("DuckDB event_log").doesNotContain(v));
     String deadLetters = storedRows("SELECT raw FROM dead_letter");
     assertThat(deadLetters).startsWith("z1:").doesNotContain(phone).doesNotContain("no event name");
@@ -98,7 +106,8 @@ class EventLogPiiTest {
     JsonNode shown = http.get("/api/v1/events?type=phone&value=" + phone, viewer).json();
     assertThat(shown.get("total").asLong()).isEqualTo(2);
     String text = shown.toString();
-    assertThat(text).contains("138****8000", "z***@example.com", "gold", phone.substring(0, 3) + "****" + phone.substring(7));
+    assertThat(text).contains("138****8000", "z***@example.com", "gold", phone.substring(0, 3) + "****" + phone.substring(7),
+        "135****5000", "134****4000", "136****6000", "氨基酸洁面乳");
     personal.forEach(v -> assertThat(text).as("shown to a viewer").doesNotContain(v));
 
     // the refused record: in clear for admins, not shown to others

@@ -182,6 +182,17 @@ class ProfileApiTest {
     assertThat(String.join(" ", jdbc.sql("SELECT COALESCE(value_plain, value_enc) FROM profile_trait_change WHERE person_id = ?")
         .param(p).query(String.class).list())).doesNotContain("13800138000");
 
+    // personal whatever the spelling: Segment's camelCase, a name ending with a personal one
+    Http.Response spelled = http.put("/api/v1/persons/" + p + "/traits", operator,
+        "{\"source\":\"crm_import\",\"observedAt\":\"2026-01-02T00:00:00Z\",\"traits\":{\"firstName\":\"Zoë\","
+            + "\"receiverPhone\":\"13900139000\",\"LastName\":\"Lee\",\"tier_name\":\"gold\"}}");
+    assertThat(spelled.status()).as(spelled.body()).isEqualTo(200);
+    String spelledStored = String.join(" ", jdbc.sql("SELECT COALESCE(value_plain, value_enc) FROM profile_trait WHERE person_id = ?")
+        .param(p).query(String.class).list());
+    assertThat(spelledStored).contains("gold").doesNotContain("Zoë", "13900139000", "Lee");
+    assertThat(http.get("/api/v1/persons/" + p + "/traits", viewer).body()).contains("139****9000", "gold")
+        .doesNotContain("Zoë", "13900139000");
+
     Http.Response forbidden = http.put("/api/v1/persons/" + p + "/traits", viewer, "{\"traits\":{\"city\":\"x\"}}");
     assertThat(forbidden.status()).isEqualTo(403);
     assertThat(forbidden.contentType()).contains("problem+json");

@@ -1,5 +1,6 @@
 package io.pond.ingest.log;
 
+import io.pond.platform.pii.PersonalTraits;
 import java.util.Arrays;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -75,11 +76,37 @@ public final class CanonicalJson {
   }
 
   /**
-   * Whether one of the object's top-level keys equals one of {@code lowerCaseKeys} (ASCII, lower case)
-   * ignoring ASCII case. PERF: no allocation; a key is compared only with keys of its length.
+   * Whether a key of the object, at any depth, is personal ({@link PersonalTraits#matches(byte[], int,
+   * int, boolean)}). PERF: no allocation; a document nested deeper than 62 levels answers yes (it is
+   * then parsed and looked at key by key).
    */
-  static boolean hasTopLevelKeyIgnoringCase(byte[] b, int offset, int length, byte[][] lowerCaseKeys) {
-    return hasTopLevelKey(b, offset, length, (from, n) -> equalsOneIgnoringCase(b, from, n, lowerCaseKeys));
+  static boolean hasPersonalKey(byte[] b, int offset, int length, PersonalTraits keys) {
+    int end = offset + length;
+    long objects = 0; // bit d: the container at depth d (the top object is depth 1) is an object
+    int depth = 0;
+    boolean expectKey = false;
+    for (int i = offset; i < end; i++) {
+      byte c = b[i];
+      if (c == '"') {
+        int close = stringEnd(b, i);
+        if (expectKey && keys.matches(b, i + 1, close - i - 1, depth > 1)) {
+          return true;
+        }
+        i = close;
+        expectKey = false;
+      } else if (c == '{' || c == '[') {
+        if (++depth > 62) {
+          return true;
+        }
+        objects = c == '{' ? objects | 1L << depth : objects & ~(1L << depth);
+        expectKey = c == '{';
+      } else if (c == '}' || c == ']') {
+        depth--;
+      } else if (c == ',') {
+        expectKey = (objects >>> depth & 1) != 0;
+      }
+    }
+    return false;
   }
 
   /** A test of a key's bytes (without its quotes) at {@code from}, {@code n} bytes long. */
@@ -109,26 +136,6 @@ public final class CanonicalJson {
         depth--;
       } else if (c == ',' && depth == 1) {
         expectKey = true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean equalsOneIgnoringCase(byte[] b, int from, int n, byte[][] lowerCaseKeys) {
-    for (byte[] k : lowerCaseKeys) {
-      if (k.length != n) {
-        continue;
-      }
-      int i = 0;
-      while (i < n) {
-        byte c = b[from + i];
-        if ((c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c) != k[i]) {
-          break;
-        }
-        i++;
-      }
-      if (i == n) {
-        return true;
       }
     }
     return false;

@@ -6,13 +6,11 @@ import io.pond.platform.Identifier;
 import io.pond.platform.pii.PersonalTraits;
 import io.pond.platform.pii.PiiCipher;
 import io.pond.platform.pii.SealedDocuments;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -26,8 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Personal data in the event log, sealed at rest (see docs/ingest.md#personal-data).
  *
  * <p>Before an event is written to the log, the values of personal identifiers (phone, e-mail) and
- * the values under personal keys ({@code pond.profile.pii-traits}, matched without case) at the top
- * level of its properties and traits and in {@code context.traits}, and the ids of personal
+ * the values under personal keys ({@link PersonalTraits}, {@code pond.profile.pii-traits}) at any depth
+ * of its properties and traits and of {@code context.traits}, and the ids of personal
  * {@code context.externalIds}, are sealed with {@link PiiCipher};
  * the identifier index ({@code event_identifier}) holds the keyed hash ({@code h:…}) of a personal
  * identifier instead of its value. Reading the log ({@link EventLog#map}) opens them again, so
@@ -44,9 +42,7 @@ public class EventPii {
   private static final Pattern SEALED = Pattern.compile("[0-9a-f]{8}:[A-Za-z0-9+/]{38,}={0,2}");
 
   private final PiiCipher cipher;
-  private final Set<String> personalKeys;
-  /** {@link #personalKeys} as UTF-8, for {@link RawJsonObject#hasKeyIgnoringCase}. */
-  private final byte[][] personalKeyBytes;
+  private final PersonalTraits personalKeys;
   private final JsonMapper json;
 
   @Autowired
@@ -54,11 +50,9 @@ public class EventPii {
     this(cipher, PersonalTraits.of(environment), json);
   }
 
-  /** @param personalKeys lower case ({@link PersonalTraits}) */
-  EventPii(PiiCipher cipher, Set<String> personalKeys, JsonMapper json) {
+  EventPii(PiiCipher cipher, PersonalTraits personalKeys, JsonMapper json) {
     this.cipher = cipher;
     this.personalKeys = personalKeys;
-    this.personalKeyBytes = personalKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
     this.json = json;
   }
 
@@ -153,21 +147,6 @@ public class EventPii {
 
   // --- properties, traits, context.traits
 
-  private boolean hasPersonalKey(Map<String, Object> m) {
-    if (m.isEmpty()) {
-      return false;
-    }
-    if (m instanceof RawJsonObject raw && raw.isRaw()) {
-      return raw.hasKeyIgnoringCase(personalKeyBytes); // PERF: from the bytes, without parsing them
-    }
-    for (String k : m.keySet()) {
-      if (personalKeys.contains(k.toLowerCase(Locale.ROOT))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * The map with personal values sealed; the same map when it has none. {@code rekeying}: a value
    * already sealed is re-sealed (on intake every value is sealed, whatever it looks like).
@@ -187,14 +166,48 @@ public class EventPii {
     return with.encrypt(JSON_VALUE + json.writeValueAsString(v));
   }
 
-  /** A copy of {@code m} with {@code f} applied to the values under personal keys; {@code m} when it has none. */
+  /**
+   * {@code m} with {@code f} applied to the values under personal keys, at any depth (copies of the
+   * maps and lists on the way); {@code m} itself when it has none.
+   */
   private Map<String, Object> rewriteKeys(Map<String, Object> m, UnaryOperator<Object> f) {
-    if (!hasPersonalKey(m)) {
-      return m;
+    if (m.isEmpty() || m instanceof RawJsonObject raw && raw.isRaw() && !raw.hasPersonalKey(personalKeys)) {
+      return m; // PERF: most events have none, found from the bytes without parsing them
     }
-    Map<String, Object> out = new LinkedHashMap<>(m);
-    out.replaceAll((k, v) -> personalKeys.contains(k.toLowerCase(Locale.ROOT)) ? f.apply(v) : v);
-    return out;
+    return rewriteObject(m, f, false);
+  }
+
+  private Map<String, Object> rewriteObject(Map<String, Object> m, UnaryOperator<Object> f, boolean nested) {
+    Map<String, Object> out = null;
+    for (Map.Entry<String, Object> e : m.entrySet()) {
+      Object v = e.getValue();
+      Object r = personalKeys.matches(e.getKey(), nested) ? f.apply(v) : rewriteNested(v, f);
+      if (r != v) {
+        out = out == null ? new LinkedHashMap<>(m) : out;
+        out.put(e.getKey(), r);
+      }
+    }
+    return out == null ? m : out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object rewriteNested(Object v, UnaryOperator<Object> f) {
+    if (v instanceof Map<?, ?> m) {
+      return rewriteObject((Map<String, Object>) m, f, true);
+    }
+    if (v instanceof List<?> list) {
+      List<Object> out = null;
+      for (int i = 0; i < list.size(); i++) {
+        Object x = list.get(i);
+        Object r = rewriteNested(x, f);
+        if (r != x) {
+          out = out == null ? new ArrayList<>(list) : out;
+          out.set(i, r);
+        }
+      }
+      return out == null ? list : out;
+    }
+    return v;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.pond.ingest.log;
 
+import io.pond.platform.pii.PersonalTraits;
 import java.util.AbstractMap;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -58,11 +59,11 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
   }
 
   /**
-   * Whether a top-level key is one of {@code lowerCaseKeys} (lower case, as UTF-8) ignoring ASCII
-   * case, read from the bytes: only while {@link #isRaw()}.
+   * Whether a key, at any depth, is personal ({@link CanonicalJson#hasPersonalKey}), read from the
+   * bytes: only while {@link #isRaw()}.
    */
-  boolean hasKeyIgnoringCase(byte[][] lowerCaseKeys) {
-    return CanonicalJson.hasTopLevelKeyIgnoringCase(bytes, offset, length, lowerCaseKeys);
+  boolean hasPersonalKey(PersonalTraits keys) {
+    return CanonicalJson.hasPersonalKey(bytes, offset, length, keys);
   }
 
   /** The stored size while raw, for sizing the frame. */

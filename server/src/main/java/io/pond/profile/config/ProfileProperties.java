@@ -6,8 +6,6 @@ import io.pond.profile.metrics.domain.RfmScoring;
 import io.pond.profile.trait.domain.TraitPrecedence;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -38,7 +36,7 @@ public record ProfileProperties(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("pond.profile.trait-sources: " + e.getMessage(), e);
     }
-    piiTraits = PersonalTraits.normalized(piiTraits);
+    piiTraits = piiTraits == null ? PersonalTraits.DEFAULTS : List.copyOf(piiTraits);
     if (jobInterval.isNegative() || jobInterval.isZero()) {
       throw new IllegalArgumentException("pond.profile.job-interval must be positive");
     }
@@ -48,8 +46,9 @@ public record ProfileProperties(
     return new TraitPrecedence(traitSources);
   }
 
-  public Set<String> piiTraitNames() {
-    return piiTraits.stream().collect(Collectors.toUnmodifiableSet());
+  /** Which trait names are personal ({@link PersonalTraits}: case, separators and suffix names). */
+  public PersonalTraits personalTraits() {
+    return PersonalTraits.of(piiTraits);
   }
 
   /** @param mode {@code thresholds} or {@code quintiles} */

@@ -1,6 +1,7 @@
 package io.pond.profile.trait;
 
 import io.pond.platform.errors.PondException;
+import io.pond.platform.pii.PersonalTraits;
 import io.pond.platform.pii.PiiCipher;
 import io.pond.profile.config.ProfileProperties;
 import io.pond.profile.person.PersonLocks;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -44,7 +44,7 @@ public class Traits {
   private final ProfileEvents events;
   private final Clock clock;
   private final TraitPrecedence precedence;
-  private final Set<String> pii;
+  private final PersonalTraits pii;
 
   Traits(JdbcClient jdbc, PiiCipher cipher, PersonLocks locks, ProfileEvents events, Clock clock, ProfileProperties settings) {
     this.jdbc = jdbc;
@@ -53,7 +53,7 @@ public class Traits {
     this.events = events;
     this.clock = clock;
     this.precedence = settings.precedence();
-    this.pii = settings.piiTraitNames();
+    this.pii = settings.personalTraits();
   }
 
   public TraitPrecedence precedence() {
@@ -61,7 +61,7 @@ public class Traits {
   }
 
   public boolean isPii(String name) {
-    return pii.contains(name.toLowerCase(Locale.ROOT));
+    return pii.matches(name);
   }
 
   /** A trait as shown: the value masked when personal and the caller may not see personal data. */

@@ -3,6 +3,7 @@ package io.pond.ingest.log;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pond.platform.pii.PersonalTraits;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -145,16 +146,73 @@ class CanonicalJsonTest {
   }
 
   @Test
-  void personalKeysAreFoundAtTheTopLevelWhateverTheirCase() {
-    byte[][] keys = {"phone".getBytes(UTF_8), "first_name".getBytes(UTF_8), "手机号".getBytes(UTF_8)};
-    byte[] nested = "{\"a\":{\"phone\":1},\"b\":\"phone\",\"phones\":[],\"c\":[{\"First_Name\":2}]}".getBytes(UTF_8);
-    assertThat(CanonicalJson.hasTopLevelKeyIgnoringCase(nested, 0, nested.length, keys)).isFalse();
-    byte[] upper = "{\"sku\":\"A\",\"First_NAME\":\"Zoë\"}".getBytes(UTF_8);
-    assertThat(CanonicalJson.hasTopLevelKeyIgnoringCase(upper, 0, upper.length, keys)).isTrue();
+  void personalKeysAreFoundAtAnyDepthWhateverTheirSpelling() {
+    PersonalTraits keys = PersonalTraits.of(java.util.List.of("phone", "first_name", "name", "手机号", "*mobile"));
+    byte[] none = "{\"b\":\"phone\",\"phones\":[\"phone\"],\"c\":[{\"sku\":2}],\"d\":{\"e\":[1,{\"f\":\"name\"}]}}".getBytes(UTF_8);
+    assertThat(CanonicalJson.hasPersonalKey(none, 0, none.length, keys)).as("values and other keys").isFalse();
+    byte[] camel = "{\"sku\":\"A\",\"firstName\":\"Zoë\"}".getBytes(UTF_8);
+    assertThat(CanonicalJson.hasPersonalKey(camel, 0, camel.length, keys)).isTrue();
     byte[] chinese = "{\"手机号\":\"13800138000\"}".getBytes(UTF_8);
-    assertThat(CanonicalJson.hasTopLevelKeyIgnoringCase(chinese, 0, chinese.length, keys)).isTrue();
-    byte[] escaped = "{\"pho\\u006ee\":1}".getBytes(UTF_8);
-    assertThat(CanonicalJson.hasTopLevelKeyIgnoringCase(escaped, 0, escaped.length, keys)).as("not canonical: never raw").isFalse();
+    assertThat(CanonicalJson.hasPersonalKey(chinese, 0, chinese.length, keys)).isTrue();
+    byte[] nested = "{\"a\":[1,{\"receiver\":{\"Phone\":1}}]}".getBytes(UTF_8);
+    assertThat(CanonicalJson.hasPersonalKey(nested, 0, nested.length, keys)).isTrue();
+    byte[] suffix = "{\"a\":{\"buyer_mobile\":1}}".getBytes(UTF_8);
+    assertThat(CanonicalJson.hasPersonalKey(suffix, 0, suffix.length, keys)).isTrue();
+    byte[] topName = "{\"name\":\"张三\"}".getBytes(UTF_8);
+    assertThat(CanonicalJson.hasPersonalKey(topName, 0, topName.length, keys)).isTrue();
+    byte[] productName = "{\"products\":[{\"name\":\"面霜\"}],\"store\":{\"name\":\"旗舰店\"}}".getBytes(UTF_8);
+    assertThat(CanonicalJson.hasPersonalKey(productName, 0, productName.length, keys)).as("name below the top").isFalse();
+  }
+
+  /** The scan of the bytes answers what walking the parsed object does, for random documents. */
+  @Test
+  void personalKeysFromTheBytesAreThoseOfTheParsedObject() {
+    PersonalTraits keys = PersonalTraits.of(PersonalTraits.DEFAULTS);
+    JsonMapper json = JsonMapper.builder().build();
+    Random r = new Random(11);
+    String[] names = {"sku", "Phone", "name", "receiver_phone", "products", "a", "手机号", "FIRST-name", "x", "email"};
+    int found = 0;
+    for (int i = 0; i < 3000; i++) {
+      Map<String, Object> doc = document(r, names, 0);
+      byte[] b = json.writeValueAsBytes(doc);
+      boolean expected = walk(doc, keys, false);
+      found += expected ? 1 : 0;
+      assertThat(CanonicalJson.hasPersonalKey(b, 0, b.length, keys)).as(new String(b, UTF_8)).isEqualTo(expected);
+    }
+    assertThat(found).isBetween(300, 2700); // both answers were exercised
+  }
+
+  private static Map<String, Object> document(Random r, String[] names, int depth) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    int n = r.nextInt(depth == 0 ? 4 : 3);
+    for (int i = 0; i < n; i++) {
+      String k = names[r.nextInt(names.length)];
+      int kind = depth > 3 ? 0 : r.nextInt(4);
+      m.put(k, switch (kind) {
+        case 0 -> r.nextBoolean() ? names[r.nextInt(names.length)] : (Object) r.nextInt(100);
+        case 1 -> document(r, names, depth + 1);
+        case 2 -> java.util.List.of(document(r, names, depth + 1), names[r.nextInt(names.length)]);
+        default -> java.util.List.of();
+      });
+    }
+    return m;
+  }
+
+  private static boolean walk(Object v, PersonalTraits keys, boolean nested) {
+    if (v instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (keys.matches((String) e.getKey(), nested) || walk(e.getValue(), keys, true)) {
+          return true;
+        }
+      }
+    } else if (v instanceof List<?> l) {
+      for (Object x : l) {
+        if (walk(x, keys, true)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean hasNull(Object v, boolean nullsDropped) {

@@ -7,7 +7,6 @@ import io.pond.platform.pii.PiiCipher;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 
 /** An {@link EventPii} with a fresh key and the default personal keys, for tests outside Spring. */
@@ -18,7 +17,7 @@ public final class TestEventPii {
   public static EventPii of(JsonMapper json) {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    return new EventPii(new PiiCipher(key), Set.copyOf(PersonalTraits.DEFAULTS), json);
+    return new EventPii(new PiiCipher(key), PersonalTraits.of(PersonalTraits.DEFAULTS), json);
   }
 
   /** The event's frame without sealing (its JSON columns exactly as the mapper writes them). */
