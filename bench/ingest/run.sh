@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-JAR="$ROOT/server/target/pond.jar"
+JAR="${POND_JAR:-$ROOT/server/target/pond.jar}"
 [ -f "$JAR" ] || (cd "$ROOT" && ./pond build)
 KEY=bench_ingest_write_key_0001
 JAVA="$JAVA_HOME/bin/java"
