@@ -69,33 +69,50 @@ public final class CanonicalJson {
     return end < 0 ? null : new RawJsonObject(json, b, start, end - start);
   }
 
-  /** Whether the canonical object {@code b[offset, offset+length)} has {@code key} at its top level. */
+  /**
+   * Whether the canonical object {@code b[offset, offset+length)} has {@code key} at its top level
+   * (true, too, for an object nested deeper than {@link #KEY_SCAN_DEPTH}: the caller then parses it).
+   */
   static boolean hasTopLevelKey(byte[] b, int offset, int length, String key) {
     byte[] k = JsonColumns.canonicalString(key); // with its quotes
-    return hasTopLevelKey(b, offset, length, (from, n) -> n + 2 == k.length && Arrays.equals(b, from - 1, from + n + 1, k, 0, k.length));
+    return hasKey(b, offset, length,
+        (from, n, depth) -> depth == 1 && n + 2 == k.length && Arrays.equals(b, from - 1, from + n + 1, k, 0, k.length));
   }
 
   /**
    * Whether a key of the object, at any depth, is personal ({@link PersonalTraits#matches(byte[], int,
-   * int, boolean)}). PERF: no allocation; a document nested deeper than 62 levels answers yes (it is
-   * then parsed and looked at key by key).
+   * int, boolean)}; true, too, for an object nested deeper than {@link #KEY_SCAN_DEPTH}: the caller then
+   * parses it and looks key by key).
    */
   static boolean hasPersonalKey(byte[] b, int offset, int length, PersonalTraits keys) {
+    return hasKey(b, offset, length, (from, n, depth) -> keys.matches(b, from, n, depth > 1));
+  }
+
+  /** A test of an object key's bytes (without its quotes) at {@code from}, {@code n} bytes long; the top object is depth 1. */
+  private interface KeyTest {
+    boolean matches(int from, int n, int depth);
+  }
+
+  /** The deepest nesting {@link #hasKey} follows (one bit per level in a long). */
+  private static final int KEY_SCAN_DEPTH = 62;
+
+  /** Whether {@code test} matches a key of the object at any depth. PERF: no allocation. */
+  private static boolean hasKey(byte[] b, int offset, int length, KeyTest test) {
     int end = offset + length;
-    long objects = 0; // bit d: the container at depth d (the top object is depth 1) is an object
+    long objects = 0; // bit d: the container at depth d is an object (not a list)
     int depth = 0;
     boolean expectKey = false;
     for (int i = offset; i < end; i++) {
       byte c = b[i];
       if (c == '"') {
         int close = stringEnd(b, i);
-        if (expectKey && keys.matches(b, i + 1, close - i - 1, depth > 1)) {
+        if (expectKey && test.matches(i + 1, close - i - 1, depth)) {
           return true;
         }
         i = close;
         expectKey = false;
       } else if (c == '{' || c == '[') {
-        if (++depth > 62) {
+        if (++depth > KEY_SCAN_DEPTH) {
           return true;
         }
         objects = c == '{' ? objects | 1L << depth : objects & ~(1L << depth);
@@ -104,38 +121,6 @@ public final class CanonicalJson {
         depth--;
       } else if (c == ',') {
         expectKey = (objects >>> depth & 1) != 0;
-      }
-    }
-    return false;
-  }
-
-  /** A test of a key's bytes (without its quotes) at {@code from}, {@code n} bytes long. */
-  private interface KeyTest {
-    boolean matches(int from, int n);
-  }
-
-  private static boolean hasTopLevelKey(byte[] b, int offset, int length, KeyTest test) {
-    int end = offset + length;
-    int depth = 0;
-    boolean expectKey = false;
-    for (int i = offset; i < end; i++) {
-      byte c = b[i];
-      if (c == '"') {
-        int close = stringEnd(b, i);
-        if (depth == 1 && expectKey && test.matches(i + 1, close - i - 1)) {
-          return true;
-        }
-        i = close;
-        expectKey = false;
-      } else if (c == '{') {
-        depth++;
-        expectKey = depth == 1;
-      } else if (c == '[') {
-        depth++;
-      } else if (c == '}' || c == ']') {
-        depth--;
-      } else if (c == ',' && depth == 1) {
-        expectKey = true;
       }
     }
     return false;
