@@ -3,6 +3,7 @@ package io.pond.commerce.cli;
 import io.pond.commerce.importing.OrderImport;
 import io.pond.commerce.order.domain.Channel;
 import io.pond.platform.cli.Jobs;
+import io.pond.platform.events.EventBacklog;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,7 +85,7 @@ public final class ImportBench implements Callable<Integer>, PondCommand {
           OrderImport importer = context.getBean(OrderImport.class);
           StoreWrites writes = StoreWrites.of(context.getBean(javax.sql.DataSource.class));
           double first = timed(importer, file, out, "pond import (new orders)");
-          drained(context.getBean(org.springframework.jdbc.core.JdbcTemplate.class), out);
+          drained(context.getBean(EventBacklog.class), out);
           writes.print(out, orders);
           storeSize(dir.resolve("data"), out);
           double again = timed(importer, file, out, "pond re-import (unchanged)");
@@ -138,16 +139,13 @@ public final class ImportBench implements Callable<Integer>, PondCommand {
    * Waits until the listeners of the import's events (identity resolution of the buyers) have caught
    * up — every publication completed — and prints how long that took after the import returned.
    */
-  private static void drained(org.springframework.jdbc.core.JdbcTemplate jdbc, PrintWriter out) {
+  private static void drained(EventBacklog backlog, PrintWriter out) {
     long start = System.nanoTime();
     long cpuStart = processCpuNanos();
-    long outstanding;
-    while ((outstanding = jdbc.queryForObject("SELECT count(*) FROM event_publication WHERE completion_date IS NULL", Long.class)) > 0) {
-      sleepBriefly();
-      if (System.nanoTime() - start > 600_000_000_000L) {
-        out.printf(Locale.ROOT, "listeners still busy after 600s (%d publications outstanding)%n", outstanding);
-        return;
-      }
+    long open = backlog.awaitDrained(java.time.Duration.ofSeconds(600), n -> {});
+    if (open > 0) {
+      out.printf(Locale.ROOT, "listeners still busy after 600s (%d publications outstanding)%n", open);
+      return;
     }
     out.printf(Locale.ROOT, "listeners (identity, profile, loyalty, segment, offer) caught up %.2fs after the import returned"
         + " (%.2f CPU-s)%n", (System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9);
@@ -212,15 +210,6 @@ public final class ImportBench implements Callable<Integer>, PondCommand {
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
-  }
-
-  private static void sleepBriefly() {
-    try {
-      Thread.sleep(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 
   /** Writes {@code orders} orders of a realistic export; returns the number of data rows. */

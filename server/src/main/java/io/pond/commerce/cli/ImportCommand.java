@@ -6,6 +6,7 @@ import io.pond.platform.cli.CommandGroup;
 import io.pond.platform.cli.Jobs;
 import io.pond.platform.cli.PondCommand;
 import io.pond.platform.errors.PondException;
+import io.pond.platform.events.EventBacklog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -51,6 +52,8 @@ public final class ImportCommand extends CommandGroup implements PondCommand {
     @Option(names = "--no-progress", description = "Do not draw a progress bar")
     boolean noProgress;
 
+    static final java.time.Duration MEMBERS_WAIT = java.time.Duration.ofMinutes(10);
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
@@ -85,12 +88,36 @@ public final class ImportCommand extends CommandGroup implements PondCommand {
         out.printf("Imported %s: %d rows, %d orders (%d new, %d changed, %d unchanged), %d bad rows, %.1fs%n",
             file.getFileName(), result.rows(), result.orders(), result.created(), result.changed(), result.unchanged(),
             result.badRowCount(), seconds);
+        awaitMembers(context.getBean(EventBacklog.class), out);
         result.badRows().stream().limit(20).forEach(b -> err.printf("  row %d: %s%n", b.row(), b.reason()));
         if (result.badRowCount() > 20) {
           err.printf("  … and %d more (GET /api/v1/orders/dead-letters)%n", result.badRowCount() - 20);
         }
         return result.badRowCount() > 0 ? 3 : 0;
       });
+    }
+
+    /**
+     * Waits while the other modules apply the imported orders (buyers' OneIDs, metrics, points,
+     * segments), so that the import is complete when the command returns, and the database is not
+     * closed under them; what is left after {@link #MEMBERS_WAIT} continues at the next start.
+     */
+    private static void awaitMembers(EventBacklog backlog, PrintWriter out) {
+      long started = System.nanoTime();
+      long[] first = {-1};
+      long left = backlog.awaitDrained(MEMBERS_WAIT, open -> {
+        if (first[0] < 0 && open > 0) {
+          first[0] = open;
+          out.printf("Updating members (%d module deliveries: identity, profile, loyalty, segment, offer)…%n", open);
+          out.flush();
+        }
+      });
+      if (left > 0) {
+        out.printf("%d module deliveries still open after %d minutes; they continue the next time Pond starts.%n", left,
+            MEMBERS_WAIT.toMinutes());
+      } else if (first[0] > 0) {
+        out.printf("Members updated in %.1fs.%n", (System.nanoTime() - started) / 1e9);
+      }
     }
 
     private static ProgressBar progressBar(Path file) throws IOException {

@@ -1,12 +1,12 @@
 package io.pond.platform.demo;
 
+import io.pond.platform.events.EventBacklog;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,12 +21,12 @@ public class DemoLoader {
   public record Step(String name, long existingBefore, double seconds) {}
 
   private final List<DemoContributor> contributors;
-  private final JdbcTemplate jdbc;
+  private final EventBacklog backlog;
   private final Clock clock;
 
-  DemoLoader(List<DemoContributor> contributors, JdbcTemplate jdbc, Clock clock) {
+  DemoLoader(List<DemoContributor> contributors, EventBacklog backlog, Clock clock) {
     this.contributors = contributors.stream().sorted(Comparator.comparingInt(DemoContributor::order)).toList();
-    this.jdbc = jdbc;
+    this.backlog = backlog;
     this.clock = clock;
   }
 
@@ -91,8 +91,7 @@ public class DemoLoader {
    * identity resolution) plus what each contributor reports (e.g. the event log ahead of its consumers).
    */
   public long pending() {
-    Long publications = jdbc.queryForObject("SELECT count(*) FROM event_publication WHERE completion_date IS NULL", Long.class);
-    long total = publications == null ? 0 : publications;
+    long total = backlog.open();
     for (DemoContributor c : contributors) {
       total += c.pending();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,8 @@ class ListenerDeliveryTest {
 
   record Burst(int n) {}
 
+  record Slow(int n) {}
+
   record Flaky(String id) {}
 
   record Applied(String id) {}
@@ -54,6 +57,7 @@ class ListenerDeliveryTest {
     final Map<String, Long> openAtCommit = new ConcurrentHashMap<>();
     final AtomicInteger commitFailures = new AtomicInteger();
     final AtomicInteger untransactedDone = new AtomicInteger();
+    final AtomicInteger slowDone = new AtomicInteger();
   }
 
   static class Listeners {
@@ -65,6 +69,12 @@ class ListenerDeliveryTest {
       this.seen = seen;
       this.jdbc = jdbc;
       jdbc.sql("CREATE TABLE IF NOT EXISTS test_applied (id VARCHAR(40) PRIMARY KEY)").update();
+    }
+
+    @ApplicationModuleListener
+    void on(Slow slow) throws InterruptedException {
+      Thread.sleep(20);
+      seen.slowDone.incrementAndGet();
     }
 
     @ApplicationModuleListener
@@ -141,6 +151,7 @@ class ListenerDeliveryTest {
   @Autowired ApplicationEventPublisher events;
   @Autowired TransactionTemplate tx;
   @Autowired JdbcClient jdbc;
+  @Autowired EventBacklog backlog;
 
   @Test
   void a_burst_of_events_runs_on_the_bounded_listener_threads() {
@@ -152,6 +163,22 @@ class ListenerDeliveryTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> listeners.burstsDone.get() == 300);
     assertThat(listeners.maxRunning.get()).isLessThanOrEqualTo(3);
     assertThat(listeners.threads).hasSizeLessThanOrEqualTo(3);
+  }
+
+  @Test
+  void a_bulk_job_waits_until_the_listeners_have_completed_its_deliveries() {
+    tx.executeWithoutResult(s -> {
+      for (int i = 0; i < 60; i++) {
+        events.publishEvent(new Slow(i));
+      }
+    });
+    List<Long> counts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    long left = backlog.awaitDrained(Duration.ofSeconds(60), counts::add);
+    assertThat(left).isZero();
+    assertThat(listeners.slowDone.get()).as("every delivery completed when it returned").isEqualTo(60);
+    assertThat(counts.get(0)).as("open when the wait began").isPositive();
+    assertThat(counts.get(counts.size() - 1)).isZero();
+    assertThat(backlog.awaitDrained(Duration.ofSeconds(1), n -> {})).isZero();
   }
 
   @Test
