@@ -2,16 +2,12 @@ package io.pond.platform.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,7 +26,7 @@ import org.springframework.stereotype.Component;
  * automatic server, with no store of its own); PostgreSQL needs nothing of this.
  */
 @Component
-class H2Compaction implements SmartLifecycle {
+class H2Compaction extends StoreUpkeep {
 
   private static final Logger log = LoggerFactory.getLogger(H2Compaction.class);
 
@@ -43,35 +39,22 @@ class H2Compaction implements SmartLifecycle {
   static final long PERIOD_MILLIS = 1000;
 
   private final DataSource dataSource;
-  private volatile ScheduledExecutorService scheduler;
   private volatile MVStore store;
 
   H2Compaction(DataSource dataSource) {
+    super("pond-h2-compaction", PERIOD_MILLIS);
     this.dataSource = dataSource;
   }
 
   @Override
-  public void start() {
+  boolean applies() {
     store = embeddedStore();
-    if (store == null) {
-      return;
-    }
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "pond-h2-compaction");
-              t.setDaemon(true);
-              return t;
-            });
-    scheduler.scheduleWithFixedDelay(this::runSafely, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    return store != null;
   }
 
-  private void runSafely() {
-    try {
-      compact();
-    } catch (RuntimeException e) {
-      log.debug("H2 compaction pass skipped", e);
-    }
+  @Override
+  void pass() {
+    compact();
   }
 
   /**
@@ -105,25 +88,5 @@ class H2Compaction implements SmartLifecycle {
       log.warn("could not reach the H2 store; its file is compacted only when it closes", e);
       return null;
     }
-  }
-
-  @Override
-  public void stop() {
-    ScheduledExecutorService s = scheduler;
-    if (s != null) {
-      // never interrupt a pass: an interrupt during file I/O closes H2's file channel, and the database with it
-      s.shutdown();
-      try {
-        s.awaitTermination(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    scheduler = null;
-  }
-
-  @Override
-  public boolean isRunning() {
-    return scheduler != null;
   }
 }

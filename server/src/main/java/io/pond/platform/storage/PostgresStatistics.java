@@ -6,13 +6,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,7 +26,7 @@ import org.springframework.stereotype.Component;
  * slowly is left to autovacuum. ANALYZE reads a sample of 30,000 rows, whatever the table's size.
  */
 @Component
-class PostgresStatistics implements SmartLifecycle {
+class PostgresStatistics extends StoreUpkeep {
 
   private static final Logger log = LoggerFactory.getLogger(PostgresStatistics.class);
 
@@ -43,31 +39,24 @@ class PostgresStatistics implements SmartLifecycle {
           + " AND s.n_mod_since_analyze > GREATEST(" + MIN_CHANGED + ", c.reltuples)";
 
   private final DataSource dataSource;
-  private volatile ScheduledExecutorService scheduler;
 
   PostgresStatistics(DataSource dataSource) {
+    super("pond-pg-statistics", PERIOD_SECONDS * 1000);
     this.dataSource = dataSource;
   }
 
   @Override
-  public void start() {
-    if (!postgres()) {
-      return;
+  boolean applies() {
+    try (Connection c = dataSource.getConnection()) {
+      return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL");
+    } catch (SQLException e) {
+      return false;
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "pond-pg-statistics");
-      t.setDaemon(true);
-      return t;
-    });
-    scheduler.scheduleWithFixedDelay(this::runSafely, PERIOD_SECONDS, PERIOD_SECONDS, TimeUnit.SECONDS);
   }
 
-  private void runSafely() {
-    try {
-      analyzeStale();
-    } catch (SQLException | RuntimeException e) {
-      log.debug("statistics pass skipped", e);
-    }
+  @Override
+  void pass() throws SQLException {
+    analyzeStale();
   }
 
   /** Analyzes the tables whose statistics are stale; returns them. */
@@ -87,32 +76,5 @@ class PostgresStatistics implements SmartLifecycle {
       log.debug("analyzed {}", tables);
     }
     return tables;
-  }
-
-  private boolean postgres() {
-    try (Connection c = dataSource.getConnection()) {
-      return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL");
-    } catch (SQLException e) {
-      return false;
-    }
-  }
-
-  @Override
-  public void stop() {
-    ScheduledExecutorService s = scheduler;
-    if (s != null) {
-      s.shutdown();
-      try {
-        s.awaitTermination(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    scheduler = null;
-  }
-
-  @Override
-  public boolean isRunning() {
-    return scheduler != null;
   }
 }
