@@ -84,6 +84,16 @@ class PondProcessIT {
       assertThat(secret.find()).as(printed).isTrue();
       assertThat(http.get("/api/v1/keys", "Bearer " + secret.group()).status()).isEqualTo(200);
 
+      // a job that needs the event store while the server holds it is refused with a message, not a stack trace
+      Path export = dataDir.resolve("orders.csv");
+      Files.writeString(export, "订单编号,买家实付金额\n1,1.00\n", StandardCharsets.UTF_8);
+      Process importing = pond(same, "import", "orders", export.toString(), "--channel", "taobao", "--no-progress").start();
+      String refused = new String(importing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(importing.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(importing.exitValue()).as(refused).isEqualTo(1);
+      assertThat(refused).contains("is open in another Pond process (PID " + process.pid() + ")", "POST /api/v1/orders/import")
+          .doesNotContain("Exception", "\tat ");
+
       assertThat(Files.exists(dataDir.resolve("events.duckdb"))).isTrue();
       assertThat(Files.exists(dataDir.resolve("logs").resolve("pond.log"))).isTrue();
       assertThat(Files.readString(dataDir.resolve("logs").resolve("pond.log"))).startsWith("{"); // structured (ECS JSON)

@@ -1,6 +1,7 @@
 package io.pond.platform.cli;
 
 import io.pond.PondApplication;
+import io.pond.platform.storage.DuckDbStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -17,6 +18,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class Jobs {
 
   private Jobs() {}
+
+  /** A job that cannot run now, for a reason the message gives in full: printed without a stack trace. */
+  public static final class JobRefused extends RuntimeException {
+    JobRefused(String message) {
+      super(message);
+    }
+  }
 
   public static <T> T withContext(String dataDir, Function<ConfigurableApplicationContext, T> job) {
     return withContext(dataDir, List.of(), job);
@@ -40,6 +48,9 @@ public final class Jobs {
     arguments.add("--logging.level.io.pond=WARN");
     // module migrations interleave by design (docs/architecture.md): not news to a CLI user
     arguments.add("--logging.level.org.flywaydb.core.internal.command.DbMigrate=ERROR");
+    // a job that cannot start says why on its own (JobRefused, or the exception picocli prints)
+    arguments.add("--logging.level.org.springframework.boot.SpringApplication=OFF");
+    arguments.add("--logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext=ERROR");
     if (dataDir != null) {
       arguments.add("--POND_DATA_DIR=" + dataDir);
     }
@@ -47,7 +58,18 @@ public final class Jobs {
     application.setWebApplicationType(WebApplicationType.NONE);
     application.setBannerMode(Banner.Mode.OFF);
     application.setLogStartupInfo(false);
-    try (ConfigurableApplicationContext context = application.run(arguments.toArray(String[]::new))) {
+    ConfigurableApplicationContext started;
+    try {
+      started = application.run(arguments.toArray(String[]::new));
+    } catch (RuntimeException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof DuckDbStore.HeldByAnotherProcess held) {
+          throw new JobRefused(held.getMessage());
+        }
+      }
+      throw e;
+    }
+    try (ConfigurableApplicationContext context = started) {
       return job.apply(context);
     }
   }

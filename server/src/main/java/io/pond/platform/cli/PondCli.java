@@ -43,6 +43,13 @@ public final class PondCli implements Runnable {
 
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = withModuleCommands(new CommandLine(new PondCli())).setOut(out).setErr(err);
+    cli.setExecutionExceptionHandler((e, command, parsed) -> {
+      if (e instanceof Jobs.JobRefused) {
+        command.getErr().println(e.getMessage());
+        return 1;
+      }
+      throw e;
+    });
     String[] effective = args.length == 0 ? new String[] {"start"} : args;
     int code = cli.execute(effective);
     if (code == 0 && "start".equals(effective[0]) && StartCommand.started()) {

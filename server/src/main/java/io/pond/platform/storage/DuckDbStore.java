@@ -74,8 +74,15 @@ public final class DuckDbStore implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      DuckDBConnection connection =
-          (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+      DuckDBConnection connection;
+      try {
+        connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+      } catch (SQLException e) {
+        if (e.getMessage() != null && e.getMessage().contains("Could not set lock on file")) {
+          throw new HeldByAnotherProcess(file, e);
+        }
+        throw e;
+      }
       try {
         migrate(connection);
       } catch (SQLException | RuntimeException e) {
@@ -85,6 +92,23 @@ public final class DuckDbStore implements AutoCloseable {
       root = connection;
     }
     return root;
+  }
+
+  /**
+   * The store's file is open in another process (DuckDB admits one): a running server on the same data
+   * directory. The message says so, and what to do, without DuckDB's internals.
+   */
+  public static final class HeldByAnotherProcess extends IllegalStateException {
+    HeldByAnotherProcess(Path file, SQLException cause) {
+      super(file + " is open in another Pond process (" + holder(cause.getMessage()) + "): a server running on the same data"
+          + " directory. Stop it first, or do this through the running server (an order export: POST /api/v1/orders/import"
+          + " or the console's order import).", cause);
+    }
+
+    private static String holder(String message) {
+      java.util.regex.Matcher m = Pattern.compile("\\(PID (\\d+)\\)").matcher(message);
+      return m.find() ? "PID " + m.group(1) : "another process";
+    }
   }
 
   private void migrate(Connection connection) throws SQLException {
