@@ -290,7 +290,8 @@ public class Facts {
         INSERT INTO segment_fact (person_id, kind, name, fact_value)
         SELECT ?, m.kind, m.name, m.fact_value FROM segment_fact m
         WHERE m.person_id = ? AND NOT EXISTS (
-          SELECT 1 FROM segment_fact s WHERE s.person_id = ? AND s.kind = m.kind AND s.name = m.name)""")
+          SELECT 1 FROM segment_fact s WHERE s.person_id = ? AND s.kind = m.kind AND s.name = m.name)
+        ON CONFLICT DO NOTHING""") // a listener of the survivor's own events may add the same fact meanwhile
         .params(survivor, merged, survivor).update();
     jdbc.sql("DELETE FROM segment_fact WHERE person_id = ?").param(merged).update();
     StoredProfile mergedProfile = storedProfiles(List.of(merged)).get(merged);
