@@ -77,7 +77,9 @@ class FactListeners {
       change.metrics().forEach((name, value) -> stored.add(new Facts.Fact(p, Facts.METRIC, name, value == null ? null : Long.toString(value))));
       change.consents().forEach((name, value) -> stored.add(new Facts.Fact(p, Facts.CONSENT, name, value == null ? null : value.toString())));
     }
-    facts.touch(changes.stream().map(ProfileChanged::personId).toList());
+    List<Integer> people = changes.stream().map(ProfileChanged::personId).toList();
+    index.lockPersons(people);
+    facts.touch(people);
     facts.putAll(stored);
     index.afterCommit(i -> {
       for (ProfileChanged change : changes) {
@@ -141,6 +143,7 @@ class FactListeners {
   private void paidAll(List<OrderPaid> orders) {
     Map<Long, Integer> persons = new LinkedHashMap<>();
     orders.forEach(o -> persons.put(o.orderId(), personNow(o.buyers()).orElseThrow()));
+    index.lockPersons(persons.values());
     Set<Long> fresh = facts.firstTimeSeen(persons);
     List<Facts.Increment> increments = new ArrayList<>();
     Set<Integer> buyers = new LinkedHashSet<>();
@@ -162,6 +165,7 @@ class FactListeners {
   private void paid(OrderPaid order) {
     int p = awaitPerson(order.buyers()).orElseThrow(() -> new IllegalStateException(
         "no person for the buyers of order " + order.orderId() + " yet; redelivered at the next start"));
+    index.lockPersons(p);
     if (!facts.firstTimeSeen(order.orderId(), p)) {
       return;
     }
@@ -178,6 +182,7 @@ class FactListeners {
   void on(PersonsMerged merged) {
     int survivor = merged.survivor().value();
     int gone = merged.merged().value();
+    index.lockPersons(survivor, gone);
     facts.merge(survivor, gone, "merge:" + merged.mergeId());
     refreshPresence(survivor);
     PersonFacts now = facts.of(survivor);
@@ -190,6 +195,7 @@ class FactListeners {
   /** Facts stay with {@code from} (profile republishes what it moves back); presence follows the identifiers. */
   @ApplicationModuleListener
   void on(PersonSplit split) {
+    index.lockPersons(split.from().value(), split.restored().value());
     refreshPresence(split.from().value());
     refreshPresence(split.restored().value());
   }
@@ -198,6 +204,7 @@ class FactListeners {
   void on(TierChanged change) {
     int p = change.person().value();
     String tier = change.toTier() == null || change.toTier().isBlank() ? null : change.toTier();
+    index.lockPersons(p);
     facts.touch(p);
     facts.put(p, Facts.TIER, change.program(), tier);
     index.afterCommit(i -> i.tier(p, change.program(), tier));
@@ -212,6 +219,7 @@ class FactListeners {
    * with batched statements (a bulk load's chunk has hundreds of buyers).
    */
   void refreshPresence(java.util.Collection<Integer> people) {
+    index.lockPersons(people); // already held when called from a listener above
     facts.touch(people);
     List<Facts.Fact> changed = new ArrayList<>();
     Map<Integer, Set<String>> now = new LinkedHashMap<>();

@@ -6,7 +6,11 @@ import io.pond.segment.model.domain.ModelRules;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.BitSet;
+import java.util.Collection;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -27,6 +31,13 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * first build — and by {@link #rebuild()}; kept current by the
  * listeners, which change the stored facts in their transaction and the bitmaps only after it commits,
  * so that a rolled-back or replayed transaction never counts twice in memory.
+ *
+ * <p>Between a listener's commit and its change of the bitmaps another listener could read the
+ * person's stored facts (a merge reloads the survivor from them) or a rebuild could read them all; the
+ * change would then be lost or counted twice. So every transaction that changes a person's facts first
+ * takes the person's lock ({@link #lockPersons}) and keeps it until its bitmap changes are applied;
+ * a rebuild takes every lock. Locks are taken in ascending order, which also keeps two listeners
+ * writing facts of the same persons from deadlocking in the database.
  */
 @Component
 @EnableConfigurationProperties(SegmentProperties.class)
@@ -44,12 +55,19 @@ public class SegmentIndex {
   private final CountDownLatch firstBuild = new CountDownLatch(1);
   private volatile boolean started;
   private final AtomicBoolean pinning = new AtomicBoolean();
+  private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+
+  private static final int STRIPES = 1024;
+  private static final long OUT_OF_ORDER_WAIT_SECONDS = 30;
 
   SegmentIndex(Facts facts, Clock clock, SegmentProperties properties) {
     this.facts = facts;
     this.clock = clock;
     this.properties = properties;
     this.rules = properties.models().rules(); // fails start-up on invalid model settings
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new ReentrantLock();
+    }
   }
 
   /**
@@ -74,7 +92,9 @@ public class SegmentIndex {
 
   /** Waits for the build at start (outside a started application, e.g. the CLI, there is none to wait for). */
   private void awaitFirstBuild() {
-    if (firstBuild.getCount() == 0 || !started) {
+    // a thread holding person locks must not wait: the build waits for those locks (and will read
+    // this thread's facts once they are released, so its changes to the index being replaced are moot)
+    if (firstBuild.getCount() == 0 || !started || TransactionSynchronizationManager.hasResource(this)) {
       return;
     }
     try {
@@ -92,7 +112,11 @@ public class SegmentIndex {
   public Report rebuild() {
     long began = System.nanoTime();
     PersonIndex fresh = new PersonIndex();
-    lock.writeLock().lock(); // changes that commit meanwhile wait, so none is lost between read and swap
+    BitSet all = new BitSet(STRIPES);
+    all.set(0, STRIPES);
+    // no listener is between its commit and its bitmap change while the facts are read and swapped in
+    BitSet taken = lockStripes(all, new BitSet());
+    lock.writeLock().lock();
     try {
       facts.forEach(fresh::load);
       fresh.pruneBefore(today() - properties.retentionDays() + 1);
@@ -101,6 +125,7 @@ public class SegmentIndex {
       index = fresh;
     } finally {
       lock.writeLock().unlock();
+      unlockStripes(taken);
     }
     lastBuild = Duration.ofNanos(System.nanoTime() - began);
     return new Report(fresh.personCount(), fresh.sizeInBytes(), lastBuild);
@@ -166,6 +191,96 @@ public class SegmentIndex {
       change.accept(index);
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Takes the persons' locks for the current transaction: they are held until it has completed, after
+   * its {@link #afterCommit} changes ran. Call before changing their stored facts; calling again in the
+   * same transaction adds persons (a lock out of ascending order is waited for at most 30 s, then this
+   * fails and the delivery is retried). Outside a transaction there is nothing to hold.
+   */
+  public void lockPersons(Collection<Integer> persons) {
+    if (!TransactionSynchronizationManager.isSynchronizationActive() || persons.isEmpty()) {
+      return;
+    }
+    awaitFirstBuild(); // before the first lock: the build waits for the locks
+    Held held = (Held) TransactionSynchronizationManager.getResource(this);
+    if (held == null) {
+      held = new Held();
+      TransactionSynchronizationManager.bindResource(this, held);
+      TransactionSynchronizationManager.registerSynchronization(held);
+    }
+    BitSet wanted = new BitSet(STRIPES);
+    persons.forEach(p -> wanted.set(Math.floorMod(p, STRIPES)));
+    held.stripes.or(lockStripes(wanted, held.stripes));
+  }
+
+  public void lockPersons(int... persons) {
+    lockPersons(java.util.Arrays.stream(persons).boxed().toList());
+  }
+
+  /**
+   * Returns once every fact change committed before the call is in the bitmaps (its listener has
+   * applied it), e.g. before comparing the bitmaps with a rebuild.
+   */
+  public void settle() {
+    BitSet all = new BitSet(STRIPES);
+    all.set(0, STRIPES);
+    unlockStripes(lockStripes(all, new BitSet()));
+  }
+
+  /** Locks the wanted stripes not already held, ascending; returns those it locked. */
+  private BitSet lockStripes(BitSet wanted, BitSet held) {
+    BitSet taking = (BitSet) wanted.clone();
+    taking.andNot(held);
+    int highestHeld = held.length() - 1;
+    BitSet taken = new BitSet(STRIPES);
+    try {
+      for (int s = taking.nextSetBit(0); s >= 0; s = taking.nextSetBit(s + 1)) {
+        if (s > highestHeld) {
+          stripes[s].lock();
+        } else if (!stripes[s].tryLock(OUT_OF_ORDER_WAIT_SECONDS, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("segment facts of these persons are locked by another change; retried later");
+        }
+        taken.set(s);
+      }
+      return taken;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      unlockStripes(taken);
+      throw new IllegalStateException("interrupted while waiting for the persons' segment locks", e);
+    } catch (RuntimeException e) {
+      unlockStripes(taken);
+      throw e;
+    }
+  }
+
+  private void unlockStripes(BitSet taken) {
+    for (int s = taken.nextSetBit(0); s >= 0; s = taken.nextSetBit(s + 1)) {
+      stripes[s].unlock();
+    }
+  }
+
+  /** The locks one transaction holds; released when it has completed (after every afterCommit). */
+  private final class Held implements TransactionSynchronization {
+    final BitSet stripes = new BitSet(STRIPES);
+
+    @Override
+    public void suspend() {
+      TransactionSynchronizationManager.unbindResource(SegmentIndex.this);
+    }
+
+    @Override
+    public void resume() {
+      TransactionSynchronizationManager.bindResource(SegmentIndex.this, this);
+    }
+
+    @Override
+    public void afterCompletion(int status) {
+      TransactionSynchronizationManager.unbindResourceIfPossible(SegmentIndex.this);
+      unlockStripes(stripes);
+      stripes.clear();
     }
   }
 

@@ -164,6 +164,7 @@ class RealTimeEqualsRebuildProperties {
         }
       }
     }
+    index.settle(); // the last listener's bitmap change follows its commit (and its completion)
     String live = index.read(PersonIndex::fingerprint);
     index.rebuild();
     String rebuilt = index.read(PersonIndex::fingerprint);
