@@ -118,6 +118,36 @@ class EventLogPiiTest {
     assertThat(hidden.hasNonNull("raw")).isFalse();
   }
 
+  @Test
+  void a_user_id_that_is_a_phone_number_is_sealed_and_is_the_same_person_as_that_phone() throws Exception {
+    Http http = new Http(port);
+    String phone = "1370013" + (System.nanoTime() % 9000 + 1000);
+    String user = "x" + Long.toHexString(System.nanoTime());
+    String body = """
+        {"batch":[
+          {"type":"track","event":"Signed In","userId":"%1$s","anonymousId":"anon-%2$s","messageId":"pu-1-%2$s"},
+          {"type":"identify","userId":"u-%2$s","messageId":"pu-2-%2$s",
+           "context":{"externalIds":[{"id":"+86%1$s","type":"phone","collection":"users"}]}}
+        ]}""".formatted(phone, user);
+    assertThat(http.post("/v1/batch", WRITE, body).status()).isEqualTo(200);
+
+    JsonNode page = http.get("/api/v1/events?type=phone&value=" + phone, ADMIN).json();
+    assertThat(page.get("total").asLong()).as("found as a phone (the event search matches the spelling sent)").isEqualTo(1);
+    assertThat(page.get("items").get(0).get("identifiers").toString()).contains("\"phone\"", phone).doesNotContain("login_id");
+    assertThat(http.get("/api/v1/events?type=login_id&value=" + phone, ADMIN).json().get("total").asLong()).isZero();
+    String stored = storedRows("SELECT identifiers FROM event_log WHERE message_id = 'pu-1-" + user + "'");
+    assertThat(stored).contains("anon-" + user).doesNotContain(phone);
+    assertThat(segmentFiles(duckdb.file().toAbsolutePath().resolveSibling("event-log"))).contains("pu-1-" + user)
+        .doesNotContain(phone);
+    String viewer = http.signedInUser(ADMIN, "viewer");
+    assertThat(http.get("/api/v1/events?type=phone&value=" + phone, viewer).json().toString()).doesNotContain(phone);
+
+    // the phone signed in with and the member's phone are one identifier (+86 or not): one person
+    Eventually.within(Duration.ofSeconds(20), () -> persons.personOf(Identifier.global(Identifier.ANONYMOUS_ID, "anon-" + user)).isPresent()
+        && persons.personOf(Identifier.global(Identifier.ANONYMOUS_ID, "anon-" + user))
+            .equals(persons.personOf(Identifier.global(Identifier.LOGIN_ID, "u-" + user))));
+  }
+
   private String storedRows(String sql) throws SQLException {
     StringBuilder out = new StringBuilder();
     try (Connection c = duckdb.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {

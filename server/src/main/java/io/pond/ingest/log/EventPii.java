@@ -244,7 +244,7 @@ public class EventPii {
 
   private static boolean personalExternalId(Object entry) {
     return entry instanceof Map<?, ?> m && m.get("type") instanceof String type && m.get("id") != null
-        && IdentifierNames.segmentExternalId(type, "", "").personalData();
+        && IdentifierNames.segmentExternalId(type, String.valueOf(m.get("id")), "").personalData();
   }
 
   private Object openValue(Object stored) {

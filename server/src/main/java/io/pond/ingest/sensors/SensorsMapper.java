@@ -93,7 +93,7 @@ final class SensorsMapper {
         String loginId = fields.text(r, "login_id");
         String anonymousId = fields.text(r, "anonymous_id");
         if (loginId != null) {
-          identifiers.add(Identifier.global(Identifier.LOGIN_ID, loginId));
+          identifiers.add(IdentifierNames.loginId(loginId));
         }
         if (anonymousId != null) {
           identifiers.add(Identifier.global(Identifier.ANONYMOUS_ID, anonymousId));
@@ -119,7 +119,7 @@ final class SensorsMapper {
           envelopeType = "signup";
           link = LinkKind.SIGNUP;
           previous = Identifier.global(Identifier.ANONYMOUS_ID, originalId);
-          Identifier login = Identifier.global(Identifier.LOGIN_ID, distinctId);
+          Identifier login = IdentifierNames.loginId(distinctId);
           identifiers.remove(previous);
           identifiers.remove(IdentifierNames.sensorsDistinctId(distinctId, false));
           if (!identifiers.contains(login)) {

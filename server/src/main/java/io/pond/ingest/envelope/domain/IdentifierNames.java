@@ -11,6 +11,11 @@ import java.util.regex.Pattern;
  * The one place where the identifier names of each protocol become Pond's identifier types
  * ({@link Identifier}): Segment fields and {@code context.externalIds} types, Sensors Data
  * ID-Mapping 3.0 {@code identities} keys.
+ *
+ * <p>A login id (Segment {@code userId}, Sensors login {@code distinct_id}, {@code $identity_login_id})
+ * that is a mainland mobile number — many brands' apps and mini-programs sign members in by phone —
+ * is the person's {@code phone}: personal data, sealed at rest and matched by its keyed hash, and the
+ * same identifier as that phone sent as a trait or by an order.
  */
 public final class IdentifierNames {
 
@@ -32,6 +37,9 @@ public final class IdentifierNames {
 
   /** {@code $identity_mp_openid} or {@code $identity_mp_<appid>_openid}. */
   private static final Pattern SENSORS_OPENID = Pattern.compile("\\$identity_mp(?:_([A-Za-z0-9]+))?_openid");
+
+  /** A mainland China mobile number as login ids carry it: 11 digits from 13…19, optionally after +86, 0086 or 86. */
+  private static final Pattern MAINLAND_MOBILE = Pattern.compile("(?:\\+86|0086|86)?1[3-9][0-9]{9}");
 
   /** A brand's own identity key (no {@code $}), usable as a registered identifier type. */
   private static final Pattern CUSTOM_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0,99}");
@@ -59,7 +67,13 @@ public final class IdentifierNames {
 
   /** Segment {@code userId} (and {@code previousId} of an alias when it names a user). */
   public static Identifier segmentUserId(String value) {
-    return Identifier.global(Identifier.LOGIN_ID, value);
+    return loginId(value);
+  }
+
+  /** A login id: {@code login_id}, or {@code phone} when it is a mainland mobile number. */
+  public static Identifier loginId(String value) {
+    boolean phone = value != null && value.length() <= 15 && MAINLAND_MOBILE.matcher(value).matches();
+    return Identifier.global(phone ? Identifier.PHONE : Identifier.LOGIN_ID, value);
   }
 
   /**
@@ -70,6 +84,9 @@ public final class IdentifierNames {
   public static Identifier segmentExternalId(String type, String id, String collection) {
     String normalized = type.trim().toLowerCase(Locale.ROOT);
     String pond = SEGMENT_EXTERNAL.getOrDefault(normalized, normalized);
+    if (Identifier.LOGIN_ID.equals(pond)) {
+      return loginId(id);
+    }
     String scope = Identifier.WECHAT_OPENID.equals(pond) ? collection : "";
     return new Identifier(pond, scope, id);
   }
@@ -80,6 +97,9 @@ public final class IdentifierNames {
    */
   public static Optional<Identifier> sensorsIdentity(String key, String value) {
     String known = SENSORS.get(key);
+    if (Identifier.LOGIN_ID.equals(known)) {
+      return Optional.of(loginId(value));
+    }
     if (known != null) {
       return Optional.of(Identifier.global(known, value));
     }
@@ -95,6 +115,6 @@ public final class IdentifierNames {
 
   /** A Sensors {@code distinct_id} without {@code identities}: a login id when the SDK says so. */
   public static Identifier sensorsDistinctId(String value, boolean loginId) {
-    return Identifier.global(loginId ? Identifier.LOGIN_ID : Identifier.ANONYMOUS_ID, value);
+    return loginId ? loginId(value) : Identifier.global(Identifier.ANONYMOUS_ID, value);
   }
 }

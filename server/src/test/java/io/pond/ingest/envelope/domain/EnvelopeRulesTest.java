@@ -42,6 +42,22 @@ class EnvelopeRulesTest {
   }
 
   @Test
+  void a_login_id_that_is_a_mainland_mobile_number_is_the_persons_phone() {
+    for (String phone : List.of("13800138000", "+8619912345678", "8615012345678", "008617712345678")) {
+      assertThat(IdentifierNames.segmentUserId(phone)).as(phone).isEqualTo(Identifier.global("phone", phone));
+      assertThat(IdentifierNames.sensorsDistinctId(phone, true)).isEqualTo(Identifier.global("phone", phone));
+      assertThat(IdentifierNames.sensorsIdentity("$identity_login_id", phone)).contains(Identifier.global("phone", phone));
+      assertThat(IdentifierNames.segmentExternalId("user_id", phone, "users")).isEqualTo(Identifier.global("phone", phone));
+      assertThat(IdentifierNames.sensorsDistinctId(phone, false)).as("an anonymous id stays one")
+          .isEqualTo(Identifier.global("anonymous_id", phone));
+    }
+    for (String login : List.of("u-42", "12345678901", "138001380001", "1380013800", "+12025550123", "138 0013 8000", "")) {
+      assertThat(IdentifierNames.segmentUserId(login)).as(login).isEqualTo(Identifier.global("login_id", login));
+      assertThat(IdentifierNames.sensorsIdentity("$identity_login_id", login)).contains(Identifier.global("login_id", login));
+    }
+  }
+
+  @Test
   void segment_external_ids_map_well_known_types_and_scope_openids_by_collection() {
     assertThat(IdentifierNames.segmentExternalId("email", "a@b.c", "users")).isEqualTo(Identifier.global("email", "a@b.c"));
     assertThat(IdentifierNames.segmentExternalId("openid", "o1", "wx99")).isEqualTo(Identifier.scoped("wechat_openid", "wx99", "o1"));
