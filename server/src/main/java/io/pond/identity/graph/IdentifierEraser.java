@@ -2,7 +2,7 @@ package io.pond.identity.graph;
 
 import io.pond.identity.IdentifierErasure;
 import io.pond.identity.PersonId;
-import io.pond.identity.types.domain.PhoneNumbers;
+import io.pond.platform.PhoneNumbers;
 import io.pond.identity.types.domain.PreparedIdentifier;
 import io.pond.platform.Identifier;
 import io.pond.platform.audit.AuditLog;

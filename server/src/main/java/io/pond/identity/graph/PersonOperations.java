@@ -5,7 +5,7 @@ import io.pond.identity.PersonId;
 import io.pond.identity.PersonSplit;
 import io.pond.identity.Resolution;
 import io.pond.identity.types.domain.IdentifierRules;
-import io.pond.identity.types.domain.PhoneNumbers;
+import io.pond.platform.PhoneNumbers;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.EventsByIdentifier;
 import io.pond.platform.Identifier;

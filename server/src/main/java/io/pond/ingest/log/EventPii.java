@@ -3,6 +3,7 @@ package io.pond.ingest.log;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.envelope.domain.IdentifierNames;
 import io.pond.platform.Identifier;
+import io.pond.platform.PhoneNumbers;
 import io.pond.platform.pii.PersonalTraits;
 import io.pond.platform.pii.PiiCipher;
 import io.pond.platform.pii.SealedDocuments;
@@ -102,17 +103,33 @@ public class EventPii {
 
   /**
    * The index rows an identifier may be stored as: a personal one under its keyed hash by every key
-   * of the ring, and as it is (stored before sealing); any other as it is.
+   * of the ring, and as it is (stored before sealing); any other as it is. The log keeps a phone as the
+   * client wrote it, so a phone is looked for in each of its common spellings ({@code +86…}, the 11
+   * digits, {@code 86…}).
    */
   public List<Identifier> storedFormsOf(Collection<Identifier> identifiers) {
     Set<Identifier> out = new LinkedHashSet<>();
     for (Identifier id : identifiers) {
-      if (id.personalData()) {
-        cipher.keyedHashesUnderEveryKey(id.value()).forEach(h -> out.add(new Identifier(id.type(), id.scope(), HASHED + h)));
+      for (Identifier spelled : spellings(id)) {
+        if (spelled.personalData()) {
+          cipher.keyedHashesUnderEveryKey(spelled.value())
+              .forEach(h -> out.add(new Identifier(spelled.type(), spelled.scope(), HASHED + h)));
+        }
+        out.add(spelled);
       }
-      out.add(id);
     }
     return List.copyOf(out);
+  }
+
+  private static List<Identifier> spellings(Identifier id) {
+    String e164 = Identifier.PHONE.equals(id.type()) ? PhoneNumbers.toE164(id.value()) : null;
+    if (e164 == null) {
+      return List.of(id);
+    }
+    Set<Identifier> all = new LinkedHashSet<>();
+    all.add(id);
+    PhoneNumbers.spellings(e164).forEach(v -> all.add(new Identifier(id.type(), id.scope(), v)));
+    return List.copyOf(all);
   }
 
   // --- refused records

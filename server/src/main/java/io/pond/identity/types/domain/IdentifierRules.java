@@ -1,6 +1,7 @@
 package io.pond.identity.types.domain;
 
 import io.pond.platform.Identifier;
+import io.pond.platform.PhoneNumbers;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;

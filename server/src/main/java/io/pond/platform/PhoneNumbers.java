@@ -1,7 +1,8 @@
-package io.pond.identity.types.domain;
+package io.pond.platform;
 
 /**
- * Phone numbers to E.164 ({@code +8613800138000}). An 11-digit number starting with 1 is a mainland
+ * Phone numbers to E.164 ({@code +8613800138000}): identity keys phones by it, the event log finds an
+ * event by each of its spellings. An 11-digit number starting with 1 is a mainland
  * China mobile and gets {@code +86}; {@code 0086…} and {@code 86…} (13 digits) are read as +86;
  * anything else must already carry its country code ({@code +…} or {@code 00…}).
  */
