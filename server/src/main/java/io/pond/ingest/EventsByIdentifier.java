@@ -15,7 +15,8 @@ public interface EventsByIdentifier {
   record EventPage(List<EventEnvelope> items, int page, int size, long total) {}
 
   /**
-   * @param identifiers matched exactly on (type, scope, value) as the events carried them; a global
+   * @param identifiers matched on (type, scope, value) as the events carried them, a phone in each of
+   *     its common spellings ({@link io.pond.platform.PhoneNumbers#withSpellings}); a global
    *     identifier's scope is empty
    */
   EventPage eventsCarrying(Collection<Identifier> identifiers, int page, int size);

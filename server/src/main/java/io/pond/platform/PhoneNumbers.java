@@ -59,17 +59,20 @@ public final class PhoneNumbers {
     return java.util.List.of(e164, e164.substring(1));
   }
 
-  /** The identifiers with every phone among them in each of its {@link #spellings}; others as they are. */
+  /**
+   * The identifiers with every phone among them as written and in each of the {@link #spellings} of its
+   * E.164 form (a phone that is no number stays as written); others as they are.
+   */
   public static java.util.List<io.pond.platform.Identifier> withSpellings(
       java.util.Collection<io.pond.platform.Identifier> identifiers) {
-    java.util.List<io.pond.platform.Identifier> out = new java.util.ArrayList<>(identifiers.size() + 4);
+    java.util.Set<io.pond.platform.Identifier> out = new java.util.LinkedHashSet<>();
     for (io.pond.platform.Identifier id : identifiers) {
-      if (io.pond.platform.Identifier.PHONE.equals(id.type())) {
-        spellings(id.value()).forEach(v -> out.add(new io.pond.platform.Identifier(id.type(), id.scope(), v)));
-      } else {
-        out.add(id);
+      out.add(id);
+      String e164 = io.pond.platform.Identifier.PHONE.equals(id.type()) ? toE164(id.value()) : null;
+      if (e164 != null) {
+        spellings(e164).forEach(v -> out.add(new io.pond.platform.Identifier(id.type(), id.scope(), v)));
       }
     }
-    return out;
+    return java.util.List.copyOf(out);
   }
 }

@@ -5,7 +5,6 @@ import io.pond.identity.PersonId;
 import io.pond.identity.PersonSplit;
 import io.pond.identity.Resolution;
 import io.pond.identity.types.domain.IdentifierRules;
-import io.pond.platform.PhoneNumbers;
 import io.pond.ingest.EventEnvelope;
 import io.pond.ingest.EventsByIdentifier;
 import io.pond.platform.Identifier;
@@ -114,8 +113,7 @@ public class PersonOperations {
   public EventsView events(PersonId person, int page, int size, boolean revealPii) {
     PersonId current = graph.current(person).orElseThrow(() -> PondException.notFound("Person", person.value()));
     List<Identifier> held = graph.identifiersOf(current);
-    List<Identifier> search = PhoneNumbers.withSpellings(held);
-    EventsByIdentifier.EventPage found = events.eventsCarrying(search, page, size);
+    EventsByIdentifier.EventPage found = events.eventsCarrying(held, page, size); // phones in every spelling
     List<EventEnvelope> items = revealPii ? found.items() : found.items().stream().map(PersonOperations::masked).toList();
     return new EventsView(current.value(), held.size(), items, found.page(), found.size(), found.total());
   }

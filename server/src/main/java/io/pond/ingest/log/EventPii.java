@@ -110,7 +110,7 @@ public class EventPii {
   public List<Identifier> storedFormsOf(Collection<Identifier> identifiers) {
     Set<Identifier> out = new LinkedHashSet<>();
     for (Identifier id : identifiers) {
-      for (Identifier spelled : spellings(id)) {
+      for (Identifier spelled : PhoneNumbers.withSpellings(List.of(id))) {
         if (spelled.personalData()) {
           cipher.keyedHashesUnderEveryKey(spelled.value())
               .forEach(h -> out.add(new Identifier(spelled.type(), spelled.scope(), HASHED + h)));
@@ -119,17 +119,6 @@ public class EventPii {
       }
     }
     return List.copyOf(out);
-  }
-
-  private static List<Identifier> spellings(Identifier id) {
-    String e164 = Identifier.PHONE.equals(id.type()) ? PhoneNumbers.toE164(id.value()) : null;
-    if (e164 == null) {
-      return List.of(id);
-    }
-    Set<Identifier> all = new LinkedHashSet<>();
-    all.add(id);
-    PhoneNumbers.spellings(e164).forEach(v -> all.add(new Identifier(id.type(), id.scope(), v)));
-    return List.copyOf(all);
   }
 
   // --- refused records

@@ -104,8 +104,7 @@ class EventFacts implements EventLogConsumer {
     if (unattributed > 0) {
       log.info("{} events left out of segments: no person for their identifiers", unattributed);
     }
-    index.lockPersons(touched);
-    presence.refreshPresence(touched); // records the persons (touch) and their channel presence, batched
+    presence.refreshPresence(touched); // locks the persons, records them (touch) and their channel presence, batched
     facts.add(increments);
     index.afterCommit(i -> increments.forEach(x -> i.behaviour(x.person(), x.counted(), x.day(), x.times())));
   }

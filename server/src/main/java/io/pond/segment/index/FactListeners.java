@@ -195,9 +195,7 @@ class FactListeners {
   /** Facts stay with {@code from} (profile republishes what it moves back); presence follows the identifiers. */
   @ApplicationModuleListener
   void on(PersonSplit split) {
-    index.lockPersons(split.from().value(), split.restored().value());
-    refreshPresence(split.from().value());
-    refreshPresence(split.restored().value());
+    refreshPresence(List.of(split.from().value(), split.restored().value()));
   }
 
   @ApplicationModuleListener
@@ -219,7 +217,7 @@ class FactListeners {
    * with batched statements (a bulk load's chunk has hundreds of buyers).
    */
   void refreshPresence(java.util.Collection<Integer> people) {
-    index.lockPersons(people); // already held when called from a listener above
+    index.lockPersons(people); // before any write; already held by the listeners above that write first
     facts.touch(people);
     List<Facts.Fact> changed = new ArrayList<>();
     Map<Integer, Set<String>> now = new LinkedHashMap<>();

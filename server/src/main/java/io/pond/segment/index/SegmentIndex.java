@@ -112,10 +112,8 @@ public class SegmentIndex {
   public Report rebuild() {
     long began = System.nanoTime();
     PersonIndex fresh = new PersonIndex();
-    BitSet all = new BitSet(STRIPES);
-    all.set(0, STRIPES);
     // no listener is between its commit and its bitmap change while the facts are read and swapped in
-    BitSet taken = lockStripes(all, new BitSet());
+    BitSet taken = lockStripes(allStripes(), new BitSet());
     lock.writeLock().lock();
     try {
       facts.forEach(fresh::load);
@@ -225,9 +223,13 @@ public class SegmentIndex {
    * applied it), e.g. before comparing the bitmaps with a rebuild.
    */
   public void settle() {
+    unlockStripes(lockStripes(allStripes(), new BitSet()));
+  }
+
+  private static BitSet allStripes() {
     BitSet all = new BitSet(STRIPES);
     all.set(0, STRIPES);
-    unlockStripes(lockStripes(all, new BitSet()));
+    return all;
   }
 
   /** Locks the wanted stripes not already held, ascending; returns those it locked. */

@@ -72,7 +72,7 @@ public final class IdentifierNames {
 
   /** A login id: {@code login_id}, or {@code phone} when it is a mainland mobile number. */
   public static Identifier loginId(String value) {
-    boolean phone = value != null && value.length() <= 15 && MAINLAND_MOBILE.matcher(value).matches();
+    boolean phone = value != null && value.length() >= 11 && value.length() <= 15 && MAINLAND_MOBILE.matcher(value).matches();
     return Identifier.global(phone ? Identifier.PHONE : Identifier.LOGIN_ID, value);
   }
 
